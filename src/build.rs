@@ -1,0 +1,116 @@
+//! The `build` and `check` pipelines: load, render, write.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::content;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::lang::Lang;
+use crate::model::Site;
+use crate::output::{self, OutputFile};
+use crate::render::Renderer;
+use crate::site;
+use crate::theme::Theme;
+
+pub struct BuildOptions {
+    pub content: PathBuf,
+    pub output: PathBuf,
+    /// Where themes live; `themes/` beside the content folder when `None`.
+    pub themes: Option<PathBuf>,
+    /// Replace a non-empty output folder that palabre did not create.
+    pub force: bool,
+}
+
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub replies_by_lang: BTreeMap<Lang, usize>,
+    /// Warnings about the content; the build went through.
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// `themes/` beside the content folder.
+fn default_themes_dir(content: &Path) -> PathBuf {
+    std::path::absolute(content)
+        .ok()
+        .and_then(|p| p.parent().map(|p| p.join("themes")))
+        .unwrap_or_else(|| PathBuf::from("themes"))
+}
+
+/// Reads and checks the content folder without writing anything.
+pub fn check(content: &Path) -> (Option<Site>, Diagnostics) {
+    content::load(content)
+}
+
+/// Builds the site. On any error nothing is written and every problem is returned.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let start = Instant::now();
+    let fail = |d: Diagnostic| Diagnostics(vec![d]);
+    output::check_output_dir(&opts.content, &opts.output, opts.force).map_err(fail)?;
+    let (site, diags) = content::load(&opts.content);
+    let Some(site) = site else { return Err(diags) };
+
+    let themes = opts.themes.clone().unwrap_or_else(|| default_themes_dir(&opts.content));
+    let theme = Theme::load(&themes, &site.config.theme).map_err(Diagnostics)?;
+    let renderer = Renderer::new(&theme, &site).map_err(Diagnostics)?;
+    let pages = site::pages(&site);
+    let rendered: Vec<Result<OutputFile, Diagnostic>> = pages
+        .par_iter()
+        .map(|page| {
+            let path = page.path();
+            renderer
+                .render(page)
+                .map(|html| OutputFile { bytes: output::minify(&html), path: path.clone() })
+                .map_err(|e| {
+                    Diagnostic::error(&theme.origin.join("templates"), None, format!("rendering {path}: {}", error_chain(&e)))
+                        .hint("fix the theme's template")
+                })
+        })
+        .collect();
+    let mut files = Vec::with_capacity(rendered.len() + theme.statics.len());
+    let mut errors = Diagnostics::default();
+    for r in rendered {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.has_errors() {
+        return Err(errors);
+    }
+    for (path, bytes) in &theme.statics {
+        files.push(OutputFile { path: format!("static/{path}"), bytes: bytes.clone() });
+    }
+    output::write_site(&opts.output, &files).map_err(|e| {
+        fail(Diagnostic::error(&opts.output, None, format!("cannot write the site: {e}"))
+            .hint("check that the output folder's parent is writable; the previous site was left as it was"))
+    })?;
+
+    let mut replies_by_lang = BTreeMap::new();
+    for r in site.discussions.iter().flat_map(|d| &d.replies) {
+        *replies_by_lang.entry(r.lang).or_insert(0) += 1;
+    }
+    Ok(BuildReport {
+        pages: pages.len(),
+        files: files.len(),
+        replies_by_lang,
+        warnings: diags.0,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// A tera error with its causes, which hold the useful part.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}

@@ -1,0 +1,534 @@
+//! Loading a content folder: walking it, reading every file, and turning
+//! front-matter and Markdown into the typed model. Every problem becomes a
+//! [`Diagnostic`]; all of them are collected, none stops the others.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use walkdir::WalkDir;
+
+use crate::config::{SiteConfig, SiteFile};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::frontmatter::{self, line_of};
+use crate::lang::{Detector, Lang};
+use crate::markdown;
+use crate::model::{
+    Discussion, Group, GroupLabel, LangSource, LangText, Question, QuestionId, Reply, ReplyPart, Site,
+    Summary,
+};
+
+pub const SITE_FILE: &str = "site.yaml";
+pub const DISCUSSION_FILE: &str = "_discussion.md";
+
+/// The files of one discussion folder, as found on disk.
+#[derive(Default)]
+struct DiscussionFiles {
+    discussion: Option<PathBuf>,
+    replies: Vec<PathBuf>,
+    summaries: Vec<PathBuf>,
+}
+
+/// Reads and checks the whole content folder. Returns the site when there is
+/// no error, and every diagnostic (warnings too) either way.
+pub fn load(dir: &Path) -> (Option<Site>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let config = match load_config(dir) {
+        Ok(c) => c,
+        Err(d) => {
+            diags.push(d);
+            return (None, diags);
+        }
+    };
+    let folders = walk(dir, &mut diags);
+    let detector = Detector::new(&config.languages);
+
+    let mut discussions = Vec::new();
+    for (slug, files) in folders {
+        let folder = dir.join(&slug);
+        if !is_safe_name(&slug) {
+            diags.push(
+                Diagnostic::error(&folder, None, format!("folder name `{slug}` cannot be used in a web address"))
+                    .hint("rename it with lowercase letters, digits and `-` only"),
+            );
+            continue;
+        }
+        let Some(path) = files.discussion else {
+            diags.push(
+                Diagnostic::error(&folder, None, format!("discussion `{slug}` has no {DISCUSSION_FILE}"))
+                    .hint("add the file with the discussion's title and questions (see the README)"),
+            );
+            continue;
+        };
+        if let Some(d) = load_discussion(&path, slug, &files.replies, &files.summaries, &config, &detector, &mut diags) {
+            discussions.push(d);
+        }
+    }
+    let diags = diags.sorted();
+    let site = (!diags.has_errors()).then_some(Site { config, discussions });
+    (site, diags)
+}
+
+fn load_config(dir: &Path) -> Result<SiteConfig, Diagnostic> {
+    let path = dir.join(SITE_FILE);
+    if !dir.is_dir() {
+        return Err(Diagnostic::error(dir, None, "content folder not found")
+            .hint("run palabre in the folder that holds `content/`, or pass --content DIR"));
+    }
+    let text = read_text(&path)?;
+    let file: SiteFile = frontmatter::parse(&path, &text, 1)?;
+    let languages = file.languages;
+    let Some(&first) = languages.first() else {
+        return Err(Diagnostic::error(&path, Some(1), "`languages` is empty")
+            .hint(format!("list the site's languages, default first, e.g. [{}]", Lang::known_codes())));
+    };
+    let default_lang = file.default_language.unwrap_or(first);
+    if !languages.contains(&default_lang) {
+        return Err(Diagnostic::error(&path, Some(1), format!("default_language `{default_lang}` is not in `languages`"))
+            .hint("add it to `languages` or pick one of them"));
+    }
+    let base_url = file
+        .base_url
+        .map(|u| u.trim().trim_end_matches('/').to_string())
+        .filter(|u| !u.is_empty());
+    if let Some(url) = &base_url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        return Err(Diagnostic::error(&path, Some(1), format!("base_url `{url}` is not an absolute http(s) address"))
+            .hint("write it as https://example.org/discussions, or leave it empty"));
+    }
+    let theme = file.theme.unwrap_or_else(|| "default".to_string());
+    if !is_safe_name(&theme) {
+        return Err(Diagnostic::error(&path, Some(1), format!("theme `{theme}` is not a folder name"))
+            .hint("name a folder under themes/, e.g. `default`"));
+    }
+    Ok(SiteConfig {
+        title: file.title,
+        languages,
+        default_lang,
+        base_url,
+        theme,
+    })
+}
+
+/// Finds every discussion folder and its files, sorted by name so that the
+/// output never depends on the order the file system lists them in.
+fn walk(dir: &Path, diags: &mut Diagnostics) -> BTreeMap<String, DiscussionFiles> {
+    let mut folders: BTreeMap<String, DiscussionFiles> = BTreeMap::new();
+    let walker = WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(3)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                diags.push(
+                    Diagnostic::error(&path, None, format!("cannot read: {e}"))
+                        .hint("check the folder's permissions, or remove the broken link"),
+                );
+                continue;
+            }
+        };
+        let path = entry.path();
+        let rel: Vec<String> = path
+            .strip_prefix(dir)
+            .unwrap_or(path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if entry.path_is_symlink() {
+            diags.push(
+                Diagnostic::warning(path, None, "symbolic link ignored")
+                    .hint("copy the file into the content folder instead"),
+            );
+            continue;
+        }
+        let is_file = entry.file_type().is_file();
+        let is_md = path.extension().is_some_and(|e| e == "md");
+        match rel.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+            [SITE_FILE] => {}
+            [_] if !is_file => {}
+            [_, "replies" | "summaries"] if !is_file => {}
+            [slug, DISCUSSION_FILE] if is_file => {
+                folders.entry(slug.to_string()).or_default().discussion = Some(path.to_path_buf());
+            }
+            [slug, "replies", _] if is_file && is_md => {
+                folders.entry(slug.to_string()).or_default().replies.push(path.to_path_buf());
+            }
+            [slug, "summaries", _] if is_file && is_md => {
+                folders.entry(slug.to_string()).or_default().summaries.push(path.to_path_buf());
+            }
+            _ => diags.push(
+                Diagnostic::warning(path, None, "ignored: not part of the content layout")
+                    .hint("replies go in <discussion>/replies/*.md, summaries in <discussion>/summaries/"),
+            ),
+        }
+    }
+    folders
+}
+
+fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    let bytes = fs::read(path).map_err(|e| {
+        Diagnostic::error(path, None, format!("cannot read: {e}")).hint("check that the file exists and is readable")
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
+        Diagnostic::error(path, Some(line), "the file is not valid UTF-8 text")
+            .hint("save it as UTF-8 (most editors offer this under \"Save as\" or \"Encoding\")")
+    })
+}
+
+/// Letters, digits, `-`, `_` and `.` (not first): safe as a URL segment and a
+/// file name on every host.
+fn is_safe_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+}
+
+fn parse_date(file: &Path, value: &Option<Spanned<String>>, line_base: usize) -> Result<Option<NaiveDate>, Diagnostic> {
+    let Some(v) = value else { return Ok(None) };
+    NaiveDate::parse_from_str(v.value.trim(), "%Y-%m-%d").map(Some).map_err(|_| {
+        Diagnostic::error(file, Some(v.referenced.line() as usize + line_base - 1), format!("`{}` is not a date", v.value))
+            .hint("write dates as YYYY-MM-DD, e.g. 2015-06-22")
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DiscussionFront {
+    title: BTreeMap<Lang, String>,
+    #[serde(default)]
+    lang: Option<Lang>,
+    #[serde(default)]
+    opens: Option<Spanned<String>>,
+    #[serde(default)]
+    closes: Option<Spanned<String>>,
+    #[serde(default)]
+    organisers: Vec<String>,
+    #[serde(default = "default_group_label")]
+    group_label: GroupLabel,
+    groups: Vec<GroupFront>,
+}
+
+fn default_group_label() -> GroupLabel {
+    GroupLabel::Week
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupFront {
+    id: Spanned<u32>,
+    #[serde(default)]
+    title: BTreeMap<Lang, String>,
+    questions: Vec<QuestionFront>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionFront {
+    id: Spanned<u32>,
+    text: BTreeMap<Lang, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReplyFront {
+    #[serde(default)]
+    author: Option<String>,
+    #[serde(default)]
+    organisation: Option<String>,
+    #[serde(default)]
+    country: Option<String>,
+    #[serde(default)]
+    date: Option<Spanned<String>>,
+    answers: Vec<Spanned<String>>,
+    #[serde(default)]
+    lang: Option<Lang>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct SummaryFront {
+    #[serde(default)]
+    title: Option<String>,
+}
+
+/// Reads a file and its front-matter (`None` when it has none), with the body
+/// and the line the body starts on.
+fn read_split<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<(Option<T>, String, usize), Diagnostic> {
+    let text = read_text(path)?;
+    let split = frontmatter::split(&text).ok_or_else(|| {
+        Diagnostic::error(path, Some(1), "front-matter is not closed")
+            .hint("end the front-matter with a line holding only `---`")
+    })?;
+    if !split.has_front_matter {
+        return Ok((None, split.body.to_string(), split.body_line));
+    }
+    let front = frontmatter::parse(path, split.yaml, split.yaml_line)?;
+    Ok((Some(front), split.body.to_string(), split.body_line))
+}
+
+fn load_discussion(
+    path: &Path,
+    slug: String,
+    reply_files: &[PathBuf],
+    summary_files: &[PathBuf],
+    config: &SiteConfig,
+    detector: &Detector,
+    diags: &mut Diagnostics,
+) -> Option<Discussion> {
+    let text = match read_text(path) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let Some(split) = frontmatter::split(&text).filter(|s| s.has_front_matter) else {
+        diags.push(
+            Diagnostic::error(path, Some(1), "no front-matter")
+                .hint("start with `---`, then title, group_label and groups with their questions, then `---`"),
+        );
+        return None;
+    };
+    let front: DiscussionFront = match frontmatter::parse(path, split.yaml, split.yaml_line) {
+        Ok(f) => f,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let base = split.yaml_line;
+    let line = |l: u64| Some(l as usize + base - 1);
+    let mut errors = Vec::new();
+    let (opens, closes) = (parse_date(path, &front.opens, base), parse_date(path, &front.closes, base));
+    let opens = opens.map_err(|d| errors.push(d)).ok().flatten();
+    let closes = closes.map_err(|d| errors.push(d)).ok().flatten();
+
+    let mut groups = Vec::new();
+    let mut seen_groups = BTreeSet::new();
+    for g in front.groups {
+        let gid = g.id.value;
+        if !seen_groups.insert(gid) {
+            errors.push(Diagnostic::error(path, line(g.id.referenced.line()), format!("group {gid} is defined twice"))
+                .hint("give each group its own id"));
+        }
+        let mut seen = BTreeSet::new();
+        let mut questions = Vec::new();
+        for q in g.questions {
+            let id = QuestionId { group: gid, question: q.id.value };
+            if !seen.insert(q.id.value) {
+                errors.push(Diagnostic::error(path, line(q.id.referenced.line()), format!("question {id} is defined twice"))
+                    .hint("give each question of a group its own id"));
+            }
+            if q.text.is_empty() {
+                errors.push(Diagnostic::error(path, line(q.id.referenced.line()), format!("question {id} has no text"))
+                    .hint("add `text:` with the question in at least one language"));
+            }
+            questions.push(Question { id, text: LangText(q.text) });
+        }
+        groups.push(Group { id: gid, title: LangText(g.title), questions });
+    }
+    let known: BTreeSet<QuestionId> = groups.iter().flat_map(|g| g.questions.iter().map(|q| q.id)).collect();
+    let intro = markdown::render(split.body, "intro", &|_| None);
+
+    let replies: Vec<Result<(Reply, Vec<Diagnostic>), Vec<Diagnostic>>> = reply_files
+        .par_iter()
+        .map(|f| load_reply(f, &known, detector))
+        .collect();
+    let mut loaded = Vec::new();
+    for r in replies {
+        match r {
+            Ok((reply, warnings)) => {
+                diags.extend(warnings);
+                loaded.push(reply);
+            }
+            Err(e) => diags.extend(e),
+        }
+    }
+    loaded.sort_by(|a, b| (a.date.is_none(), a.date, &a.id).cmp(&(b.date.is_none(), b.date, &b.id)));
+
+    let mut summaries: BTreeMap<QuestionId, BTreeMap<Lang, Summary>> = BTreeMap::new();
+    let mut conclusion = BTreeMap::new();
+    for f in summary_files {
+        match load_summary(f, &known) {
+            Ok((Some(q), lang, s)) => {
+                summaries.entry(q).or_default().insert(lang, s);
+            }
+            Ok((None, lang, s)) => {
+                conclusion.insert(lang, s);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    if front.title.is_empty() {
+        errors.push(Diagnostic::error(path, Some(base), "the discussion has no title")
+            .hint("add `title:` with at least one language, e.g. `title: { en: \"...\" }`"));
+    }
+    let failed = !errors.is_empty();
+    diags.extend(errors);
+    if failed {
+        return None;
+    }
+    Some(Discussion {
+        slug,
+        title: LangText(front.title),
+        original_lang: front.lang.unwrap_or(config.default_lang),
+        opens,
+        closes,
+        organisers: front.organisers,
+        group_label: front.group_label,
+        groups,
+        intro_html: intro.html,
+        replies: loaded,
+        summaries,
+        conclusion,
+    })
+}
+
+fn known_list(known: &BTreeSet<QuestionId>) -> String {
+    known.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// Reads one reply: its front-matter, parts, language and HTML. Warnings come
+/// with the reply; errors replace it.
+fn load_reply(path: &Path, known: &BTreeSet<QuestionId>, detector: &Detector) -> Result<(Reply, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (front, body, body_line) = read_split::<ReplyFront>(path).map_err(|d| vec![d])?;
+    let front = front.ok_or_else(|| {
+        vec![Diagnostic::error(path, Some(1), "no front-matter")
+            .hint("start the file with a `---` line, the fields (at least `answers:`), and another `---` line")]
+    })?;
+    let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    if !is_safe_name(&id) {
+        errors.push(Diagnostic::error(path, None, format!("file name `{id}` cannot be used in a web address"))
+            .hint("rename the file with letters, digits, `-` and `_` only"));
+    }
+    // The front-matter starts on line 2 of a reply file.
+    let yaml_line = |l: u64| Some(l as usize + 1);
+    let mut answers = Vec::new();
+    for a in &front.answers {
+        match a.value.parse::<QuestionId>() {
+            Ok(q) if known.contains(&q) => {
+                if !answers.contains(&q) {
+                    answers.push(q);
+                }
+            }
+            Ok(q) => errors.push(
+                Diagnostic::error(path, yaml_line(a.referenced.line()), format!("`answers` names question {q}, which this discussion does not have"))
+                    .hint(format!("use one of: {}", known_list(known))),
+            ),
+            Err(msg) => errors.push(Diagnostic::error(path, yaml_line(a.referenced.line()), msg)),
+        }
+    }
+    if front.answers.is_empty() {
+        errors.push(Diagnostic::error(path, Some(2), "the reply answers no question")
+            .hint(format!("list the questions it answers, e.g. answers: [\"1.1\"]; this discussion has {}", known_list(known))));
+    }
+    let date = parse_date(path, &front.date, 2).map_err(|d| errors.push(d)).ok().flatten();
+
+    let segments = markdown::split_at_markers(&body, body_line);
+    let (lang, lang_source) = match front.lang {
+        Some(l) => (l, LangSource::Declared),
+        None => {
+            let text = markdown::plain_text(&body);
+            match detector.detect(&text) {
+                Some(d) => (d.lang, LangSource::Detected { confidence: d.confidence, reliable: d.reliable }),
+                None => {
+                    errors.push(Diagnostic::error(path, Some(body_line), "cannot tell which language this reply is in")
+                        .hint("add `lang: en` (or fr, es) to its front-matter"));
+                    (Lang::En, LangSource::Declared)
+                }
+            }
+        }
+    };
+    if let LangSource::Detected { confidence, reliable: false } = lang_source {
+        warnings.push(Diagnostic::warning(path, Some(body_line), format!("language detection is unsure: {lang} at {:.0}% confidence", confidence * 100.0))
+            .hint(format!("if {lang} is wrong, set `lang:` in the front-matter")));
+    }
+
+    let paragraph_lang = |p: &str| detector.paragraph_lang(p, lang);
+    let mut html = String::new();
+    let mut parts = Vec::new();
+    for (i, seg) in segments.iter().enumerate() {
+        let rendered = markdown::render(seg.text, &format!("{id}-{i}"), &paragraph_lang);
+        for r in &rendered.removed_html {
+            warnings.push(Diagnostic::warning(path, Some(line_of(seg.text, r.offset, seg.line)), format!("unsafe HTML removed: `{}`", r.snippet))
+                .hint("replies are shown as text; scripts, styles, frames and event handlers are dropped"));
+        }
+        html.push_str(&rendered.html);
+        let Some((ids, marker_line)) = &seg.marker else { continue };
+        let mut questions = Vec::new();
+        for raw in ids {
+            match raw.parse::<QuestionId>() {
+                Ok(q) if answers.contains(&q) => questions.push(q),
+                Ok(q) => errors.push(Diagnostic::error(path, Some(*marker_line), format!("the marker names question {q}, which `answers` does not list"))
+                    .hint(format!("add \"{q}\" to `answers`, or correct the marker"))),
+                Err(msg) => errors.push(Diagnostic::error(path, Some(*marker_line), msg)),
+            }
+        }
+        parts.push(ReplyPart { questions, html: rendered.html });
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok((
+        Reply {
+            id,
+            source: path.to_path_buf(),
+            author: nonblank(front.author),
+            organisation: nonblank(front.organisation),
+            country: nonblank(front.country),
+            date,
+            answers,
+            lang,
+            lang_source,
+            html,
+            parts,
+        },
+        warnings,
+    ))
+}
+
+fn nonblank(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// Reads `summaries/<g>-<q>.<lang>.md` (or `conclusion.<lang>.md`, question `None`).
+fn load_summary(path: &Path, known: &BTreeSet<QuestionId>) -> Result<(Option<QuestionId>, Lang, Summary), Diagnostic> {
+    let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let bad_name = || {
+        Diagnostic::error(path, None, format!("summary file name `{name}.md` is not `<week>-<question>.<lang>.md`"))
+            .hint("name it e.g. `1-2.en.md` for question 1.2 in English, or `conclusion.fr.md`")
+    };
+    let (target, code) = name.rsplit_once('.').ok_or_else(bad_name)?;
+    let lang = Lang::from_code(code).ok_or_else(|| {
+        Diagnostic::error(path, None, format!("`{code}` in the file name is not a known language"))
+            .hint(format!("use one of {}", Lang::known_codes()))
+    })?;
+    let question = if target == "conclusion" {
+        None
+    } else {
+        let q: QuestionId = target.replacen('-', ".", 1).parse().map_err(|_| bad_name())?;
+        if !known.contains(&q) {
+            return Err(Diagnostic::error(path, Some(1), format!("summary for question {q}, which this discussion does not have"))
+                .hint(format!("rename it for one of: {}", known_list(known))));
+        }
+        Some(q)
+    };
+    let (front, body, _) = read_split::<SummaryFront>(path)?;
+    let front = front.unwrap_or_default();
+    let html = markdown::render(&body, &format!("summary-{target}-{code}"), &|_| None).html;
+    Ok((question, lang, Summary { title: front.title, html }))
+}

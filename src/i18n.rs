@@ -1,0 +1,106 @@
+//! The site's own text in one language, with every missing string taken from
+//! the default language: a missing translation never stops a build.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::lang::Lang;
+use crate::theme::{I18nFile, PluralForms};
+
+pub struct Strings {
+    pub lang: Lang,
+    /// Every text key, merged with the default language's.
+    pub text: BTreeMap<String, String>,
+    plural: BTreeMap<String, PluralForms>,
+    months: Vec<String>,
+    date_format: String,
+}
+
+/// Strings for every site language.
+pub struct Translations {
+    by_lang: BTreeMap<Lang, Strings>,
+    /// Each language's name in itself.
+    native_names: BTreeMap<Lang, String>,
+}
+
+impl Translations {
+    pub fn new(files: &BTreeMap<Lang, I18nFile>, languages: &[Lang], default: Lang) -> Translations {
+        let fallback = files.get(&default).or_else(|| files.get(&Lang::En)).cloned().unwrap_or_default();
+        let native_names = Lang::ALL
+            .into_iter()
+            .map(|l| {
+                let name = files.get(&l).and_then(|f| f.language_name.clone()).unwrap_or_else(|| l.code().to_string());
+                (l, name)
+            })
+            .collect();
+        let by_lang = languages
+            .iter()
+            .map(|&lang| {
+                let own = files.get(&lang).cloned().unwrap_or_default();
+                let mut text = fallback.text.clone();
+                text.extend(own.text);
+                let mut plural = fallback.plural.clone();
+                plural.extend(own.plural);
+                let months = if own.months.len() == 12 { own.months } else { fallback.months.clone() };
+                let date_format = own
+                    .date_format
+                    .or_else(|| fallback.date_format.clone())
+                    .unwrap_or_else(|| "{year}-{month}-{day}".to_string());
+                (lang, Strings { lang, text, plural, months, date_format })
+            })
+            .collect();
+        Translations { by_lang, native_names }
+    }
+
+    pub fn get(&self, lang: Lang) -> &Strings {
+        // Every site language has an entry (built in `new`); the first is a safe default.
+        self.by_lang.get(&lang).or_else(|| self.by_lang.values().next()).expect("at least one site language")
+    }
+
+    pub fn native_name(&self, lang: Lang) -> &str {
+        self.native_names.get(&lang).map_or(lang.code(), String::as_str)
+    }
+}
+
+impl Strings {
+    /// The text for `key`; the key itself when no language has it, so that a
+    /// gap shows up on the page instead of failing the build.
+    pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
+        self.text.get(key).map_or(key, String::as_str)
+    }
+
+    /// A text with `{name}` placeholders filled in.
+    pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut s = self.t(key).to_string();
+        for (name, value) in args {
+            s = s.replace(&format!("{{{name}}}"), value);
+        }
+        s
+    }
+
+    /// A counted phrase in the right plural form: "1 reply", "3 replies".
+    pub fn count(&self, key: &str, n: usize) -> String {
+        let n_text = n.to_string();
+        match self.plural.get(key) {
+            Some(forms) => {
+                let form = if self.lang.is_plural_one(n) { &forms.one } else { &forms.other };
+                form.replace("{n}", &n_text)
+            }
+            None => format!("{n_text} {key}"),
+        }
+    }
+
+    pub fn date(&self, d: NaiveDate) -> String {
+        let month = self.months.get(d.month0() as usize).cloned().unwrap_or_else(|| format!("{:02}", d.month()));
+        self.date_format
+            .replace("{day}", &d.day().to_string())
+            .replace("{month}", &month)
+            .replace("{year}", &d.year().to_string())
+    }
+
+    /// A language's name in this language ("French", "français", "francés").
+    pub fn lang_name(&self, lang: Lang) -> &str {
+        self.text.get(&format!("lang_{}", lang.code())).map_or(lang.code(), String::as_str)
+    }
+}

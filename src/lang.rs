@@ -1,0 +1,134 @@
+//! Languages: the closed set palabre knows, and detection of a text's language.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A language palabre can detect, and for which the theme ships translations.
+///
+/// Adding one means a variant here and an `i18n/<code>.yaml` file in the theme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Lang {
+    En,
+    Fr,
+    Es,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::Fr, Lang::Es];
+
+    /// The BCP 47 code used in `lang` attributes, file names and URLs.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+            Lang::Es => "es",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// Codes of every known language, for error messages.
+    pub fn known_codes() -> String {
+        Lang::ALL.map(Lang::code).join(", ")
+    }
+
+    fn to_whatlang(self) -> whatlang::Lang {
+        match self {
+            Lang::En => whatlang::Lang::Eng,
+            Lang::Fr => whatlang::Lang::Fra,
+            Lang::Es => whatlang::Lang::Spa,
+        }
+    }
+
+    fn from_whatlang(lang: whatlang::Lang) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.to_whatlang() == lang)
+    }
+
+    /// CLDR cardinal rule: is `n` in the plural category "one"?
+    /// (French counts 0 and 1 as singular; English and Spanish only 1.)
+    pub fn is_plural_one(self, n: usize) -> bool {
+        match self {
+            Lang::Fr => n <= 1,
+            Lang::En | Lang::Es => n == 1,
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl Serialize for Lang {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Lang {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(d)?;
+        Lang::from_code(code.trim()).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown language `{code}` (known: {})",
+                Lang::known_codes()
+            ))
+        })
+    }
+}
+
+/// The outcome of detecting one text's language.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Detection {
+    pub lang: Lang,
+    pub confidence: f64,
+    pub reliable: bool,
+}
+
+/// Detects languages among an allowlist (the site's languages).
+///
+/// whatlang alone answers with languages outside any list for single-language
+/// scripts (Greek, Hebrew...), so its answer is checked against the list too.
+pub struct Detector {
+    inner: whatlang::Detector,
+    allowed: Vec<Lang>,
+}
+
+/// A paragraph shorter than this is too little evidence to mark it as being
+/// in another language than its reply.
+const MIN_PARAGRAPH_CHARS: usize = 80;
+/// How sure detection must be before a paragraph is marked as another language.
+const MIN_PARAGRAPH_CONFIDENCE: f64 = 0.5;
+
+impl Detector {
+    pub fn new(allowed: &[Lang]) -> Detector {
+        let list = allowed.iter().map(|l| l.to_whatlang()).collect();
+        Detector {
+            inner: whatlang::Detector::with_allowlist(list),
+            allowed: allowed.to_vec(),
+        }
+    }
+
+    pub fn detect(&self, text: &str) -> Option<Detection> {
+        let info = self.inner.detect(text)?;
+        let lang = Lang::from_whatlang(info.lang()).filter(|l| self.allowed.contains(l))?;
+        Some(Detection {
+            lang,
+            confidence: info.confidence(),
+            reliable: info.is_reliable(),
+        })
+    }
+
+    /// The language of one paragraph when it clearly differs from `context`.
+    pub fn paragraph_lang(&self, text: &str, context: Lang) -> Option<Lang> {
+        if text.chars().count() < MIN_PARAGRAPH_CHARS {
+            return None;
+        }
+        let found = self.detect(text)?;
+        (found.lang != context && found.confidence >= MIN_PARAGRAPH_CONFIDENCE).then_some(found.lang)
+    }
+}

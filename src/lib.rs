@@ -1,0 +1,21 @@
+//! palabre: a static-site generator for multilingual e-discussions.
+//!
+//! Data flows one way:
+//! files --[`content`]--> model --[`site`]--> pages --[`render`]--> HTML --[`output`]--> disk.
+
+pub mod config;
+pub mod content;
+pub mod diagnostic;
+pub mod frontmatter;
+pub mod i18n;
+pub mod lang;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod theme;
+
+mod build;
+
+pub use build::{BuildOptions, BuildReport, build, check};

@@ -1,0 +1,184 @@
+//! The content model: what a content folder means once it has been read and checked.
+//!
+//! Everything here is valid by construction: ids are parsed, languages known,
+//! Markdown already rendered to sanitised HTML.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+
+use crate::config::SiteConfig;
+use crate::lang::Lang;
+
+/// A question's address, `<group>.<question>` as written in `answers` (`1.10` is
+/// group 1, question 10: never the number 1.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct QuestionId {
+    pub group: u32,
+    pub question: u32,
+}
+
+impl fmt::Display for QuestionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.group, self.question)
+    }
+}
+
+impl FromStr for QuestionId {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("`{s}` is not a question id: write `<week>.<question>`, e.g. \"1.2\"");
+        let (g, q) = s.trim().split_once('.').ok_or_else(bad)?;
+        let number = |part: &str| {
+            if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            part.parse::<u32>().map_err(|_| bad())
+        };
+        Ok(QuestionId {
+            group: number(g)?,
+            question: number(q)?,
+        })
+    }
+}
+
+/// Text given in one or more languages (titles, question texts).
+#[derive(Clone, Debug, Default)]
+pub struct LangText(pub BTreeMap<Lang, String>);
+
+impl LangText {
+    /// The text in `lang`, else in `fallback`, else in any language; with the
+    /// language it is actually written in.
+    pub fn get(&self, lang: Lang, fallback: Lang) -> Option<(&str, Lang)> {
+        self.0
+            .get_key_value(&lang)
+            .or_else(|| self.0.get_key_value(&fallback))
+            .or_else(|| self.0.iter().next())
+            .map(|(l, t)| (t.as_str(), *l))
+    }
+}
+
+/// What a discussion calls a group of questions; it names the group's URL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupLabel {
+    Week,
+    Topic,
+    Round,
+}
+
+impl GroupLabel {
+    pub fn slug(self) -> &'static str {
+        match self {
+            GroupLabel::Week => "week",
+            GroupLabel::Topic => "topic",
+            GroupLabel::Round => "round",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: SiteConfig,
+    pub discussions: Vec<Discussion>,
+}
+
+#[derive(Debug)]
+pub struct Discussion {
+    /// The folder name; also the discussion's URL segment.
+    pub slug: String,
+    pub title: LangText,
+    /// The language the moderators wrote the discussion in (introduction, questions).
+    pub original_lang: Lang,
+    pub opens: Option<NaiveDate>,
+    pub closes: Option<NaiveDate>,
+    pub organisers: Vec<String>,
+    pub group_label: GroupLabel,
+    pub groups: Vec<Group>,
+    pub intro_html: String,
+    /// Sorted by date, then file name: the reading order of previous/next.
+    pub replies: Vec<Reply>,
+    pub summaries: BTreeMap<QuestionId, BTreeMap<Lang, Summary>>,
+    pub conclusion: BTreeMap<Lang, Summary>,
+}
+
+impl Discussion {
+    pub fn questions(&self) -> impl Iterator<Item = &Question> {
+        self.groups.iter().flat_map(|g| g.questions.iter())
+    }
+
+    pub fn find_question(&self, id: QuestionId) -> Option<&Question> {
+        self.questions().find(|q| q.id == id)
+    }
+}
+
+#[derive(Debug)]
+pub struct Group {
+    pub id: u32,
+    pub title: LangText,
+    pub questions: Vec<Question>,
+}
+
+#[derive(Debug)]
+pub struct Question {
+    pub id: QuestionId,
+    pub text: LangText,
+}
+
+#[derive(Debug)]
+pub struct Reply {
+    /// The file stem: the reply's id, anchor and URL segment.
+    pub id: String,
+    pub source: PathBuf,
+    pub author: Option<String>,
+    pub organisation: Option<String>,
+    pub country: Option<String>,
+    pub date: Option<NaiveDate>,
+    pub answers: Vec<QuestionId>,
+    pub lang: Lang,
+    pub lang_source: LangSource,
+    /// The whole reply, as shown on its own page.
+    pub html: String,
+    /// Parts marked with `<!-- answers: ... -->`; empty when the reply has no markers.
+    pub parts: Vec<ReplyPart>,
+}
+
+impl Reply {
+    /// What to show on the page of `question`: the parts marked for it, or the
+    /// whole reply when none is.
+    pub fn html_for(&self, question: QuestionId) -> (String, bool) {
+        let marked: Vec<&str> = self
+            .parts
+            .iter()
+            .filter(|p| p.questions.contains(&question))
+            .map(|p| p.html.as_str())
+            .collect();
+        if marked.is_empty() {
+            (self.html.clone(), true)
+        } else {
+            (marked.concat(), false)
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum LangSource {
+    Declared,
+    Detected { confidence: f64, reliable: bool },
+}
+
+#[derive(Debug)]
+pub struct ReplyPart {
+    pub questions: Vec<QuestionId>,
+    pub html: String,
+}
+
+#[derive(Debug)]
+pub struct Summary {
+    pub title: Option<String>,
+    pub html: String,
+}

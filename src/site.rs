@@ -1,0 +1,127 @@
+//! Which pages the site has, where each one lives, and its counterparts in the
+//! other languages. Paths are relative to the output folder and always end in
+//! `index.html`, so links work from a subfolder and from disk alike.
+
+use std::collections::BTreeMap;
+
+use crate::lang::Lang;
+use crate::model::{Discussion, Group, QuestionId, Site};
+
+#[derive(Clone, Copy)]
+pub enum PageKind<'a> {
+    /// The root page: choose a language.
+    Chooser,
+    Home,
+    Discussion(&'a Discussion),
+    Group(&'a Discussion, &'a Group),
+    Question(&'a Discussion, &'a Group, QuestionId),
+    /// A reply, by its index in the discussion's replies.
+    Reply(&'a Discussion, usize),
+}
+
+#[derive(Clone, Copy)]
+pub struct Page<'a> {
+    pub lang: Lang,
+    pub kind: PageKind<'a>,
+}
+
+impl Page<'_> {
+    /// Where the page is written, e.g. `fr/slug/week-1/question-2/index.html`.
+    pub fn path(&self) -> String {
+        self.path_in(self.lang)
+    }
+
+    /// The same page in another language.
+    pub fn path_in(&self, lang: Lang) -> String {
+        let l = lang.code();
+        match self.kind {
+            PageKind::Chooser => "index.html".to_string(),
+            PageKind::Home => format!("{l}/index.html"),
+            PageKind::Discussion(d) => discussion_path(l, d),
+            PageKind::Group(d, g) => group_path(l, d, g.id),
+            PageKind::Question(d, _, q) => question_path(l, d, q),
+            PageKind::Reply(d, i) => reply_path(l, d, &d.replies[i].id),
+        }
+    }
+
+    /// The prefix that leads from this page back to the output folder's root.
+    pub fn root(&self) -> String {
+        "../".repeat(self.path().matches('/').count())
+    }
+}
+
+pub fn home_path(lang: &str) -> String {
+    format!("{lang}/index.html")
+}
+
+pub fn discussion_path(lang: &str, d: &Discussion) -> String {
+    format!("{lang}/{}/index.html", d.slug)
+}
+
+pub fn group_path(lang: &str, d: &Discussion, group: u32) -> String {
+    format!("{lang}/{}/{}-{group}/index.html", d.slug, d.group_label.slug())
+}
+
+pub fn question_path(lang: &str, d: &Discussion, q: QuestionId) -> String {
+    format!("{lang}/{}/{}-{}/question-{}/index.html", d.slug, d.group_label.slug(), q.group, q.question)
+}
+
+pub fn reply_path(lang: &str, d: &Discussion, reply_id: &str) -> String {
+    format!("{lang}/{}/replies/{reply_id}/index.html", d.slug)
+}
+
+/// Every page of the site, in a fixed order.
+pub fn pages(site: &Site) -> Vec<Page<'_>> {
+    let default = site.config.default_lang;
+    let mut pages = vec![Page { lang: default, kind: PageKind::Chooser }];
+    for &lang in &site.config.languages {
+        pages.push(Page { lang, kind: PageKind::Home });
+        for d in &site.discussions {
+            pages.push(Page { lang, kind: PageKind::Discussion(d) });
+            for g in &d.groups {
+                pages.push(Page { lang, kind: PageKind::Group(d, g) });
+                for q in &g.questions {
+                    pages.push(Page { lang, kind: PageKind::Question(d, g, q.id) });
+                }
+            }
+            for i in 0..d.replies.len() {
+                pages.push(Page { lang, kind: PageKind::Reply(d, i) });
+            }
+        }
+    }
+    pages
+}
+
+/// Which replies answer each question, computed once per discussion so that no
+/// page has to scan every reply.
+pub struct ReplyIndex {
+    by_question: BTreeMap<(String, QuestionId), Vec<usize>>,
+}
+
+impl ReplyIndex {
+    pub fn new(site: &Site) -> ReplyIndex {
+        let mut by_question: BTreeMap<(String, QuestionId), Vec<usize>> = BTreeMap::new();
+        for d in &site.discussions {
+            for (i, r) in d.replies.iter().enumerate() {
+                for q in &r.answers {
+                    by_question.entry((d.slug.clone(), *q)).or_default().push(i);
+                }
+            }
+        }
+        ReplyIndex { by_question }
+    }
+
+    /// Indexes (into `d.replies`) of the replies to question `q`, in reading order.
+    pub fn replies_to(&self, d: &Discussion, q: QuestionId) -> &[usize] {
+        self.by_question.get(&(d.slug.clone(), q)).map_or(&[], Vec::as_slice)
+    }
+
+    /// How many replies to `q` are written in each language.
+    pub fn counts_by_lang(&self, d: &Discussion, q: QuestionId) -> BTreeMap<Lang, usize> {
+        let mut counts = BTreeMap::new();
+        for &i in self.replies_to(d, q) {
+            *counts.entry(d.replies[i].lang).or_insert(0) += 1;
+        }
+        counts
+    }
+}
