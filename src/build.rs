@@ -54,7 +54,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let (site, diags) = content::load(&opts.content);
     let Some(site) = site else { return Err(diags) };
 
-    let themes = opts.themes.clone().unwrap_or_else(|| default_themes_dir(&opts.content));
+    let themes = opts
+        .themes
+        .clone()
+        .unwrap_or_else(|| default_themes_dir(&opts.content));
     let theme = Theme::load(&themes, &site.config.theme).map_err(Diagnostics)?;
     let renderer = Renderer::new(&theme, &site).map_err(Diagnostics)?;
     let pages = site::pages(&site);
@@ -64,10 +67,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             let path = page.path();
             renderer
                 .render(page)
-                .map(|html| OutputFile { bytes: output::minify(&html), path: path.clone() })
+                .map(|html| OutputFile {
+                    bytes: output::minify(&html),
+                    path: path.clone(),
+                })
                 .map_err(|e| {
-                    Diagnostic::error(&theme.origin.join("templates"), None, format!("rendering {path}: {}", error_chain(&e)))
-                        .hint("fix the theme's template")
+                    Diagnostic::error(
+                        &theme.origin.join("templates"),
+                        None,
+                        format!("rendering {path}: {}", error_chain(&e)),
+                    )
+                    .hint("fix the theme's template")
                 })
         })
         .collect();
@@ -83,7 +93,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         return Err(errors);
     }
     for (path, bytes) in &theme.statics {
-        files.push(OutputFile { path: format!("static/{path}"), bytes: bytes.clone() });
+        files.push(OutputFile {
+            path: format!("static/{path}"),
+            bytes: bytes.clone(),
+        });
     }
     output::write_site(&opts.output, &files).map_err(|e| {
         fail(Diagnostic::error(&opts.output, None, format!("cannot write the site: {e}"))

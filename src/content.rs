@@ -18,8 +18,8 @@ use crate::frontmatter::{self, line_of};
 use crate::lang::{Detector, Lang};
 use crate::markdown;
 use crate::model::{
-    Discussion, Group, GroupLabel, LangSource, LangText, Question, QuestionId, Reply, ReplyPart, Site,
-    Summary,
+    Discussion, Group, GroupLabel, LangSource, LangText, Question, QuestionId, Reply, ReplyPart,
+    Site, Summary,
 };
 
 pub const SITE_FILE: &str = "site.yaml";
@@ -52,24 +52,43 @@ pub fn load(dir: &Path) -> (Option<Site>, Diagnostics) {
         let folder = dir.join(&slug);
         if !is_safe_name(&slug) {
             diags.push(
-                Diagnostic::error(&folder, None, format!("folder name `{slug}` cannot be used in a web address"))
-                    .hint("rename it with lowercase letters, digits and `-` only"),
+                Diagnostic::error(
+                    &folder,
+                    None,
+                    format!("folder name `{slug}` cannot be used in a web address"),
+                )
+                .hint("rename it with lowercase letters, digits and `-` only"),
             );
             continue;
         }
         let Some(path) = files.discussion else {
             diags.push(
-                Diagnostic::error(&folder, None, format!("discussion `{slug}` has no {DISCUSSION_FILE}"))
-                    .hint("add the file with the discussion's title and questions (see the README)"),
+                Diagnostic::error(
+                    &folder,
+                    None,
+                    format!("discussion `{slug}` has no {DISCUSSION_FILE}"),
+                )
+                .hint("add the file with the discussion's title and questions (see the README)"),
             );
             continue;
         };
-        if let Some(d) = load_discussion(&path, slug, &files.replies, &files.summaries, &config, &detector, &mut diags) {
+        if let Some(d) = load_discussion(
+            &path,
+            slug,
+            &files.replies,
+            &files.summaries,
+            &config,
+            &detector,
+            &mut diags,
+        ) {
             discussions.push(d);
         }
     }
     let diags = diags.sorted();
-    let site = (!diags.has_errors()).then_some(Site { config, discussions });
+    let site = (!diags.has_errors()).then_some(Site {
+        config,
+        discussions,
+    });
     (site, diags)
 }
 
@@ -83,13 +102,21 @@ fn load_config(dir: &Path) -> Result<SiteConfig, Diagnostic> {
     let file: SiteFile = frontmatter::parse(&path, &text, 1)?;
     let languages = file.languages;
     let Some(&first) = languages.first() else {
-        return Err(Diagnostic::error(&path, Some(1), "`languages` is empty")
-            .hint(format!("list the site's languages, default first, e.g. [{}]", Lang::known_codes())));
+        return Err(
+            Diagnostic::error(&path, Some(1), "`languages` is empty").hint(format!(
+                "list the site's languages, default first, e.g. [{}]",
+                Lang::known_codes()
+            )),
+        );
     };
     let default_lang = file.default_language.unwrap_or(first);
     if !languages.contains(&default_lang) {
-        return Err(Diagnostic::error(&path, Some(1), format!("default_language `{default_lang}` is not in `languages`"))
-            .hint("add it to `languages` or pick one of them"));
+        return Err(Diagnostic::error(
+            &path,
+            Some(1),
+            format!("default_language `{default_lang}` is not in `languages`"),
+        )
+        .hint("add it to `languages` or pick one of them"));
     }
     let base_url = file
         .base_url
@@ -98,13 +125,21 @@ fn load_config(dir: &Path) -> Result<SiteConfig, Diagnostic> {
     if let Some(url) = &base_url
         && !(url.starts_with("https://") || url.starts_with("http://"))
     {
-        return Err(Diagnostic::error(&path, Some(1), format!("base_url `{url}` is not an absolute http(s) address"))
-            .hint("write it as https://example.org/discussions, or leave it empty"));
+        return Err(Diagnostic::error(
+            &path,
+            Some(1),
+            format!("base_url `{url}` is not an absolute http(s) address"),
+        )
+        .hint("write it as https://example.org/discussions, or leave it empty"));
     }
     let theme = file.theme.unwrap_or_else(|| "default".to_string());
     if !is_safe_name(&theme) {
-        return Err(Diagnostic::error(&path, Some(1), format!("theme `{theme}` is not a folder name"))
-            .hint("name a folder under themes/, e.g. `default`"));
+        return Err(Diagnostic::error(
+            &path,
+            Some(1),
+            format!("theme `{theme}` is not a folder name"),
+        )
+        .hint("name a folder under themes/, e.g. `default`"));
     }
     Ok(SiteConfig {
         title: file.title,
@@ -153,7 +188,12 @@ fn walk(dir: &Path, diags: &mut Diagnostics) -> BTreeMap<String, DiscussionFiles
         }
         let is_file = entry.file_type().is_file();
         let is_md = path.extension().is_some_and(|e| e == "md");
-        match rel.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        match rel
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
             [SITE_FILE] => {}
             [_] if !is_file => {}
             [_, "replies" | "summaries"] if !is_file => {}
@@ -161,14 +201,23 @@ fn walk(dir: &Path, diags: &mut Diagnostics) -> BTreeMap<String, DiscussionFiles
                 folders.entry(slug.to_string()).or_default().discussion = Some(path.to_path_buf());
             }
             [slug, "replies", _] if is_file && is_md => {
-                folders.entry(slug.to_string()).or_default().replies.push(path.to_path_buf());
+                folders
+                    .entry(slug.to_string())
+                    .or_default()
+                    .replies
+                    .push(path.to_path_buf());
             }
             [slug, "summaries", _] if is_file && is_md => {
-                folders.entry(slug.to_string()).or_default().summaries.push(path.to_path_buf());
+                folders
+                    .entry(slug.to_string())
+                    .or_default()
+                    .summaries
+                    .push(path.to_path_buf());
             }
             _ => diags.push(
-                Diagnostic::warning(path, None, "ignored: not part of the content layout")
-                    .hint("replies go in <discussion>/replies/*.md, summaries in <discussion>/summaries/"),
+                Diagnostic::warning(path, None, "ignored: not part of the content layout").hint(
+                    "replies go in <discussion>/replies/*.md, summaries in <discussion>/summaries/",
+                ),
             ),
         }
     }
@@ -177,7 +226,8 @@ fn walk(dir: &Path, diags: &mut Diagnostics) -> BTreeMap<String, DiscussionFiles
 
 fn read_text(path: &Path) -> Result<String, Diagnostic> {
     let bytes = fs::read(path).map_err(|e| {
-        Diagnostic::error(path, None, format!("cannot read: {e}")).hint("check that the file exists and is readable")
+        Diagnostic::error(path, None, format!("cannot read: {e}"))
+            .hint("check that the file exists and is readable")
     })?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
@@ -192,15 +242,27 @@ fn read_text(path: &Path) -> Result<String, Diagnostic> {
 fn is_safe_name(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('.')
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
 }
 
-fn parse_date(file: &Path, value: &Option<Spanned<String>>, line_base: usize) -> Result<Option<NaiveDate>, Diagnostic> {
+fn parse_date(
+    file: &Path,
+    value: &Option<Spanned<String>>,
+    line_base: usize,
+) -> Result<Option<NaiveDate>, Diagnostic> {
     let Some(v) = value else { return Ok(None) };
-    NaiveDate::parse_from_str(v.value.trim(), "%Y-%m-%d").map(Some).map_err(|_| {
-        Diagnostic::error(file, Some(v.referenced.line() as usize + line_base - 1), format!("`{}` is not a date", v.value))
+    NaiveDate::parse_from_str(v.value.trim(), "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| {
+            Diagnostic::error(
+                file,
+                Some(v.referenced.line() as usize + line_base - 1),
+                format!("`{}` is not a date", v.value),
+            )
             .hint("write dates as YYYY-MM-DD, e.g. 2015-06-22")
-    })
+        })
 }
 
 #[derive(Deserialize)]
@@ -265,7 +327,9 @@ struct SummaryFront {
 
 /// Reads a file and its front-matter (`None` when it has none), with the body
 /// and the line the body starts on.
-fn read_split<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<(Option<T>, String, usize), Diagnostic> {
+fn read_split<T: for<'de> Deserialize<'de>>(
+    path: &Path,
+) -> Result<(Option<T>, String, usize), Diagnostic> {
     let text = read_text(path)?;
     let split = frontmatter::split(&text).ok_or_else(|| {
         Diagnostic::error(path, Some(1), "front-matter is not closed")
@@ -295,10 +359,9 @@ fn load_discussion(
         }
     };
     let Some(split) = frontmatter::split(&text).filter(|s| s.has_front_matter) else {
-        diags.push(
-            Diagnostic::error(path, Some(1), "no front-matter")
-                .hint("start with `---`, then title, group_label and groups with their questions, then `---`"),
-        );
+        diags.push(Diagnostic::error(path, Some(1), "no front-matter").hint(
+            "start with `---`, then title, group_label and groups with their questions, then `---`",
+        ));
         return None;
     };
     let front: DiscussionFront = match frontmatter::parse(path, split.yaml, split.yaml_line) {
@@ -311,7 +374,10 @@ fn load_discussion(
     let base = split.yaml_line;
     let line = |l: u64| Some(l as usize + base - 1);
     let mut errors = Vec::new();
-    let (opens, closes) = (parse_date(path, &front.opens, base), parse_date(path, &front.closes, base));
+    let (opens, closes) = (
+        parse_date(path, &front.opens, base),
+        parse_date(path, &front.closes, base),
+    );
     let opens = opens.map_err(|d| errors.push(d)).ok().flatten();
     let closes = closes.map_err(|d| errors.push(d)).ok().flatten();
 
@@ -320,29 +386,60 @@ fn load_discussion(
     for g in front.groups {
         let gid = g.id.value;
         if !seen_groups.insert(gid) {
-            errors.push(Diagnostic::error(path, line(g.id.referenced.line()), format!("group {gid} is defined twice"))
-                .hint("give each group its own id"));
+            errors.push(
+                Diagnostic::error(
+                    path,
+                    line(g.id.referenced.line()),
+                    format!("group {gid} is defined twice"),
+                )
+                .hint("give each group its own id"),
+            );
         }
         let mut seen = BTreeSet::new();
         let mut questions = Vec::new();
         for q in g.questions {
-            let id = QuestionId { group: gid, question: q.id.value };
+            let id = QuestionId {
+                group: gid,
+                question: q.id.value,
+            };
             if !seen.insert(q.id.value) {
-                errors.push(Diagnostic::error(path, line(q.id.referenced.line()), format!("question {id} is defined twice"))
-                    .hint("give each question of a group its own id"));
+                errors.push(
+                    Diagnostic::error(
+                        path,
+                        line(q.id.referenced.line()),
+                        format!("question {id} is defined twice"),
+                    )
+                    .hint("give each question of a group its own id"),
+                );
             }
             if q.text.is_empty() {
-                errors.push(Diagnostic::error(path, line(q.id.referenced.line()), format!("question {id} has no text"))
-                    .hint("add `text:` with the question in at least one language"));
+                errors.push(
+                    Diagnostic::error(
+                        path,
+                        line(q.id.referenced.line()),
+                        format!("question {id} has no text"),
+                    )
+                    .hint("add `text:` with the question in at least one language"),
+                );
             }
-            questions.push(Question { id, text: LangText(q.text) });
+            questions.push(Question {
+                id,
+                text: LangText(q.text),
+            });
         }
-        groups.push(Group { id: gid, title: LangText(g.title), questions });
+        groups.push(Group {
+            id: gid,
+            title: LangText(g.title),
+            questions,
+        });
     }
-    let known: BTreeSet<QuestionId> = groups.iter().flat_map(|g| g.questions.iter().map(|q| q.id)).collect();
+    let known: BTreeSet<QuestionId> = groups
+        .iter()
+        .flat_map(|g| g.questions.iter().map(|q| q.id))
+        .collect();
     let intro = markdown::render(split.body, "intro", &|_| None);
 
-    let replies: Vec<Result<(Reply, Vec<Diagnostic>), Vec<Diagnostic>>> = reply_files
+    let replies: Vec<LoadedReply> = reply_files
         .par_iter()
         .map(|f| load_reply(f, &known, detector))
         .collect();
@@ -356,7 +453,8 @@ fn load_discussion(
             Err(e) => diags.extend(e),
         }
     }
-    loaded.sort_by(|a, b| (a.date.is_none(), a.date, &a.id).cmp(&(b.date.is_none(), b.date, &b.id)));
+    loaded
+        .sort_by(|a, b| (a.date.is_none(), a.date, &a.id).cmp(&(b.date.is_none(), b.date, &b.id)));
 
     let mut summaries: BTreeMap<QuestionId, BTreeMap<Lang, Summary>> = BTreeMap::new();
     let mut conclusion = BTreeMap::new();
@@ -372,8 +470,10 @@ fn load_discussion(
         }
     }
     if front.title.is_empty() {
-        errors.push(Diagnostic::error(path, Some(base), "the discussion has no title")
-            .hint("add `title:` with at least one language, e.g. `title: { en: \"...\" }`"));
+        errors.push(
+            Diagnostic::error(path, Some(base), "the discussion has no title")
+                .hint("add `title:` with at least one language, e.g. `title: { en: \"...\" }`"),
+        );
     }
     let failed = !errors.is_empty();
     diags.extend(errors);
@@ -397,23 +497,39 @@ fn load_discussion(
 }
 
 fn known_list(known: &BTreeSet<QuestionId>) -> String {
-    known.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    known
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
+
+/// A reply with its warnings, or the errors that stopped it.
+type LoadedReply = Result<(Reply, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 /// Reads one reply: its front-matter, parts, language and HTML. Warnings come
 /// with the reply; errors replace it.
-fn load_reply(path: &Path, known: &BTreeSet<QuestionId>, detector: &Detector) -> Result<(Reply, Vec<Diagnostic>), Vec<Diagnostic>> {
+fn load_reply(path: &Path, known: &BTreeSet<QuestionId>, detector: &Detector) -> LoadedReply {
     let (front, body, body_line) = read_split::<ReplyFront>(path).map_err(|d| vec![d])?;
     let front = front.ok_or_else(|| {
         vec![Diagnostic::error(path, Some(1), "no front-matter")
             .hint("start the file with a `---` line, the fields (at least `answers:`), and another `---` line")]
     })?;
-    let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let id = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     if !is_safe_name(&id) {
-        errors.push(Diagnostic::error(path, None, format!("file name `{id}` cannot be used in a web address"))
-            .hint("rename the file with letters, digits, `-` and `_` only"));
+        errors.push(
+            Diagnostic::error(
+                path,
+                None,
+                format!("file name `{id}` cannot be used in a web address"),
+            )
+            .hint("rename the file with letters, digits, `-` and `_` only"),
+        );
     }
     // The front-matter starts on line 2 of a reply file.
     let yaml_line = |l: u64| Some(l as usize + 1);
@@ -426,17 +542,28 @@ fn load_reply(path: &Path, known: &BTreeSet<QuestionId>, detector: &Detector) ->
                 }
             }
             Ok(q) => errors.push(
-                Diagnostic::error(path, yaml_line(a.referenced.line()), format!("`answers` names question {q}, which this discussion does not have"))
-                    .hint(format!("use one of: {}", known_list(known))),
+                Diagnostic::error(
+                    path,
+                    yaml_line(a.referenced.line()),
+                    format!("`answers` names question {q}, which this discussion does not have"),
+                )
+                .hint(format!("use one of: {}", known_list(known))),
             ),
             Err(msg) => errors.push(Diagnostic::error(path, yaml_line(a.referenced.line()), msg)),
         }
     }
     if front.answers.is_empty() {
-        errors.push(Diagnostic::error(path, Some(2), "the reply answers no question")
-            .hint(format!("list the questions it answers, e.g. answers: [\"1.1\"]; this discussion has {}", known_list(known))));
+        errors.push(
+            Diagnostic::error(path, Some(2), "the reply answers no question").hint(format!(
+                "list the questions it answers, e.g. answers: [\"1.1\"]; this discussion has {}",
+                known_list(known)
+            )),
+        );
     }
-    let date = parse_date(path, &front.date, 2).map_err(|d| errors.push(d)).ok().flatten();
+    let date = parse_date(path, &front.date, 2)
+        .map_err(|d| errors.push(d))
+        .ok()
+        .flatten();
 
     let segments = markdown::split_at_markers(&body, body_line);
     let (lang, lang_source) = match front.lang {
@@ -444,18 +571,45 @@ fn load_reply(path: &Path, known: &BTreeSet<QuestionId>, detector: &Detector) ->
         None => {
             let text = markdown::plain_text(&body);
             match detector.detect(&text) {
-                Some(d) => (d.lang, LangSource::Detected { confidence: d.confidence, reliable: d.reliable }),
+                Some(d) => (
+                    d.lang,
+                    LangSource::Detected {
+                        confidence: d.confidence,
+                        reliable: d.reliable,
+                    },
+                ),
                 None => {
-                    errors.push(Diagnostic::error(path, Some(body_line), "cannot tell which language this reply is in")
-                        .hint("add `lang: en` (or fr, es) to its front-matter"));
+                    errors.push(
+                        Diagnostic::error(
+                            path,
+                            Some(body_line),
+                            "cannot tell which language this reply is in",
+                        )
+                        .hint("add `lang: en` (or fr, es) to its front-matter"),
+                    );
                     (Lang::En, LangSource::Declared)
                 }
             }
         }
     };
-    if let LangSource::Detected { confidence, reliable: false } = lang_source {
-        warnings.push(Diagnostic::warning(path, Some(body_line), format!("language detection is unsure: {lang} at {:.0}% confidence", confidence * 100.0))
-            .hint(format!("if {lang} is wrong, set `lang:` in the front-matter")));
+    if let LangSource::Detected {
+        confidence,
+        reliable: false,
+    } = lang_source
+    {
+        warnings.push(
+            Diagnostic::warning(
+                path,
+                Some(body_line),
+                format!(
+                    "language detection is unsure: {lang} at {:.0}% confidence",
+                    confidence * 100.0
+                ),
+            )
+            .hint(format!(
+                "if {lang} is wrong, set `lang:` in the front-matter"
+            )),
+        );
     }
 
     let paragraph_lang = |p: &str| detector.paragraph_lang(p, lang);
@@ -468,17 +622,28 @@ fn load_reply(path: &Path, known: &BTreeSet<QuestionId>, detector: &Detector) ->
                 .hint("replies are shown as text; scripts, styles, frames and event handlers are dropped"));
         }
         html.push_str(&rendered.html);
-        let Some((ids, marker_line)) = &seg.marker else { continue };
+        let Some((ids, marker_line)) = &seg.marker else {
+            continue;
+        };
         let mut questions = Vec::new();
         for raw in ids {
             match raw.parse::<QuestionId>() {
                 Ok(q) if answers.contains(&q) => questions.push(q),
-                Ok(q) => errors.push(Diagnostic::error(path, Some(*marker_line), format!("the marker names question {q}, which `answers` does not list"))
-                    .hint(format!("add \"{q}\" to `answers`, or correct the marker"))),
+                Ok(q) => errors.push(
+                    Diagnostic::error(
+                        path,
+                        Some(*marker_line),
+                        format!("the marker names question {q}, which `answers` does not list"),
+                    )
+                    .hint(format!("add \"{q}\" to `answers`, or correct the marker")),
+                ),
                 Err(msg) => errors.push(Diagnostic::error(path, Some(*marker_line), msg)),
             }
         }
-        parts.push(ReplyPart { questions, html: rendered.html });
+        parts.push(ReplyPart {
+            questions,
+            html: rendered.html,
+        });
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -506,29 +671,57 @@ fn nonblank(s: Option<String>) -> Option<String> {
 }
 
 /// Reads `summaries/<g>-<q>.<lang>.md` (or `conclusion.<lang>.md`, question `None`).
-fn load_summary(path: &Path, known: &BTreeSet<QuestionId>) -> Result<(Option<QuestionId>, Lang, Summary), Diagnostic> {
-    let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+fn load_summary(
+    path: &Path,
+    known: &BTreeSet<QuestionId>,
+) -> Result<(Option<QuestionId>, Lang, Summary), Diagnostic> {
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let bad_name = || {
-        Diagnostic::error(path, None, format!("summary file name `{name}.md` is not `<week>-<question>.<lang>.md`"))
-            .hint("name it e.g. `1-2.en.md` for question 1.2 in English, or `conclusion.fr.md`")
+        Diagnostic::error(
+            path,
+            None,
+            format!("summary file name `{name}.md` is not `<week>-<question>.<lang>.md`"),
+        )
+        .hint("name it e.g. `1-2.en.md` for question 1.2 in English, or `conclusion.fr.md`")
     };
     let (target, code) = name.rsplit_once('.').ok_or_else(bad_name)?;
     let lang = Lang::from_code(code).ok_or_else(|| {
-        Diagnostic::error(path, None, format!("`{code}` in the file name is not a known language"))
-            .hint(format!("use one of {}", Lang::known_codes()))
+        Diagnostic::error(
+            path,
+            None,
+            format!("`{code}` in the file name is not a known language"),
+        )
+        .hint(format!("use one of {}", Lang::known_codes()))
     })?;
     let question = if target == "conclusion" {
         None
     } else {
-        let q: QuestionId = target.replacen('-', ".", 1).parse().map_err(|_| bad_name())?;
+        let q: QuestionId = target
+            .replacen('-', ".", 1)
+            .parse()
+            .map_err(|_| bad_name())?;
         if !known.contains(&q) {
-            return Err(Diagnostic::error(path, Some(1), format!("summary for question {q}, which this discussion does not have"))
-                .hint(format!("rename it for one of: {}", known_list(known))));
+            return Err(Diagnostic::error(
+                path,
+                Some(1),
+                format!("summary for question {q}, which this discussion does not have"),
+            )
+            .hint(format!("rename it for one of: {}", known_list(known))));
         }
         Some(q)
     };
     let (front, body, _) = read_split::<SummaryFront>(path)?;
     let front = front.unwrap_or_default();
     let html = markdown::render(&body, &format!("summary-{target}-{code}"), &|_| None).html;
-    Ok((question, lang, Summary { title: front.title, html }))
+    Ok((
+        question,
+        lang,
+        Summary {
+            title: front.title,
+            html,
+        },
+    ))
 }

@@ -41,8 +41,7 @@ pub fn split(text: &str) -> Option<Split<'_>> {
     }
     let yaml_start = text.find('\n').map_or(text.len(), |i| i + 1);
     let mut offset = yaml_start;
-    let mut line_no = 2;
-    for line in lines {
+    for (line_no, line) in (2..).zip(lines) {
         if is_fence(line, "---") || is_fence(line, "...") {
             return Some(Split {
                 yaml: &text[yaml_start..offset],
@@ -53,7 +52,6 @@ pub fn split(text: &str) -> Option<Split<'_>> {
             });
         }
         offset += line.len();
-        line_no += 1;
     }
     None
 }
@@ -75,7 +73,11 @@ fn options() -> serde_saphyr::Options {
 }
 
 /// Reads front-matter YAML into `T`; an error names the file and the line in it.
-pub fn parse<T: DeserializeOwned>(file: &Path, yaml: &str, yaml_line: usize) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(
+    file: &Path,
+    yaml: &str,
+    yaml_line: usize,
+) -> Result<T, Diagnostic> {
     serde_saphyr::from_str_with_options::<T>(yaml, options()).map_err(|e| {
         let line = e.location().map(|l| l.line() as usize + yaml_line - 1);
         // The crate's Display draws a source snippet; the first line is the message.
@@ -86,15 +88,23 @@ pub fn parse<T: DeserializeOwned>(file: &Path, yaml: &str, yaml_line: usize) -> 
             .split_once(": ")
             .filter(|(pos, _)| pos.starts_with("line "))
             .map_or(first, |(_, m)| m);
-        Diagnostic::error(file, line.or(Some(yaml_line)), format!("front-matter: {message}"))
-            .hint("fix the YAML between the `---` lines (see the content format in the README)")
+        Diagnostic::error(
+            file,
+            line.or(Some(yaml_line)),
+            format!("front-matter: {message}"),
+        )
+        .hint("fix the YAML between the `---` lines (see the content format in the README)")
     })
 }
 
 /// The 1-based line of byte `offset` in `text`, counting from `first_line`.
 pub fn line_of(text: &str, offset: usize, first_line: usize) -> usize {
     let end = offset.min(text.len());
-    first_line + text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count()
+    first_line
+        + text.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
 }
 
 #[cfg(test)]

@@ -25,12 +25,23 @@ pub struct Translations {
 }
 
 impl Translations {
-    pub fn new(files: &BTreeMap<Lang, I18nFile>, languages: &[Lang], default: Lang) -> Translations {
-        let fallback = files.get(&default).or_else(|| files.get(&Lang::En)).cloned().unwrap_or_default();
+    pub fn new(
+        files: &BTreeMap<Lang, I18nFile>,
+        languages: &[Lang],
+        default: Lang,
+    ) -> Translations {
+        let fallback = files
+            .get(&default)
+            .or_else(|| files.get(&Lang::En))
+            .cloned()
+            .unwrap_or_default();
         let native_names = Lang::ALL
             .into_iter()
             .map(|l| {
-                let name = files.get(&l).and_then(|f| f.language_name.clone()).unwrap_or_else(|| l.code().to_string());
+                let name = files
+                    .get(&l)
+                    .and_then(|f| f.language_name.clone())
+                    .unwrap_or_else(|| l.code().to_string());
                 (l, name)
             })
             .collect();
@@ -42,24 +53,45 @@ impl Translations {
                 text.extend(own.text);
                 let mut plural = fallback.plural.clone();
                 plural.extend(own.plural);
-                let months = if own.months.len() == 12 { own.months } else { fallback.months.clone() };
+                let months = if own.months.len() == 12 {
+                    own.months
+                } else {
+                    fallback.months.clone()
+                };
                 let date_format = own
                     .date_format
                     .or_else(|| fallback.date_format.clone())
                     .unwrap_or_else(|| "{year}-{month}-{day}".to_string());
-                (lang, Strings { lang, text, plural, months, date_format })
+                (
+                    lang,
+                    Strings {
+                        lang,
+                        text,
+                        plural,
+                        months,
+                        date_format,
+                    },
+                )
             })
             .collect();
-        Translations { by_lang, native_names }
+        Translations {
+            by_lang,
+            native_names,
+        }
     }
 
     pub fn get(&self, lang: Lang) -> &Strings {
         // Every site language has an entry (built in `new`); the first is a safe default.
-        self.by_lang.get(&lang).or_else(|| self.by_lang.values().next()).expect("at least one site language")
+        self.by_lang
+            .get(&lang)
+            .or_else(|| self.by_lang.values().next())
+            .expect("at least one site language")
     }
 
     pub fn native_name(&self, lang: Lang) -> &str {
-        self.native_names.get(&lang).map_or(lang.code(), String::as_str)
+        self.native_names
+            .get(&lang)
+            .map_or(lang.code(), String::as_str)
     }
 }
 
@@ -84,7 +116,11 @@ impl Strings {
         let n_text = n.to_string();
         match self.plural.get(key) {
             Some(forms) => {
-                let form = if self.lang.is_plural_one(n) { &forms.one } else { &forms.other };
+                let form = if self.lang.is_plural_one(n) {
+                    &forms.one
+                } else {
+                    &forms.other
+                };
                 form.replace("{n}", &n_text)
             }
             None => format!("{n_text} {key}"),
@@ -92,7 +128,11 @@ impl Strings {
     }
 
     pub fn date(&self, d: NaiveDate) -> String {
-        let month = self.months.get(d.month0() as usize).cloned().unwrap_or_else(|| format!("{:02}", d.month()));
+        let month = self
+            .months
+            .get(d.month0() as usize)
+            .cloned()
+            .unwrap_or_else(|| format!("{:02}", d.month()));
         self.date_format
             .replace("{day}", &d.day().to_string())
             .replace("{month}", &month)
@@ -101,6 +141,8 @@ impl Strings {
 
     /// A language's name in this language ("French", "français", "francés").
     pub fn lang_name(&self, lang: Lang) -> &str {
-        self.text.get(&format!("lang_{}", lang.code())).map_or(lang.code(), String::as_str)
+        self.text
+            .get(&format!("lang_{}", lang.code()))
+            .map_or(lang.code(), String::as_str)
     }
 }

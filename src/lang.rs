@@ -124,11 +124,17 @@ impl Detector {
     }
 
     /// The language of one paragraph when it clearly differs from `context`.
+    ///
+    /// Unlike a whole reply, a paragraph may well be in none of the site's
+    /// languages (an Italian address, a Latin motto): it is only marked when
+    /// detection among *all* languages lands on an allowed one.
     pub fn paragraph_lang(&self, text: &str, context: Lang) -> Option<Lang> {
         if text.chars().count() < MIN_PARAGRAPH_CHARS {
             return None;
         }
-        let found = self.detect(text)?;
-        (found.lang != context && found.confidence >= MIN_PARAGRAPH_CONFIDENCE).then_some(found.lang)
+        let info = whatlang::detect(text)?;
+        let lang = Lang::from_whatlang(info.lang()).filter(|l| self.allowed.contains(l))?;
+        (lang != context && info.is_reliable() && info.confidence() >= MIN_PARAGRAPH_CONFIDENCE)
+            .then_some(lang)
     }
 }

@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use palabre::diagnostic::Diagnostic;
 
 #[derive(Parser)]
-#[command(name = "palabre", version, about = "Static sites for multilingual e-discussions and their consolidated replies")]
+#[command(
+    name = "palabre",
+    version,
+    about = "Static sites for multilingual e-discussions and their consolidated replies"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -52,12 +56,27 @@ fn print_all<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { content, output, themes, force, open } => {
-            let opts = palabre::BuildOptions { content, output: output.clone(), themes, force };
+        Command::Build {
+            content,
+            output,
+            themes,
+            force,
+            open,
+        } => {
+            let opts = palabre::BuildOptions {
+                content,
+                output: output.clone(),
+                themes,
+                force,
+            };
             match palabre::build(&opts) {
                 Ok(report) => {
                     print_all(&report.warnings);
-                    let langs: Vec<String> = report.replies_by_lang.iter().map(|(l, n)| format!("{l} {n}")).collect();
+                    let langs: Vec<String> = report
+                        .replies_by_lang
+                        .iter()
+                        .map(|(l, n)| format!("{l} {n}"))
+                        .collect();
                     let total: usize = report.replies_by_lang.values().sum();
                     println!(
                         "built {} pages from {total} replies ({}) in {:.2} s into {}{}",
@@ -73,7 +92,10 @@ fn main() -> ExitCode {
                     if open {
                         let index = output.join("index.html");
                         if let Err(e) = opener::open(&index) {
-                            eprintln!("could not open a browser ({e}); open {} yourself", index.display());
+                            eprintln!(
+                                "could not open a browser ({e}); open {} yourself",
+                                index.display()
+                            );
                         }
                     }
                     ExitCode::SUCCESS
@@ -81,18 +103,30 @@ fn main() -> ExitCode {
                 Err(diags) => {
                     print_all(&diags.0);
                     let n = diags.errors().count();
-                    eprintln!("build failed: {n} error(s); nothing was written, the previous site is unchanged");
+                    eprintln!(
+                        "build failed: {n} error(s); nothing was written, the previous site is unchanged"
+                    );
                     ExitCode::FAILURE
                 }
             }
         }
-        Command::Check { content, deny_warnings } => {
+        Command::Check {
+            content,
+            deny_warnings,
+        } => {
             let (_, diags) = palabre::check(&content);
             print_all(&diags.0);
             let errors = diags.errors().count();
             let warnings = diags.warnings().count();
-            println!("checked {}: {errors} error(s), {warnings} warning(s)", content.display());
-            if errors > 0 || (deny_warnings && warnings > 0) { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+            println!(
+                "checked {}: {errors} error(s), {warnings} warning(s)",
+                content.display()
+            );
+            if errors > 0 || (deny_warnings && warnings > 0) {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
         }
     }
 }

@@ -40,7 +40,16 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 /// Raw HTML in Markdown that sanitising will remove, worth telling the moderator about.
 const UNSAFE_HTML: [&str; 10] = [
-    "<script", "<style", "<iframe", "<object", "<embed", "<form", "<svg", "javascript:", "data:", " on",
+    "<script",
+    "<style",
+    "<iframe",
+    "<object",
+    "<embed",
+    "<form",
+    "<svg",
+    "javascript:",
+    "data:",
+    " on",
 ];
 
 /// A piece of raw HTML that was removed or defused, with its byte offset in the source.
@@ -63,8 +72,9 @@ pub fn render(
     id_scope: &str,
     paragraph_lang: &dyn Fn(&str) -> Option<Lang>,
 ) -> Rendered {
-    let events: Vec<(Event, std::ops::Range<usize>)> =
-        Parser::new_ext(markdown, options()).into_offset_iter().collect();
+    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .collect();
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut removed_html = Vec::new();
     let mut footnotes: Vec<String> = Vec::new();
@@ -98,15 +108,27 @@ pub fn render(
                     out.push(event.clone());
                 }
             }
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => out.push(Event::Start(Tag::Heading {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => out.push(Event::Start(Tag::Heading {
                 level: demote(*level),
                 id: id.clone(),
                 classes: classes.clone(),
                 attrs: attrs.clone(),
             })),
-            Event::End(TagEnd::Heading(level)) => out.push(Event::End(TagEnd::Heading(demote(*level)))),
+            Event::End(TagEnd::Heading(level)) => {
+                out.push(Event::End(TagEnd::Heading(demote(*level))))
+            }
             // Remote images would make every reader's browser call a third party.
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => out.push(Event::Start(Tag::Link {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => out.push(Event::Start(Tag::Link {
                 link_type: *link_type,
                 dest_url: dest_url.clone(),
                 title: title.clone(),
@@ -123,7 +145,11 @@ pub fn render(
             Event::Start(Tag::FootnoteDefinition(name)) => {
                 let n = footnote_number(&mut footnotes, name);
                 out.push(Event::Html(
-                    format!("<div class=\"footnote\" id=\"{}\"><sup>{n}</sup>", anchor(name)).into(),
+                    format!(
+                        "<div class=\"footnote\" id=\"{}\"><sup>{n}</sup>",
+                        anchor(name)
+                    )
+                    .into(),
                 ));
             }
             Event::End(TagEnd::FootnoteDefinition) => out.push(Event::Html("</div>".into())),
@@ -154,9 +180,9 @@ pub fn plain_text(markdown: &str) -> String {
     for e in Parser::new_ext(markdown, options()) {
         match e {
             Event::Text(t) => s.push_str(&t),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) | Event::SoftBreak | Event::HardBreak => {
-                s.push(' ')
-            }
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item)
+            | Event::SoftBreak
+            | Event::HardBreak => s.push(' '),
             _ => {}
         }
     }
@@ -189,7 +215,13 @@ fn demote(level: HeadingLevel) -> HeadingLevel {
 
 fn slug(name: &str) -> String {
     name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect()
 }
 
@@ -205,7 +237,11 @@ pub struct Segment<'a> {
 
 /// Parses a line such as `<!-- answers: 1.2, 1.3 -->`.
 pub fn parse_marker(line: &str) -> Option<Vec<String>> {
-    let inner = line.trim().strip_prefix("<!--")?.strip_suffix("-->")?.trim();
+    let inner = line
+        .trim()
+        .strip_prefix("<!--")?
+        .strip_suffix("-->")?
+        .trim();
     let list = inner.strip_prefix("answers:")?;
     Some(
         list.split([',', ' '])
@@ -254,7 +290,9 @@ mod tests {
 
     #[test]
     fn scripts_and_handlers_never_survive() {
-        let out = html("Hi <script>alert(1)</script> <a href=\"javascript:alert(1)\" onclick=\"x()\">x</a>\n\n<img src=x onerror=alert(1)>");
+        let out = html(
+            "Hi <script>alert(1)</script> <a href=\"javascript:alert(1)\" onclick=\"x()\">x</a>\n\n<img src=x onerror=alert(1)>",
+        );
         assert!(!out.contains("<script"), "{out}");
         assert!(!out.contains("onclick"), "{out}");
         assert!(!out.contains("onerror"), "{out}");
@@ -265,13 +303,18 @@ mod tests {
     #[test]
     fn images_become_links() {
         let out = html("![a chart](https://example.org/c.png)");
-        assert!(out.contains("<a href=\"https://example.org/c.png\""), "{out}");
+        assert!(
+            out.contains("<a href=\"https://example.org/c.png\""),
+            "{out}"
+        );
         assert!(out.contains("a chart"), "{out}");
     }
 
     #[test]
     fn extensions_are_on() {
-        let out = html("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\"\n\nNote[^1].\n\n[^1]: The note.\n");
+        let out = html(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\"\n\nNote[^1].\n\n[^1]: The note.\n",
+        );
         assert!(out.contains("<table>"), "{out}");
         assert!(out.contains("<del>old</del>"), "{out}");
         assert!(out.contains("\u{201c}quoted\u{201d}"), "{out}");

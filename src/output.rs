@@ -48,7 +48,9 @@ fn absolute(p: &Path) -> io::Result<PathBuf> {
 /// content folder itself, one that holds it or lies inside it, or a non-empty
 /// folder palabre did not create (unless `force`).
 pub fn check_output_dir(content: &Path, output: &Path, force: bool) -> Result<(), Diagnostic> {
-    let io_err = |e: io::Error| Diagnostic::error(output, None, format!("cannot use the output folder: {e}"));
+    let io_err = |e: io::Error| {
+        Diagnostic::error(output, None, format!("cannot use the output folder: {e}"))
+    };
     let out = absolute(output).map_err(io_err)?;
     let content = absolute(content).map_err(io_err)?;
     if out == content || content.starts_with(&out) {
@@ -56,8 +58,12 @@ pub fn check_output_dir(content: &Path, output: &Path, force: bool) -> Result<()
             .hint("choose another --output, e.g. `public`: palabre replaces the output folder on every build"));
     }
     if out.starts_with(&content) {
-        return Err(Diagnostic::error(output, None, "the output folder is inside the content folder")
-            .hint("choose an --output outside the content folder"));
+        return Err(Diagnostic::error(
+            output,
+            None,
+            "the output folder is inside the content folder",
+        )
+        .hint("choose an --output outside the content folder"));
     }
     if out.is_dir() && !out.join(MARKER).exists() && !force {
         let empty = fs::read_dir(&out).map_err(io_err)?.next().is_none();
@@ -67,7 +73,10 @@ pub fn check_output_dir(content: &Path, output: &Path, force: bool) -> Result<()
         }
     }
     if out.exists() && !out.is_dir() {
-        return Err(Diagnostic::error(output, None, "the output path is a file, not a folder").hint("choose a folder"));
+        return Err(
+            Diagnostic::error(output, None, "the output path is a file, not a folder")
+                .hint("choose a folder"),
+        );
     }
     Ok(())
 }
@@ -76,8 +85,13 @@ pub fn check_output_dir(content: &Path, output: &Path, force: bool) -> Result<()
 /// of `output`. Until the swap, `output` is untouched.
 pub fn write_site(output: &Path, files: &[OutputFile]) -> io::Result<()> {
     let out = absolute(output)?;
-    let parent = out.parent().ok_or_else(|| io::Error::other("the output folder has no parent folder"))?;
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let parent = out
+        .parent()
+        .ok_or_else(|| io::Error::other("the output folder has no parent folder"))?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     fs::create_dir_all(parent)?;
     let staging = parent.join(format!(".{name}.palabre-new-{}", std::process::id()));
     let old = parent.join(format!(".{name}.palabre-old-{}", std::process::id()));
@@ -103,12 +117,20 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> io::Result<()> {
 
 fn write_all(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
     fs::create_dir_all(dir)?;
-    fs::write(dir.join(MARKER), b"This folder is written by palabre; it is replaced on every build.\n")?;
-    let mut dirs: Vec<&Path> = files.iter().filter_map(|f| Path::new(&f.path).parent()).collect();
+    fs::write(
+        dir.join(MARKER),
+        b"This folder is written by palabre; it is replaced on every build.\n",
+    )?;
+    let mut dirs: Vec<&Path> = files
+        .iter()
+        .filter_map(|f| Path::new(&f.path).parent())
+        .collect();
     dirs.sort();
     dirs.dedup();
     for d in dirs {
         fs::create_dir_all(dir.join(d))?;
     }
-    files.par_iter().try_for_each(|f| fs::write(dir.join(&f.path), &f.bytes))
+    files
+        .par_iter()
+        .try_for_each(|f| fs::write(dir.join(&f.path), &f.bytes))
 }

@@ -62,8 +62,16 @@ struct Text {
 
 fn text_in(t: &LangText, lang: Lang, original: Lang) -> Text {
     match t.get(lang, original) {
-        Some((s, l)) => Text { text: s.to_string(), lang: l.code(), fallback: l != lang },
-        None => Text { text: String::new(), lang: lang.code(), fallback: false },
+        Some((s, l)) => Text {
+            text: s.to_string(),
+            lang: l.code(),
+            fallback: l != lang,
+        },
+        None => Text {
+            text: String::new(),
+            lang: lang.code(),
+            fallback: false,
+        },
     }
 }
 
@@ -102,11 +110,20 @@ struct ReplyCard {
 impl<'a> Renderer<'a> {
     pub fn new(theme: &Theme, site: &'a Site) -> Result<Renderer<'a>, Vec<Diagnostic>> {
         let mut tera = Tera::default();
-        tera.add_raw_templates(theme.templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
-            .map_err(|e| vec![template_error(theme, &e)])?;
+        tera.add_raw_templates(
+            theme
+                .templates
+                .iter()
+                .map(|(n, s)| (n.as_str(), s.as_str())),
+        )
+        .map_err(|e| vec![template_error(theme, &e)])?;
         Ok(Renderer {
             tera,
-            i18n: Translations::new(&theme.i18n, &site.config.languages, site.config.default_lang),
+            i18n: Translations::new(
+                &theme.i18n,
+                &site.config.languages,
+                site.config.default_lang,
+            ),
             site,
             index: ReplyIndex::new(site),
         })
@@ -116,34 +133,68 @@ impl<'a> Renderer<'a> {
         let s = self.i18n.get(page.lang);
         let root = page.root();
         let href = |path: String| format!("{root}{path}");
-        let (template, title, crumbs, body): (&str, String, Vec<Link>, serde_json::Value) = match page.kind {
-            PageKind::Chooser => ("chooser.html", self.site.config.title(page.lang).to_string(), vec![], self.chooser()),
-            PageKind::Home => ("home.html", self.site.config.title(page.lang).to_string(), vec![], self.home(s, &href)),
-            PageKind::Discussion(d) => {
-                let title = text_in(&d.title, page.lang, d.original_lang).text;
-                ("discussion.html", title, vec![self.home_crumb(s, &href)], self.discussion(s, d, &href))
-            }
-            PageKind::Group(d, g) => {
-                let title = self.group_title(s, d, g.id);
-                let crumbs = vec![self.home_crumb(s, &href), self.discussion_crumb(s, d, &href)];
-                ("group.html", title, crumbs, self.group(s, d, g, &href))
-            }
-            PageKind::Question(d, _, q) => {
-                let crumbs = vec![
-                    self.home_crumb(s, &href),
-                    self.discussion_crumb(s, d, &href),
-                    Link { href: href(site::group_path(s.lang.code(), d, q.group)), text: self.group_title(s, d, q.group) },
-                ];
-                let title = format!("{} {q}", s.t("question"));
-                ("question.html", title, crumbs, self.question(s, d, q, &href))
-            }
-            PageKind::Reply(d, i) => {
-                let r = &d.replies[i];
-                let title = format!("{} · {}", author(s, r), text_in(&d.title, page.lang, d.original_lang).text);
-                let crumbs = vec![self.home_crumb(s, &href), self.discussion_crumb(s, d, &href)];
-                ("reply.html", title, crumbs, self.reply(s, d, i, &href))
-            }
-        };
+        let (template, title, crumbs, body): (&str, String, Vec<Link>, serde_json::Value) =
+            match page.kind {
+                PageKind::Chooser => (
+                    "chooser.html",
+                    self.site.config.title(page.lang).to_string(),
+                    vec![],
+                    self.chooser(),
+                ),
+                PageKind::Home => (
+                    "home.html",
+                    self.site.config.title(page.lang).to_string(),
+                    vec![],
+                    self.home(s, &href),
+                ),
+                PageKind::Discussion(d) => {
+                    let title = text_in(&d.title, page.lang, d.original_lang).text;
+                    (
+                        "discussion.html",
+                        title,
+                        vec![self.home_crumb(s, &href)],
+                        self.discussion(s, d, &href),
+                    )
+                }
+                PageKind::Group(d, g) => {
+                    let title = self.group_title(s, d, g.id);
+                    let crumbs = vec![
+                        self.home_crumb(s, &href),
+                        self.discussion_crumb(s, d, &href),
+                    ];
+                    ("group.html", title, crumbs, self.group(s, d, g, &href))
+                }
+                PageKind::Question(d, _, q) => {
+                    let crumbs = vec![
+                        self.home_crumb(s, &href),
+                        self.discussion_crumb(s, d, &href),
+                        Link {
+                            href: href(site::group_path(s.lang.code(), d, q.group)),
+                            text: self.group_title(s, d, q.group),
+                        },
+                    ];
+                    let title = format!("{} {q}", s.t("question"));
+                    (
+                        "question.html",
+                        title,
+                        crumbs,
+                        self.question(s, d, q, &href),
+                    )
+                }
+                PageKind::Reply(d, i) => {
+                    let r = &d.replies[i];
+                    let title = format!(
+                        "{} · {}",
+                        author(s, r),
+                        text_in(&d.title, page.lang, d.original_lang).text
+                    );
+                    let crumbs = vec![
+                        self.home_crumb(s, &href),
+                        self.discussion_crumb(s, d, &href),
+                    ];
+                    ("reply.html", title, crumbs, self.reply(s, d, i, &href))
+                }
+            };
         let layout = self.layout(page, s, title, crumbs);
         let mut ctx = tera::Context::new();
         ctx.insert("layout", &layout);
@@ -151,7 +202,13 @@ impl<'a> Renderer<'a> {
         self.tera.render(template, &ctx)
     }
 
-    fn layout<'s>(&'s self, page: &Page, s: &'s Strings, title: String, crumbs: Vec<Link>) -> Layout<'s> {
+    fn layout<'s>(
+        &'s self,
+        page: &Page,
+        s: &'s Strings,
+        title: String,
+        crumbs: Vec<Link>,
+    ) -> Layout<'s> {
         let root = page.root();
         let langs = &self.site.config.languages;
         let base = self.site.config.base_url.as_deref();
@@ -186,7 +243,11 @@ impl<'a> Renderer<'a> {
             switcher,
             alternates,
             x_default: base.map(|b| {
-                let default_page = if is_chooser { "index.html".to_string() } else { page.path_in(self.site.config.default_lang) };
+                let default_page = if is_chooser {
+                    "index.html".to_string()
+                } else {
+                    page.path_in(self.site.config.default_lang)
+                };
                 format!("{b}/{default_page}")
             }),
             canonical: base.map(|b| format!("{b}/{}", page.path())),
@@ -196,18 +257,32 @@ impl<'a> Renderer<'a> {
     }
 
     fn home_crumb(&self, s: &Strings, href: &dyn Fn(String) -> String) -> Link {
-        Link { href: href(site::home_path(s.lang.code())), text: s.t("home").to_string() }
+        Link {
+            href: href(site::home_path(s.lang.code())),
+            text: s.t("home").to_string(),
+        }
     }
 
-    fn discussion_crumb(&self, s: &Strings, d: &Discussion, href: &dyn Fn(String) -> String) -> Link {
-        Link { href: href(site::discussion_path(s.lang.code(), d)), text: text_in(&d.title, s.lang, d.original_lang).text }
+    fn discussion_crumb(
+        &self,
+        s: &Strings,
+        d: &Discussion,
+        href: &dyn Fn(String) -> String,
+    ) -> Link {
+        Link {
+            href: href(site::discussion_path(s.lang.code(), d)),
+            text: text_in(&d.title, s.lang, d.original_lang).text,
+        }
     }
 
     fn group_title(&self, s: &Strings, d: &Discussion, group: u32) -> String {
         let g = d.groups.iter().find(|g| g.id == group);
         match g.and_then(|g| g.title.get(s.lang, d.original_lang)) {
             Some((t, _)) => t.to_string(),
-            None => s.fill(&format!("group_{}", d.group_label.slug()), &[("n", &group.to_string())]),
+            None => s.fill(
+                &format!("group_{}", d.group_label.slug()),
+                &[("n", &group.to_string())],
+            ),
         }
     }
 
@@ -233,7 +308,9 @@ impl<'a> Renderer<'a> {
 
     fn dates(&self, s: &Strings, d: &Discussion) -> Option<String> {
         match (d.opens, d.closes) {
-            (Some(o), Some(c)) => Some(s.fill("dates_from_to", &[("from", &s.date(o)), ("to", &s.date(c))])),
+            (Some(o), Some(c)) => {
+                Some(s.fill("dates_from_to", &[("from", &s.date(o)), ("to", &s.date(c))]))
+            }
             (None, Some(c)) => Some(s.fill("dates_until", &[("to", &s.date(c))])),
             (Some(o), None) => Some(s.fill("dates_from", &[("from", &s.date(o))])),
             (None, None) => None,
@@ -259,31 +336,64 @@ impl<'a> Renderer<'a> {
         serde_json::json!({ "discussions": discussions })
     }
 
-    fn question_item(&self, s: &Strings, d: &Discussion, q: QuestionId, href: &dyn Fn(String) -> String) -> QuestionItem {
+    fn question_item(
+        &self,
+        s: &Strings,
+        d: &Discussion,
+        q: QuestionId,
+        href: &dyn Fn(String) -> String,
+    ) -> QuestionItem {
         let question = d.find_question(q);
         let counts = self.index.counts_by_lang(d, q);
         let total: usize = counts.values().sum();
         QuestionItem {
             id: q.to_string(),
-            text: question.map_or(Text { text: String::new(), lang: "", fallback: false }, |x| text_in(&x.text, s.lang, d.original_lang)),
+            text: question.map_or(
+                Text {
+                    text: String::new(),
+                    lang: "",
+                    fallback: false,
+                },
+                |x| text_in(&x.text, s.lang, d.original_lang),
+            ),
             href: href(site::question_path(s.lang.code(), d, q)),
             count: s.count("replies", total),
-            by_lang: counts.iter().map(|(l, n)| Link { href: l.code().to_string(), text: format!("{} {n}", s.lang_name(*l)) }).collect(),
+            by_lang: counts
+                .iter()
+                .map(|(l, n)| Link {
+                    href: l.code().to_string(),
+                    text: format!("{} {n}", s.lang_name(*l)),
+                })
+                .collect(),
         }
     }
 
-    fn groups(&self, s: &Strings, d: &Discussion, href: &dyn Fn(String) -> String) -> Vec<GroupItem> {
+    fn groups(
+        &self,
+        s: &Strings,
+        d: &Discussion,
+        href: &dyn Fn(String) -> String,
+    ) -> Vec<GroupItem> {
         d.groups
             .iter()
             .map(|g| GroupItem {
                 title: self.group_title(s, d, g.id),
                 href: href(site::group_path(s.lang.code(), d, g.id)),
-                questions: g.questions.iter().map(|q| self.question_item(s, d, q.id, href)).collect(),
+                questions: g
+                    .questions
+                    .iter()
+                    .map(|q| self.question_item(s, d, q.id, href))
+                    .collect(),
             })
             .collect()
     }
 
-    fn discussion(&self, s: &Strings, d: &Discussion, href: &dyn Fn(String) -> String) -> serde_json::Value {
+    fn discussion(
+        &self,
+        s: &Strings,
+        d: &Discussion,
+        href: &dyn Fn(String) -> String,
+    ) -> serde_json::Value {
         let mut by_lang = std::collections::BTreeMap::new();
         for r in &d.replies {
             *by_lang.entry(r.lang).or_insert(0usize) += 1;
@@ -305,8 +415,17 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn group(&self, s: &Strings, d: &Discussion, g: &crate::model::Group, href: &dyn Fn(String) -> String) -> serde_json::Value {
-        let item = self.groups(s, d, href).into_iter().find(|x| x.href == href(site::group_path(s.lang.code(), d, g.id)));
+    fn group(
+        &self,
+        s: &Strings,
+        d: &Discussion,
+        g: &crate::model::Group,
+        href: &dyn Fn(String) -> String,
+    ) -> serde_json::Value {
+        let item = self
+            .groups(s, d, href)
+            .into_iter()
+            .find(|x| x.href == href(site::group_path(s.lang.code(), d, g.id)));
         serde_json::json!({
             "title": self.group_title(s, d, g.id),
             "discussion": text_in(&d.title, s.lang, d.original_lang),
@@ -314,7 +433,14 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn card(&self, s: &Strings, d: &Discussion, r: &Reply, q: Option<QuestionId>, href: &dyn Fn(String) -> String) -> ReplyCard {
+    fn card(
+        &self,
+        s: &Strings,
+        d: &Discussion,
+        r: &Reply,
+        q: Option<QuestionId>,
+        href: &dyn Fn(String) -> String,
+    ) -> ReplyCard {
         let (html, partial) = match q {
             Some(q) => {
                 let (html, whole) = r.html_for(q);
@@ -337,22 +463,41 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn question(&self, s: &Strings, d: &Discussion, q: QuestionId, href: &dyn Fn(String) -> String) -> serde_json::Value {
+    fn question(
+        &self,
+        s: &Strings,
+        d: &Discussion,
+        q: QuestionId,
+        href: &dyn Fn(String) -> String,
+    ) -> serde_json::Value {
         let item = self.question_item(s, d, q, href);
         let empty = std::collections::BTreeMap::new();
         let summaries = d.summaries.get(&q).unwrap_or(&empty);
         let summary = pick_summary(summaries, s.lang, d.original_lang);
         let other_summaries: Vec<Link> = summaries
             .keys()
-            .filter(|&&l| summary.is_none_or(|(shown, _)| shown != l) && self.site.config.languages.contains(&l))
-            .map(|&l| Link { href: href(site::question_path(l.code(), d, q)), text: self.i18n.native_name(l).to_string() })
+            .filter(|&&l| {
+                summary.is_none_or(|(shown, _)| shown != l)
+                    && self.site.config.languages.contains(&l)
+            })
+            .map(|&l| Link {
+                href: href(site::question_path(l.code(), d, q)),
+                text: self.i18n.native_name(l).to_string(),
+            })
             .collect();
-        let replies: Vec<ReplyCard> =
-            self.index.replies_to(d, q).iter().map(|&i| self.card(s, d, &d.replies[i], Some(q), href)).collect();
+        let replies: Vec<ReplyCard> = self
+            .index
+            .replies_to(d, q)
+            .iter()
+            .map(|&i| self.card(s, d, &d.replies[i], Some(q), href))
+            .collect();
         let all: Vec<QuestionId> = d.questions().map(|x| x.id).collect();
         let pos = all.iter().position(|&x| x == q);
         let neighbour = |p: Option<usize>| {
-            p.and_then(|p| all.get(p)).map(|&x| Link { href: href(site::question_path(s.lang.code(), d, x)), text: format!("{} {x}", s.t("question")) })
+            p.and_then(|p| all.get(p)).map(|&x| Link {
+                href: href(site::question_path(s.lang.code(), d, x)),
+                text: format!("{} {x}", s.t("question")),
+            })
         };
         serde_json::json!({
             "question": item,
@@ -366,18 +511,37 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn reply(&self, s: &Strings, d: &Discussion, i: usize, href: &dyn Fn(String) -> String) -> serde_json::Value {
+    fn reply(
+        &self,
+        s: &Strings,
+        d: &Discussion,
+        i: usize,
+        href: &dyn Fn(String) -> String,
+    ) -> serde_json::Value {
         let r = &d.replies[i];
         let answers: Vec<Link> = r
             .answers
             .iter()
             .map(|&q| {
-                let text = d.find_question(q).map(|x| text_in(&x.text, s.lang, d.original_lang).text).unwrap_or_default();
-                Link { href: format!("{}#{}", href(site::question_path(s.lang.code(), d, q)), r.id), text: format!("{q} {text}") }
+                let text = d
+                    .find_question(q)
+                    .map(|x| text_in(&x.text, s.lang, d.original_lang).text)
+                    .unwrap_or_default();
+                Link {
+                    href: format!(
+                        "{}#{}",
+                        href(site::question_path(s.lang.code(), d, q)),
+                        r.id
+                    ),
+                    text: format!("{q} {text}"),
+                }
             })
             .collect();
         let neighbour = |j: Option<usize>| {
-            j.and_then(|j| d.replies.get(j)).map(|x| Link { href: href(site::reply_path(s.lang.code(), d, &x.id)), text: author(s, x) })
+            j.and_then(|j| d.replies.get(j)).map(|x| Link {
+                href: href(site::reply_path(s.lang.code(), d, &x.id)),
+                text: author(s, x),
+            })
         };
         serde_json::json!({
             "reply": self.card(s, d, r, None, href),
@@ -390,12 +554,21 @@ impl<'a> Renderer<'a> {
 }
 
 fn author(s: &Strings, r: &Reply) -> String {
-    r.author.clone().unwrap_or_else(|| s.t("anonymous").to_string())
+    r.author
+        .clone()
+        .unwrap_or_else(|| s.t("anonymous").to_string())
 }
 
 /// The summary in the page's language, else the original's, else any.
-fn pick_summary<T>(m: &std::collections::BTreeMap<Lang, T>, lang: Lang, original: Lang) -> Option<(Lang, &T)> {
-    m.get_key_value(&lang).or_else(|| m.get_key_value(&original)).or_else(|| m.iter().next()).map(|(l, v)| (*l, v))
+fn pick_summary<T>(
+    m: &std::collections::BTreeMap<Lang, T>,
+    lang: Lang,
+    original: Lang,
+) -> Option<(Lang, &T)> {
+    m.get_key_value(&lang)
+        .or_else(|| m.get_key_value(&original))
+        .or_else(|| m.iter().next())
+        .map(|(l, v)| (*l, v))
 }
 
 fn template_error(theme: &Theme, e: &tera::Error) -> Diagnostic {
@@ -406,6 +579,10 @@ fn template_error(theme: &Theme, e: &tera::Error) -> Diagnostic {
         msg.push_str(&s.to_string());
         source = s.source();
     }
-    Diagnostic::error(&theme.origin.join("templates"), None, format!("template error: {msg}"))
-        .hint("fix the theme's template (tera syntax)")
+    Diagnostic::error(
+        &theme.origin.join("templates"),
+        None,
+        format!("template error: {msg}"),
+    )
+    .hint("fix the theme's template (tera syntax)")
 }

@@ -59,11 +59,21 @@ pub fn discussion_path(lang: &str, d: &Discussion) -> String {
 }
 
 pub fn group_path(lang: &str, d: &Discussion, group: u32) -> String {
-    format!("{lang}/{}/{}-{group}/index.html", d.slug, d.group_label.slug())
+    format!(
+        "{lang}/{}/{}-{group}/index.html",
+        d.slug,
+        d.group_label.slug()
+    )
 }
 
 pub fn question_path(lang: &str, d: &Discussion, q: QuestionId) -> String {
-    format!("{lang}/{}/{}-{}/question-{}/index.html", d.slug, d.group_label.slug(), q.group, q.question)
+    format!(
+        "{lang}/{}/{}-{}/question-{}/index.html",
+        d.slug,
+        d.group_label.slug(),
+        q.group,
+        q.question
+    )
 }
 
 pub fn reply_path(lang: &str, d: &Discussion, reply_id: &str) -> String {
@@ -73,19 +83,37 @@ pub fn reply_path(lang: &str, d: &Discussion, reply_id: &str) -> String {
 /// Every page of the site, in a fixed order.
 pub fn pages(site: &Site) -> Vec<Page<'_>> {
     let default = site.config.default_lang;
-    let mut pages = vec![Page { lang: default, kind: PageKind::Chooser }];
+    let mut pages = vec![Page {
+        lang: default,
+        kind: PageKind::Chooser,
+    }];
     for &lang in &site.config.languages {
-        pages.push(Page { lang, kind: PageKind::Home });
+        pages.push(Page {
+            lang,
+            kind: PageKind::Home,
+        });
         for d in &site.discussions {
-            pages.push(Page { lang, kind: PageKind::Discussion(d) });
+            pages.push(Page {
+                lang,
+                kind: PageKind::Discussion(d),
+            });
             for g in &d.groups {
-                pages.push(Page { lang, kind: PageKind::Group(d, g) });
+                pages.push(Page {
+                    lang,
+                    kind: PageKind::Group(d, g),
+                });
                 for q in &g.questions {
-                    pages.push(Page { lang, kind: PageKind::Question(d, g, q.id) });
+                    pages.push(Page {
+                        lang,
+                        kind: PageKind::Question(d, g, q.id),
+                    });
                 }
             }
             for i in 0..d.replies.len() {
-                pages.push(Page { lang, kind: PageKind::Reply(d, i) });
+                pages.push(Page {
+                    lang,
+                    kind: PageKind::Reply(d, i),
+                });
             }
         }
     }
@@ -113,7 +141,9 @@ impl ReplyIndex {
 
     /// Indexes (into `d.replies`) of the replies to question `q`, in reading order.
     pub fn replies_to(&self, d: &Discussion, q: QuestionId) -> &[usize] {
-        self.by_question.get(&(d.slug.clone(), q)).map_or(&[], Vec::as_slice)
+        self.by_question
+            .get(&(d.slug.clone(), q))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// How many replies to `q` are written in each language.

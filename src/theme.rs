@@ -65,8 +65,10 @@ impl Theme {
             files.sort();
             files
         } else {
-            return Err(vec![Diagnostic::error(&dir, None, format!("theme `{name}` not found"))
-                .hint("create the folder, or set `theme: default` in site.yaml")]);
+            return Err(vec![
+                Diagnostic::error(&dir, None, format!("theme `{name}` not found"))
+                    .hint("create the folder, or set `theme: default` in site.yaml"),
+            ]);
         };
         let mut theme = Theme {
             origin: dir.clone(),
@@ -79,12 +81,18 @@ impl Theme {
             if let Some(name) = path.strip_prefix("templates/") {
                 match String::from_utf8(bytes) {
                     Ok(s) => theme.templates.push((name.to_string(), s)),
-                    Err(_) => errors.push(Diagnostic::error(&dir.join(&path), None, "template is not UTF-8")),
+                    Err(_) => errors.push(Diagnostic::error(
+                        &dir.join(&path),
+                        None,
+                        "template is not UTF-8",
+                    )),
                 }
             } else if let Some(name) = path.strip_prefix("static/") {
                 theme.statics.push((name.to_string(), bytes));
             } else if let Some(file) = path.strip_prefix("i18n/") {
-                let Some(lang) = file.strip_suffix(".yaml").and_then(Lang::from_code) else { continue };
+                let Some(lang) = file.strip_suffix(".yaml").and_then(Lang::from_code) else {
+                    continue;
+                };
                 let text = String::from_utf8_lossy(&bytes);
                 match crate::frontmatter::parse::<I18nFile>(&dir.join(&path), &text, 1) {
                     Ok(f) => {
@@ -94,7 +102,11 @@ impl Theme {
                 }
             }
         }
-        if errors.is_empty() { Ok(theme) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(theme)
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -105,22 +117,41 @@ fn read_folder(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
         match entry {
             Ok(e) if e.file_type().is_file() => {
                 let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
-                let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                let rel = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
                 match fs::read(e.path()) {
                     Ok(bytes) => files.push((rel, bytes)),
-                    Err(err) => errors.push(Diagnostic::error(e.path(), None, format!("cannot read: {err}"))),
+                    Err(err) => errors.push(Diagnostic::error(
+                        e.path(),
+                        None,
+                        format!("cannot read: {err}"),
+                    )),
                 }
             }
             Ok(_) => {}
-            Err(err) => errors.push(Diagnostic::error(err.path().unwrap_or(dir), None, format!("cannot read: {err}"))),
+            Err(err) => errors.push(Diagnostic::error(
+                err.path().unwrap_or(dir),
+                None,
+                format!("cannot read: {err}"),
+            )),
         }
     }
-    if errors.is_empty() { Ok(files) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
 }
 
 fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<(String, Vec<u8>)>) {
     for f in dir.files() {
-        out.push((f.path().to_string_lossy().replace('\\', "/"), f.contents().to_vec()));
+        out.push((
+            f.path().to_string_lossy().replace('\\', "/"),
+            f.contents().to_vec(),
+        ));
     }
     for d in dir.dirs() {
         collect_embedded(d, out);
