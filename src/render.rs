@@ -422,14 +422,12 @@ impl<'a> Renderer<'a> {
         g: &crate::model::Group,
         href: &dyn Fn(String) -> String,
     ) -> serde_json::Value {
-        let item = self
-            .groups(s, d, href)
-            .into_iter()
-            .find(|x| x.href == href(site::group_path(s.lang.code(), d, g.id)));
+        let questions: Vec<QuestionItem> =
+            g.questions.iter().map(|q| self.question_item(s, d, q.id, href)).collect();
         serde_json::json!({
             "title": self.group_title(s, d, g.id),
             "discussion": text_in(&d.title, s.lang, d.original_lang),
-            "questions": item.map(|i| i.questions).unwrap_or_default(),
+            "questions": questions,
         })
     }
 
