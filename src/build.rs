@@ -41,9 +41,52 @@ fn default_themes_dir(content: &Path) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("themes"))
 }
 
-/// Reads and checks the content folder without writing anything.
-pub fn check(content: &Path) -> (Option<Site>, Diagnostics) {
-    content::load(content)
+/// Reads and checks the content folder without writing anything: every
+/// problem a build would stop on, and what a moderator should look at.
+pub fn check(content: &Path) -> Diagnostics {
+    let (site, mut diags) = content::load(content);
+    if let Some(site) = site {
+        diags.extend(review(&site, content));
+    }
+    diags.sorted()
+}
+
+/// Warnings that do not stop a build but that a moderator wants to see
+/// before publishing: untranslated questions, the same reply filed twice.
+fn review(site: &Site, content: &Path) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for d in &site.discussions {
+        let file = content.join(&d.slug).join(content::DISCUSSION_FILE);
+        for q in d.questions() {
+            let missing: Vec<&str> = site
+                .config
+                .languages
+                .iter()
+                .filter(|l| !q.text.0.contains_key(l))
+                .map(|l| l.code())
+                .collect();
+            if !missing.is_empty() {
+                found.push(
+                    Diagnostic::warning(&file, Some(q.line), format!("question {} has no text in {}", q.id, missing.join(", ")))
+                        .hint("readers of those languages see the original text with a note; add the translation under `text:`"),
+                );
+            }
+        }
+        let mut seen: BTreeMap<(Option<&str>, &str), &Path> = BTreeMap::new();
+        for r in &d.replies {
+            if let Some(first) = seen.insert((r.author.as_deref(), r.html.as_str()), &r.source) {
+                found.push(
+                    Diagnostic::warning(
+                        &r.source,
+                        Some(1),
+                        format!("same author and text as {}", first.display()),
+                    )
+                    .hint("the reply was probably filed twice: delete one of the two files"),
+                );
+            }
+        }
+    }
+    found
 }
 
 /// Builds the site. On any error nothing is written and every problem is returned.

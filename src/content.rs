@@ -425,6 +425,7 @@ fn load_discussion(
             questions.push(Question {
                 id,
                 text: LangText(q.text),
+                line: q.id.referenced.line() as usize + base - 1,
             });
         }
         groups.push(Group {

@@ -17,6 +17,12 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the static site from a content folder.
@@ -44,6 +50,9 @@ enum Command {
         /// Exit with status 1 on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// `text` for people, `json` for scripts (an array of problems on stdout).
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
     },
 }
 
@@ -113,15 +122,24 @@ fn main() -> ExitCode {
         Command::Check {
             content,
             deny_warnings,
+            format,
         } => {
-            let (_, diags) = palabre::check(&content);
-            print_all(&diags.0);
+            let diags = palabre::check(&content);
             let errors = diags.errors().count();
             let warnings = diags.warnings().count();
-            println!(
-                "checked {}: {errors} error(s), {warnings} warning(s)",
-                content.display()
-            );
+            match format {
+                Format::Text => {
+                    print_all(&diags.0);
+                    println!(
+                        "checked {}: {errors} error(s), {warnings} warning(s)",
+                        content.display()
+                    );
+                }
+                Format::Json => match serde_json::to_string_pretty(&diags.0) {
+                    Ok(json) => println!("{json}"),
+                    Err(e) => eprintln!("cannot write JSON: {e}"),
+                },
+            }
             if errors > 0 || (deny_warnings && warnings > 0) {
                 ExitCode::FAILURE
             } else {

@@ -127,6 +127,8 @@ pub struct Group {
 pub struct Question {
     pub id: QuestionId,
     pub text: LangText,
+    /// Line of its `id:` in `_discussion.md`, for messages.
+    pub line: usize,
 }
 
 #[derive(Debug)]

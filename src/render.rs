@@ -422,8 +422,11 @@ impl<'a> Renderer<'a> {
         g: &crate::model::Group,
         href: &dyn Fn(String) -> String,
     ) -> serde_json::Value {
-        let questions: Vec<QuestionItem> =
-            g.questions.iter().map(|q| self.question_item(s, d, q.id, href)).collect();
+        let questions: Vec<QuestionItem> = g
+            .questions
+            .iter()
+            .map(|q| self.question_item(s, d, q.id, href))
+            .collect();
         serde_json::json!({
             "title": self.group_title(s, d, g.id),
             "discussion": text_in(&d.title, s.lang, d.original_lang),
