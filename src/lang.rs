@@ -104,6 +104,22 @@ const MIN_PARAGRAPH_CHARS: usize = 80;
 /// How sure detection must be before a paragraph is marked as another language.
 const MIN_PARAGRAPH_CONFIDENCE: f64 = 0.5;
 
+/// Detection time grows with the text while its answer settles within a few
+/// thousand characters: long texts are judged on their beginning.
+const SAMPLE_BYTES: usize = 2000;
+const PARAGRAPH_SAMPLE_BYTES: usize = 200;
+
+fn sample(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 impl Detector {
     pub fn new(allowed: &[Lang]) -> Detector {
         let list = allowed.iter().map(|l| l.to_whatlang()).collect();
@@ -114,7 +130,7 @@ impl Detector {
     }
 
     pub fn detect(&self, text: &str) -> Option<Detection> {
-        let info = self.inner.detect(text)?;
+        let info = self.inner.detect(sample(text, SAMPLE_BYTES))?;
         let lang = Lang::from_whatlang(info.lang()).filter(|l| self.allowed.contains(l))?;
         Some(Detection {
             lang,
@@ -130,6 +146,12 @@ impl Detector {
     /// detection among *all* languages lands on an allowed one.
     pub fn paragraph_lang(&self, text: &str, context: Lang) -> Option<Lang> {
         if text.chars().count() < MIN_PARAGRAPH_CHARS {
+            return None;
+        }
+        let text = sample(text, PARAGRAPH_SAMPLE_BYTES);
+        // Detection among the few allowed languages is cheap and settles most
+        // paragraphs; only a paragraph that seems to differ pays for the full one.
+        if self.detect(text)?.lang == context {
             return None;
         }
         let info = whatlang::detect(text)?;
