@@ -10,7 +10,7 @@ use crate::content;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::lang::Lang;
 use crate::model::Site;
-use crate::output::{self, OutputFile};
+use crate::output::{self, Staging};
 use crate::render::Renderer;
 use crate::site;
 use crate::theme::Theme;
@@ -104,47 +104,48 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let theme = Theme::load(&themes, &site.config.theme).map_err(Diagnostics)?;
     let renderer = Renderer::new(&theme, &site).map_err(Diagnostics)?;
     let pages = site::pages(&site);
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = pages
+    let write_error = |e: std::io::Error| {
+        fail(
+            Diagnostic::error(&opts.output, None, format!("cannot write the site: {e}")).hint(
+                "check that the output folder's parent is writable; the previous site was left as it was",
+            ),
+        )
+    };
+    // Pages go straight to disk, beside the output folder, so that memory does
+    // not grow with the site; the folder replaces the old site only at the end.
+    let staging = Staging::new(&opts.output).map_err(write_error)?;
+    let errors: Vec<Diagnostic> = pages
         .par_iter()
-        .map(|page| {
+        .filter_map(|page| {
             let path = page.path();
-            renderer
-                .render(page)
-                .map(|html| OutputFile {
-                    bytes: output::minify(&html),
-                    path: path.clone(),
-                })
-                .map_err(|e| {
-                    Diagnostic::error(
-                        &theme.origin.join("templates"),
-                        None,
-                        format!("rendering {path}: {}", error_chain(&e)),
-                    )
-                    .hint("fix the theme's template")
-                })
+            let html = match renderer.render(page) {
+                Ok(html) => html,
+                Err(e) => {
+                    return Some(
+                        Diagnostic::error(
+                            &theme.origin.join("templates"),
+                            None,
+                            format!("rendering {path}: {}", error_chain(&e)),
+                        )
+                        .hint("fix the theme's template"),
+                    );
+                }
+            };
+            staging.write(&path, &output::minify(&html)).err().map(|e| {
+                Diagnostic::error(&opts.output, None, format!("cannot write {path}: {e}"))
+                    .hint("check the disk space and the output folder's permissions")
+            })
         })
         .collect();
-    let mut files = Vec::with_capacity(rendered.len() + theme.statics.len());
-    let mut errors = Diagnostics::default();
-    for r in rendered {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => errors.push(d),
-        }
-    }
-    if errors.has_errors() {
-        return Err(errors);
+    if !errors.is_empty() {
+        return Err(Diagnostics(errors).sorted());
     }
     for (path, bytes) in &theme.statics {
-        files.push(OutputFile {
-            path: format!("static/{path}"),
-            bytes: bytes.clone(),
-        });
+        staging
+            .write(&format!("static/{path}"), bytes)
+            .map_err(write_error)?;
     }
-    output::write_site(&opts.output, &files).map_err(|e| {
-        fail(Diagnostic::error(&opts.output, None, format!("cannot write the site: {e}"))
-            .hint("check that the output folder's parent is writable; the previous site was left as it was"))
-    })?;
+    staging.commit().map_err(write_error)?;
 
     let mut replies_by_lang = BTreeMap::new();
     for r in site.discussions.iter().flat_map(|d| &d.replies) {
@@ -152,7 +153,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     }
     Ok(BuildReport {
         pages: pages.len(),
-        files: files.len(),
+        files: pages.len() + theme.statics.len(),
         replies_by_lang,
         warnings: diags.0,
         elapsed: start.elapsed(),

@@ -6,19 +6,11 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::diagnostic::Diagnostic;
 
 /// The file palabre leaves in every output folder it creates: its mark that
 /// the folder may be replaced on the next build.
 pub const MARKER: &str = ".palabre-output";
-
-/// One file of the site: its path under the output folder and its bytes.
-pub struct OutputFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
 
 pub fn minify(html: &str) -> Vec<u8> {
     let cfg = minify_html::Cfg {
@@ -81,56 +73,81 @@ pub fn check_output_dir(content: &Path, output: &Path, force: bool) -> Result<()
     Ok(())
 }
 
-/// Writes `files` into a fresh folder beside `output`, then swaps it in place
-/// of `output`. Until the swap, `output` is untouched.
-pub fn write_site(output: &Path, files: &[OutputFile]) -> io::Result<()> {
-    let out = absolute(output)?;
-    let parent = out
-        .parent()
-        .ok_or_else(|| io::Error::other("the output folder has no parent folder"))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    fs::create_dir_all(parent)?;
-    let staging = parent.join(format!(".{name}.palabre-new-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.palabre-old-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&staging);
-    let result = write_all(&staging, files).and_then(|()| {
-        if out.exists() {
-            fs::rename(&out, &old)?;
-            if let Err(e) = fs::rename(&staging, &out) {
-                // Put the previous site back before reporting.
-                let _ = fs::rename(&old, &out);
-                return Err(e);
-            }
-            fs::remove_dir_all(&old)
-        } else {
-            fs::rename(&staging, &out)
-        }
-    });
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result
+/// A new site being written beside the output folder. It replaces the output
+/// folder only on [`Staging::commit`]; dropped before that, it is removed and
+/// the previous site stays as it was.
+pub struct Staging {
+    dir: PathBuf,
+    output: PathBuf,
+    committed: bool,
 }
 
-fn write_all(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
-    fs::create_dir_all(dir)?;
-    fs::write(
-        dir.join(MARKER),
-        b"This folder is written by palabre; it is replaced on every build.\n",
-    )?;
-    let mut dirs: Vec<&Path> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent())
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in dirs {
-        fs::create_dir_all(dir.join(d))?;
+impl Staging {
+    pub fn new(output: &Path) -> io::Result<Staging> {
+        let output = absolute(output)?;
+        let parent = output
+            .parent()
+            .ok_or_else(|| io::Error::other("the output folder has no parent folder"))?;
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        fs::create_dir_all(parent)?;
+        let dir = parent.join(format!(".{name}.palabre-new-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir)?;
+        }
+        fs::create_dir(&dir)?;
+        fs::write(
+            dir.join(MARKER),
+            b"This folder is written by palabre; it is replaced on every build.\n",
+        )?;
+        Ok(Staging {
+            dir,
+            output,
+            committed: false,
+        })
     }
-    files
-        .par_iter()
-        .try_for_each(|f| fs::write(dir.join(&f.path), &f.bytes))
+
+    /// Writes one file; `path` is relative to the site's root and comes from
+    /// palabre's own page paths, never straight from user input.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let target = self.dir.join(path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(target, bytes)
+    }
+
+    /// Swaps the new site in place of the old one.
+    pub fn commit(mut self) -> io::Result<()> {
+        let old = self.dir.with_file_name(
+            self.dir
+                .file_name()
+                .map(|n| n.to_string_lossy().replace("palabre-new", "palabre-old"))
+                .unwrap_or_default(),
+        );
+        if self.output.exists() {
+            fs::rename(&self.output, &old)?;
+            if let Err(e) = fs::rename(&self.dir, &self.output) {
+                // Put the previous site back before reporting.
+                let _ = fs::rename(&old, &self.output);
+                return Err(e);
+            }
+            self.committed = true;
+            fs::remove_dir_all(&old)
+        } else {
+            fs::rename(&self.dir, &self.output)?;
+            self.committed = true;
+            Ok(())
+        }
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
 }
