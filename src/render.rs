@@ -218,7 +218,8 @@ impl<'a> Renderer<'a> {
                 code: l.code(),
                 name: self.i18n.native_name(l).to_string(),
                 href: format!("{root}{}", page.path_in(l)),
-                current: l == page.lang,
+                // The root chooser is no language's page.
+                current: l == page.lang && !matches!(page.kind, PageKind::Chooser),
             })
             .collect();
         let alternates = langs
