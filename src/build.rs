@@ -33,6 +33,29 @@ pub struct BuildReport {
     pub elapsed: Duration,
 }
 
+impl BuildReport {
+    /// The one line that ends a build: pages, replies per language, time.
+    pub fn summary(&self, output: &Path) -> String {
+        let total: usize = self.replies_by_lang.values().sum();
+        let langs: Vec<String> = self
+            .replies_by_lang
+            .iter()
+            .map(|(l, n)| format!("{l} {n}"))
+            .collect();
+        let warnings = match self.warnings.len() {
+            0 => String::new(),
+            n => format!(", {n} warning(s)"),
+        };
+        format!(
+            "built {} pages from {total} replies ({}) in {:.2} s into {}{warnings}",
+            self.pages,
+            langs.join(", "),
+            self.elapsed.as_secs_f64(),
+            output.display(),
+        )
+    }
+}
+
 /// `themes/` beside the content folder.
 fn default_themes_dir(content: &Path) -> PathBuf {
     std::path::absolute(content)
@@ -139,6 +162,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         .collect();
     if !errors.is_empty() {
         return Err(Diagnostics(errors).sorted());
+    }
+    for f in crate::extras::files(&site, renderer.translations()) {
+        staging.write(&f.path, &f.bytes).map_err(write_error)?;
     }
     for (path, bytes) in &theme.statics {
         staging

@@ -3,9 +3,11 @@
 //! Data flows one way:
 //! files --[`content`]--> model --[`site`]--> pages --[`render`]--> HTML --[`output`]--> disk.
 
+pub mod commands;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod extras;
 pub mod frontmatter;
 pub mod i18n;
 pub mod lang;

@@ -129,6 +129,11 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// The site's own text in every language.
+    pub fn translations(&self) -> &Translations {
+        &self.i18n
+    }
+
     pub fn render(&self, page: &Page) -> Result<String, tera::Error> {
         let s = self.i18n.get(page.lang);
         let root = page.root();
