@@ -19,6 +19,11 @@ pub struct Renderer<'a> {
     i18n: Translations,
     site: &'a Site,
     index: ReplyIndex,
+    /// Hash of everything in the theme: any change re-renders every page.
+    theme_hash: blake3::Hash,
+    /// Per discussion, per reply: a hash of the reply's HTML, which stands in
+    /// for the HTML itself in fingerprints.
+    reply_hashes: Vec<Vec<String>>,
 }
 
 #[derive(Serialize)]
@@ -117,6 +122,11 @@ impl<'a> Renderer<'a> {
                 .map(|(n, s)| (n.as_str(), s.as_str())),
         )
         .map_err(|e| vec![template_error(theme, &e)])?;
+        let reply_hashes = site
+            .discussions
+            .iter()
+            .map(|d| d.replies.iter().map(reply_hash).collect())
+            .collect();
         Ok(Renderer {
             tera,
             i18n: Translations::new(
@@ -126,6 +136,8 @@ impl<'a> Renderer<'a> {
             ),
             site,
             index: ReplyIndex::new(site),
+            theme_hash: theme.hash(),
+            reply_hashes,
         })
     }
 
@@ -134,11 +146,30 @@ impl<'a> Renderer<'a> {
         &self.i18n
     }
 
+    /// The page as HTML.
     pub fn render(&self, page: &Page) -> Result<String, tera::Error> {
+        let (template, ctx) = self.context(page, Detail::Full);
+        self.tera.render(template, &ctx)
+    }
+
+    /// A hash of everything the page is made from: equal fingerprints mean
+    /// equal pages, so an unchanged page need not be rendered again. Reply
+    /// HTML enters as its hash, which keeps this much cheaper than rendering.
+    pub fn fingerprint(&self, page: &Page) -> blake3::Hash {
+        let (template, ctx) = self.context(page, Detail::Hashes);
+        let mut h = blake3::Hasher::new();
+        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        h.update(self.theme_hash.as_bytes());
+        h.update(template.as_bytes());
+        h.update(ctx.into_json().to_string().as_bytes());
+        h.finalize()
+    }
+
+    fn context(&self, page: &Page, detail: Detail) -> (&'static str, tera::Context) {
         let s = self.i18n.get(page.lang);
         let root = page.root();
         let href = |path: String| format!("{root}{path}");
-        let (template, title, crumbs, body): (&str, String, Vec<Link>, serde_json::Value) =
+        let (template, title, crumbs, body): (&'static str, String, Vec<Link>, serde_json::Value) =
             match page.kind {
                 PageKind::Chooser => (
                     "chooser.html",
@@ -183,7 +214,7 @@ impl<'a> Renderer<'a> {
                         "question.html",
                         title,
                         crumbs,
-                        self.question(s, d, q, &href),
+                        self.question(s, d, q, &href, detail),
                     )
                 }
                 PageKind::Reply(d, i) => {
@@ -197,14 +228,19 @@ impl<'a> Renderer<'a> {
                         self.home_crumb(s, &href),
                         self.discussion_crumb(s, d, &href),
                     ];
-                    ("reply.html", title, crumbs, self.reply(s, d, i, &href))
+                    (
+                        "reply.html",
+                        title,
+                        crumbs,
+                        self.reply(s, d, i, &href, detail),
+                    )
                 }
             };
         let layout = self.layout(page, s, title, crumbs);
         let mut ctx = tera::Context::new();
         ctx.insert("layout", &layout);
         ctx.insert("page", &body);
-        self.tera.render(template, &ctx)
+        (template, ctx)
     }
 
     fn layout<'s>(
@@ -447,13 +483,29 @@ impl<'a> Renderer<'a> {
         r: &Reply,
         q: Option<QuestionId>,
         href: &dyn Fn(String) -> String,
+        detail: Detail,
     ) -> ReplyCard {
-        let (html, partial) = match q {
-            Some(q) => {
+        let (html, partial) = match (detail, q) {
+            (Detail::Hashes, _) => {
+                let hash = self
+                    .site
+                    .discussions
+                    .iter()
+                    .position(|x| std::ptr::eq(x, d))
+                    .and_then(|di| {
+                        self.reply_hashes[di]
+                            .get(d.replies.iter().position(|x| std::ptr::eq(x, r))?)
+                    })
+                    .cloned()
+                    .unwrap_or_default();
+                let part = q.map(|q| q.to_string()).unwrap_or_default();
+                (format!("{hash}:{part}"), false)
+            }
+            (Detail::Full, Some(q)) => {
                 let (html, whole) = r.html_for(q);
                 (html, !whole)
             }
-            None => (r.html.clone(), false),
+            (Detail::Full, None) => (r.html.clone(), false),
         };
         ReplyCard {
             id: r.id.clone(),
@@ -476,6 +528,7 @@ impl<'a> Renderer<'a> {
         d: &Discussion,
         q: QuestionId,
         href: &dyn Fn(String) -> String,
+        detail: Detail,
     ) -> serde_json::Value {
         let item = self.question_item(s, d, q, href);
         let empty = std::collections::BTreeMap::new();
@@ -496,7 +549,7 @@ impl<'a> Renderer<'a> {
             .index
             .replies_to(d, q)
             .iter()
-            .map(|&i| self.card(s, d, &d.replies[i], Some(q), href))
+            .map(|&i| self.card(s, d, &d.replies[i], Some(q), href, detail))
             .collect();
         let all: Vec<QuestionId> = d.questions().map(|x| x.id).collect();
         let pos = all.iter().position(|&x| x == q);
@@ -524,6 +577,7 @@ impl<'a> Renderer<'a> {
         d: &Discussion,
         i: usize,
         href: &dyn Fn(String) -> String,
+        detail: Detail,
     ) -> serde_json::Value {
         let r = &d.replies[i];
         let answers: Vec<Link> = r
@@ -551,13 +605,36 @@ impl<'a> Renderer<'a> {
             })
         };
         serde_json::json!({
-            "reply": self.card(s, d, r, None, href),
+            "reply": self.card(s, d, r, None, href, detail),
             "discussion": text_in(&d.title, s.lang, d.original_lang),
             "answers": answers,
             "prev": neighbour(i.checked_sub(1)),
             "next": neighbour(Some(i + 1)),
         })
     }
+}
+
+/// How much of a reply goes into a page's context.
+#[derive(Clone, Copy)]
+enum Detail {
+    /// Its HTML, to render the page.
+    Full,
+    /// Only a hash of its HTML, to fingerprint the page.
+    Hashes,
+}
+
+/// What a reply's HTML (whole and parts) hashes to.
+fn reply_hash(r: &Reply) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(r.html.as_bytes());
+    for p in &r.parts {
+        h.update(b"\0");
+        for q in &p.questions {
+            h.update(q.to_string().as_bytes());
+        }
+        h.update(p.html.as_bytes());
+    }
+    h.finalize().to_hex().to_string()
 }
 
 fn author(s: &Strings, r: &Reply) -> String {

@@ -24,6 +24,8 @@ pub struct Theme {
     /// Path under `static/` and bytes, copied as they are.
     pub statics: Vec<(String, Vec<u8>)>,
     pub i18n: BTreeMap<Lang, I18nFile>,
+    /// The translation files as read, for [`Theme::hash`].
+    i18n_source: Vec<u8>,
 }
 
 /// One `i18n/<lang>.yaml`: the site's own text in one language.
@@ -53,6 +55,21 @@ pub struct PluralForms {
 }
 
 impl Theme {
+    /// A hash of every file of the theme.
+    pub fn hash(&self) -> blake3::Hash {
+        let mut h = blake3::Hasher::new();
+        for (name, text) in &self.templates {
+            h.update(name.as_bytes());
+            h.update(text.as_bytes());
+        }
+        for (name, bytes) in &self.statics {
+            h.update(name.as_bytes());
+            h.update(bytes);
+        }
+        h.update(&self.i18n_source);
+        h.finalize()
+    }
+
     /// Loads theme `name` from `themes_dir`, or the built-in default theme when
     /// `name` is `default` and no such folder exists.
     pub fn load(themes_dir: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
@@ -75,6 +92,7 @@ impl Theme {
             templates: Vec::new(),
             statics: Vec::new(),
             i18n: BTreeMap::new(),
+            i18n_source: Vec::new(),
         };
         let mut errors = Vec::new();
         for (path, bytes) in files {
@@ -93,6 +111,8 @@ impl Theme {
                 let Some(lang) = file.strip_suffix(".yaml").and_then(Lang::from_code) else {
                     continue;
                 };
+                theme.i18n_source.extend_from_slice(path.as_bytes());
+                theme.i18n_source.extend_from_slice(&bytes);
                 let text = String::from_utf8_lossy(&bytes);
                 match crate::frontmatter::parse::<I18nFile>(&dir.join(&path), &text, 1) {
                     Ok(f) => {
