@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod extras;
 pub mod frontmatter;
 pub mod i18n;
+pub mod import;
 pub mod lang;
 pub mod markdown;
 pub mod model;

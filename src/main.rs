@@ -22,11 +22,14 @@ enum Command {
     Build(commands::build::Args),
     /// Check a content folder and report every problem, without writing anything.
     Check(commands::check::Args),
+    /// Create a content file: `palabre new reply --discussion D --answers 1.2 --author NAME`.
+    New(commands::new::Args),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Build(args) => commands::build::run(args),
         Command::Check(args) => commands::check::run(args),
+        Command::New(args) => commands::new::run(args),
     }
 }

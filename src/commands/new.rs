@@ -1,0 +1,122 @@
+//! `palabre new reply`: a reply file to fill in, with valid front-matter.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::import::{self, ReplyDraft};
+use crate::lang::Lang;
+use crate::model::QuestionId;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub what: What,
+}
+
+#[derive(clap::Subcommand)]
+pub enum What {
+    /// Write a new reply file (front-matter filled in) and print its path.
+    Reply(ReplyArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ReplyArgs {
+    /// The discussion's folder name, e.g. `territorial-approach-2013`.
+    #[arg(long)]
+    pub discussion: String,
+    /// The questions it answers, e.g. `1.2` or `1.2,1.3`.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub answers: Vec<String>,
+    /// Who wrote it, as it should appear on the site.
+    #[arg(long)]
+    pub author: String,
+    /// Its language (en, fr, es); detected at build time when left out.
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// The content folder.
+    #[arg(long, default_value = "content")]
+    pub content: PathBuf,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    match args.what {
+        What::Reply(a) => match reply(a) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(msg) => {
+                eprintln!("{msg}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn reply(args: ReplyArgs) -> Result<(), String> {
+    let info =
+        import::read_discussion(&args.content, &args.discussion).map_err(|d| d.to_string())?;
+    let mut answers = Vec::new();
+    for raw in &args.answers {
+        let id: QuestionId = raw.parse().map_err(|m| format!("error: {m}"))?;
+        if !info.questions.contains(&id) {
+            return Err(format!(
+                "error: discussion `{}` has no question {id}\n  hint: use one of: {}",
+                args.discussion,
+                info.question_list()
+            ));
+        }
+        if !answers.contains(&id) {
+            answers.push(id);
+        }
+    }
+    let lang = match &args.lang {
+        None => None,
+        Some(code) => Some(Lang::from_code(code).ok_or_else(|| {
+            format!(
+                "error: `{code}` is not a language palabre knows\n  hint: use one of {}",
+                Lang::known_codes()
+            )
+        })?),
+    };
+    let author = args.author.trim();
+    if author.is_empty() {
+        return Err("error: --author is empty\n  hint: give the name to show on the site".into());
+    }
+    let placeholder = match lang {
+        Some(Lang::Fr) => "Écrivez ici le texte de la réponse, en Markdown.",
+        Some(Lang::Es) => "Escriba aquí el texto de la respuesta, en Markdown.",
+        Some(Lang::En) | None => "Write the text of the reply here, in Markdown.",
+    };
+    let draft = ReplyDraft {
+        author: Some(author.to_string()),
+        date: Some(chrono::Local::now().date_naive()),
+        answers,
+        lang,
+        body: placeholder.to_string(),
+    };
+    let slug = import::slugify(author);
+    // A name taken between listing and writing (another moderator, a sync)
+    // is retried with the next number: never overwritten.
+    for _ in 0..100 {
+        let name = import::next_numbered_name(&info.replies_dir, &slug)
+            .map_err(|e| cannot_write(&info.replies_dir, &e))?;
+        let path = info.replies_dir.join(name);
+        match import::create_new(&path, &draft.to_file_text()) {
+            Ok(()) => {
+                println!("{}", path.display());
+                return Ok(());
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(cannot_write(&path, &e)),
+        }
+    }
+    Err(format!(
+        "error: could not find a free file name in {}",
+        info.replies_dir.display()
+    ))
+}
+
+fn cannot_write(path: &std::path::Path, e: &std::io::Error) -> String {
+    format!(
+        "{}: error: cannot write: {e}\n  hint: check that the folder exists and is writable",
+        path.display()
+    )
+}

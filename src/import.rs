@@ -1,0 +1,464 @@
+//! New replies for moderators: the questions of a discussion, reply files
+//! written from scratch (`palabre new reply`) or from e-mails (`palabre import`).
+//!
+//! Everything here is a pure function of its input (plus reading
+//! `_discussion.md`), so that the commands stay thin and this stays testable.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::{self, BufReader};
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use mail_parser::MessageParser;
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::content::DISCUSSION_FILE;
+use crate::diagnostic::Diagnostic;
+use crate::frontmatter;
+use crate::lang::Lang;
+use crate::model::{GroupLabel, QuestionId};
+
+/// What `new reply` and `import` need to know about a discussion.
+#[derive(Debug)]
+pub struct DiscussionInfo {
+    /// `<content>/<slug>/replies`.
+    pub replies_dir: PathBuf,
+    pub group_label: GroupLabel,
+    pub questions: BTreeSet<QuestionId>,
+}
+
+impl DiscussionInfo {
+    /// The question ids, for messages: "1.1, 1.2, 2.1".
+    pub fn question_list(&self) -> String {
+        let ids: Vec<String> = self.questions.iter().map(ToString::to_string).collect();
+        ids.join(", ")
+    }
+}
+
+// Only the fields needed here; unknown fields are left to `palabre check`, so
+// that a discussion with an unrelated mistake still takes new replies.
+#[derive(Deserialize)]
+struct DiscussionFront {
+    #[serde(default = "default_label")]
+    group_label: GroupLabel,
+    #[serde(default)]
+    groups: Vec<GroupFront>,
+}
+
+fn default_label() -> GroupLabel {
+    GroupLabel::Week
+}
+
+#[derive(Deserialize)]
+struct GroupFront {
+    id: u32,
+    #[serde(default)]
+    questions: Vec<QuestionFront>,
+}
+
+#[derive(Deserialize)]
+struct QuestionFront {
+    id: u32,
+}
+
+/// Reads the questions of discussion `slug` from `<content>/<slug>/_discussion.md`.
+pub fn read_discussion(content: &Path, slug: &str) -> Result<DiscussionInfo, Diagnostic> {
+    let dir = content.join(slug);
+    let path = dir.join(DISCUSSION_FILE);
+    let unsafe_name = slug.is_empty()
+        || slug.starts_with('.')
+        || !slug
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    if unsafe_name || !path.is_file() {
+        let mut known: Vec<String> = fs::read_dir(content)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.path().join(DISCUSSION_FILE).is_file())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        known.sort();
+        let hint = if known.is_empty() {
+            format!(
+                "{} holds no discussion; pass --content DIR to name the content folder",
+                content.display()
+            )
+        } else {
+            format!("use one of: {}", known.join(", "))
+        };
+        return Err(Diagnostic::error(
+            &dir,
+            None,
+            format!("no discussion `{slug}` (no {DISCUSSION_FILE} there)"),
+        )
+        .hint(hint));
+    }
+    let text = fs::read_to_string(&path).map_err(|e| {
+        Diagnostic::error(&path, None, format!("cannot read: {e}"))
+            .hint("check that the file exists, is readable and is UTF-8 text")
+    })?;
+    let split = frontmatter::split(&text)
+        .filter(|s| s.has_front_matter)
+        .ok_or_else(|| {
+            Diagnostic::error(&path, Some(1), "no front-matter")
+                .hint("run `palabre check` to see what is wrong with the discussion")
+        })?;
+    let front: DiscussionFront = frontmatter::parse(&path, split.yaml, split.yaml_line)?;
+    let questions = front
+        .groups
+        .iter()
+        .flat_map(|g| {
+            g.questions.iter().map(|q| QuestionId {
+                group: g.id,
+                question: q.id,
+            })
+        })
+        .collect();
+    Ok(DiscussionInfo {
+        replies_dir: dir.join("replies"),
+        group_label: front.group_label,
+        questions,
+    })
+}
+
+/// A file-name-safe form of a name: "Antonio García-Nieto" -> "antonio-garcia-nieto".
+/// "anonymous" when nothing is left; at most 60 characters.
+pub fn slugify(name: &str) -> String {
+    let mut s = slug::slugify(name);
+    if s.len() > 60 {
+        s.truncate(60);
+        s = s.trim_end_matches('-').to_string();
+    }
+    if s.is_empty() {
+        "anonymous".to_string()
+    } else {
+        s
+    }
+}
+
+/// A reply about to be written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplyDraft {
+    pub author: Option<String>,
+    pub date: Option<NaiveDate>,
+    pub answers: Vec<QuestionId>,
+    pub lang: Option<Lang>,
+    pub body: String,
+}
+
+impl ReplyDraft {
+    /// The reply file: front-matter the loader accepts, then the body.
+    pub fn to_file_text(&self) -> String {
+        let mut s = String::from("---\n");
+        if let Some(author) = &self.author {
+            // A JSON string is a valid YAML double-quoted scalar: any name is safe.
+            let quoted = serde_json::to_string(author).unwrap_or_else(|_| "\"\"".to_string());
+            s.push_str(&format!("author: {quoted}\n"));
+        }
+        if let Some(date) = self.date {
+            s.push_str(&format!("date: {}\n", date.format("%Y-%m-%d")));
+        }
+        let answers: Vec<String> = self.answers.iter().map(|q| format!("\"{q}\"")).collect();
+        s.push_str(&format!("answers: [{}]\n", answers.join(", ")));
+        if let Some(lang) = self.lang {
+            s.push_str(&format!("lang: {lang}\n"));
+        }
+        s.push_str("---\n");
+        s.push_str(self.body.trim_end());
+        s.push('\n');
+        s
+    }
+}
+
+/// The next free `<NNN>-<author>.md` in `dir`: one more than the highest
+/// number that starts a file name there (001 in an empty or missing folder).
+pub fn next_numbered_name(dir: &Path, author_slug: &str) -> io::Result<String> {
+    let mut highest = 0u64;
+    match fs::read_dir(dir) {
+        Ok(entries) => {
+            for entry in entries {
+                let name = entry?.file_name().to_string_lossy().into_owned();
+                let digits: String = name.chars().take_while(char::is_ascii_digit).collect();
+                if let Ok(n) = digits.parse::<u64>() {
+                    highest = highest.max(n);
+                }
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    Ok(format!("{:03}-{author_slug}.md", highest + 1))
+}
+
+/// Writes `text` to `path` only if no file is there (atomically: never overwrites).
+pub fn create_new(path: &Path, text: &str) -> io::Result<()> {
+    use std::io::Write;
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    f.write_all(text.as_bytes())
+}
+
+/// One e-mail read into a reply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mail {
+    /// 12 hex digits identifying the message (its Message-ID, or its bytes
+    /// when it has none): the same message always gets the same file name.
+    pub key: String,
+    pub draft: ReplyDraft,
+}
+
+impl Mail {
+    /// `mail-<key>-<author>.md`.
+    pub fn file_name(&self) -> String {
+        let author = slugify(self.draft.author.as_deref().unwrap_or(""));
+        format!("mail-{}-{author}.md", self.key)
+    }
+}
+
+/// True when a reply of this message already exists in `dir` (whatever the
+/// author part of its name became).
+pub fn already_imported(dir: &Path, key: &str) -> bool {
+    let prefix = format!("mail-{key}-");
+    fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+}
+
+fn key_of(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex()[..12].to_string()
+}
+
+/// Reads one e-mail (RFC 5322, any MIME structure, charset and transfer
+/// encoding). `None` when the bytes are not a message. The body is the
+/// text/plain part, else the text of the HTML part, without quoted earlier
+/// messages; `answers` are the questions the text clearly names.
+pub fn parse_mail(raw: &[u8], questions: &BTreeSet<QuestionId>) -> Option<Mail> {
+    let msg = MessageParser::default().parse(raw)?;
+    // A file with no header at all parses as a body-only message; refuse it.
+    msg.headers().first()?;
+    let key = match msg.message_id() {
+        Some(id) if !id.trim().is_empty() => key_of(id.trim().as_bytes()),
+        _ => key_of(raw),
+    };
+    let from = msg.from().and_then(|a| a.first());
+    let author = from.and_then(|a| {
+        let name = a.name().map(str::trim).filter(|n| !n.is_empty());
+        let local = a
+            .address()
+            .and_then(|addr| addr.split('@').next())
+            .map(str::trim)
+            .filter(|l| !l.is_empty());
+        name.or(local).map(|n| n.trim_matches('"').to_string())
+    });
+    let date = msg
+        .date()
+        .and_then(|d| NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into()));
+    let text = msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
+    let body = strip_quotes(&text);
+    let answers = guess_answers(&body, questions);
+    Some(Mail {
+        key,
+        draft: ReplyDraft {
+            author,
+            date,
+            answers,
+            lang: None,
+            body,
+        },
+    })
+}
+
+static REPLY_HEADER_ONE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^\s*(
+            on\s.+\bwrote\s*:
+          | le\s.+\ba\s+écrit\s*:
+          | el\s.+\bescribió\s*:
+          | -{2,}\s*(original\s+message|message\s+d'origine|mensaje\s+original|forwarded\s+message|message\s+transféré|mensaje\s+reenviado)\s*-{2,}
+        )\s*$",
+    )
+    .unwrap_or_else(|e| panic!("bad built-in regex: {e}"))
+});
+
+// An attribution line that mail programs wrapped: its first line only.
+static REPLY_HEADER_START: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s*(on|le|el)\s.+").unwrap_or_else(|e| panic!("{e}")));
+static REPLY_HEADER_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(wrote|a\s+écrit|escribió)\s*:\s*$").unwrap_or_else(|e| panic!("{e}"))
+});
+
+// The header block Outlook puts above a quoted message: "From: ..." then
+// "Sent:"/"Date:" (French "De :" / "Envoyé :", Spanish "De:" / "Enviado:").
+static FORWARD_FROM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*\*?(from|de)\s*:\*?\s*\S").unwrap_or_else(|e| panic!("{e}"))
+});
+static FORWARD_NEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*\*?(sent|date|envoyé|enviado|fecha|to|à|para|subject|objet|asunto)\s*:")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+
+/// Removes quoted earlier messages: lines starting with `>`, and everything
+/// from an attribution line ("On ... wrote:", "Le ... a écrit :",
+/// "El ... escribió:") or a quoted header block ("-----Original Message-----",
+/// "From: ... / Sent: ...") to the end. Blank runs are collapsed, ends trimmed.
+pub fn strip_quotes(text: &str) -> String {
+    let text = text.replace("\r\n", "\n");
+    let lines: Vec<&str> = text.lines().collect();
+    let mut end = lines.len();
+    for (i, line) in lines.iter().enumerate() {
+        let next = lines.get(i + 1).copied().unwrap_or("");
+        let wrapped_attribution = REPLY_HEADER_START.is_match(line)
+            && !REPLY_HEADER_END.is_match(line)
+            && REPLY_HEADER_END.is_match(next)
+            && !next.trim_start().starts_with('>');
+        let header_block = FORWARD_FROM.is_match(line)
+            && lines[i + 1..]
+                .iter()
+                .take(3)
+                .any(|l| FORWARD_NEXT.is_match(l));
+        if REPLY_HEADER_ONE_LINE.is_match(line) || wrapped_attribution || header_block {
+            end = i;
+            break;
+        }
+    }
+    let mut out: Vec<&str> = Vec::new();
+    for line in &lines[..end] {
+        if line.trim_start().starts_with('>') {
+            continue;
+        }
+        let line = line.trim_end();
+        if line.is_empty() && out.last().is_none_or(|l| l.is_empty()) {
+            continue;
+        }
+        out.push(line);
+    }
+    while out.last().is_some_and(|l| l.is_empty()) {
+        out.pop();
+    }
+    out.join("\n")
+}
+
+static QUESTION_DOTTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:questions?|preguntas?|q)\s*(?:n[°ºo]\.?\s*)?(\d{1,3})\.(\d{1,3})\b")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+static QUESTION_IN_GROUP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:week|semaine|semana|topic|thème|theme|tema|round|tour|ronda)\s*(\d{1,3})\s*[,:;.\-–—]?\s*(?:questions?|preguntas?|q)\s*(?:n[°ºo]\.?\s*)?(\d{1,3})\b",
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+});
+
+/// The questions a text names clearly ("question 1.2", "Q1.2", "pregunta 1.3",
+/// "week 1 question 2", "semaine 2, question 1") and that the discussion has;
+/// sorted, each once. Bare numbers such as "1.2" are not taken: they could be
+/// anything.
+pub fn guess_answers(text: &str, questions: &BTreeSet<QuestionId>) -> Vec<QuestionId> {
+    let mut found = BTreeSet::new();
+    for re in [&*QUESTION_DOTTED, &*QUESTION_IN_GROUP] {
+        for c in re.captures_iter(text) {
+            let (Some(g), Some(q)) = (c.get(1), c.get(2)) else {
+                continue;
+            };
+            let (Ok(group), Ok(question)) = (g.as_str().parse(), q.as_str().parse()) else {
+                continue;
+            };
+            let id = QuestionId { group, question };
+            if questions.contains(&id) {
+                found.insert(id);
+            }
+        }
+    }
+    found.into_iter().collect()
+}
+
+/// True when `bytes` look like an mbox mailbox (start with a `From ` line)
+/// rather than a single message.
+pub fn is_mbox(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"From ")
+}
+
+/// The messages of an mbox mailbox, in order.
+pub fn split_mbox(bytes: &[u8]) -> io::Result<Vec<Vec<u8>>> {
+    mail_parser::mailbox::mbox::MessageIterator::new(BufReader::new(bytes))
+        .map(|m| m.map(|m| m.unwrap_contents()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(list: &[&str]) -> BTreeSet<QuestionId> {
+        list.iter().filter_map(|s| s.parse().ok()).collect()
+    }
+
+    #[test]
+    fn slugs_names() {
+        assert_eq!(slugify("Antonio García-Nieto"), "antonio-garcia-nieto");
+        assert_eq!(slugify("  "), "anonymous");
+        assert_eq!(slugify("Ñandú & Çà"), "nandu-ca");
+    }
+
+    #[test]
+    fn guesses_only_clear_existing_questions() {
+        let known = ids(&["1.1", "1.2", "1.3", "2.1"]);
+        let g = |t: &str| -> Vec<String> {
+            guess_answers(t, &known)
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        };
+        assert_eq!(g("About question 1.2 and Q1.3."), ["1.2", "1.3"]);
+        assert_eq!(g("Pour la semaine 2, question 1 :"), ["2.1"]);
+        assert_eq!(g("En cuanto a la pregunta 1.3"), ["1.3"]);
+        assert_eq!(g("week 1 question 2"), ["1.2"]);
+        assert!(g("We grew 1.2 percent in 2013.").is_empty());
+        assert!(g("question 9.9").is_empty());
+        assert!(g("FAQ1.2").is_empty());
+    }
+
+    #[test]
+    fn strips_quotes_in_three_languages() {
+        for attribution in [
+            "On Mon, 8 Jul 2013 at 10:00, Ada <ada@example.org> wrote:",
+            "Le lun. 8 juil. 2013 à 10:00, Ada <ada@example.org> a écrit :",
+            "El lun, 8 jul 2013 a las 10:00, Ada (<ada@example.org>) escribió:",
+            "-----Original Message-----",
+            "De : Ada\nEnvoyé : lundi 8 juillet 2013",
+        ] {
+            let text = format!("My answer.\n\n{attribution}\n> old text\nmore old text\n");
+            assert_eq!(strip_quotes(&text), "My answer.", "{attribution}");
+        }
+        let wrapped =
+            "Mine.\nOn Mon, 8 Jul 2013 at 10:00, Ada Lovelace\n<ada@example.org> wrote:\n> old";
+        assert_eq!(strip_quotes(wrapped), "Mine.");
+        assert_eq!(strip_quotes("a\n> q\n\n\n\nb\n"), "a\n\nb");
+    }
+
+    #[test]
+    fn front_matter_round_trips_odd_names() {
+        let d = ReplyDraft {
+            author: Some("O'Neil \"Jr\": x".to_string()),
+            date: NaiveDate::from_ymd_opt(2013, 7, 10),
+            answers: ids(&["1.10"]).into_iter().collect(),
+            lang: Some(Lang::Fr),
+            body: "Texte.\n\n".to_string(),
+        };
+        assert_eq!(
+            d.to_file_text(),
+            "---\nauthor: \"O'Neil \\\"Jr\\\": x\"\ndate: 2013-07-10\nanswers: [\"1.10\"]\nlang: fr\n---\nTexte.\n"
+        );
+    }
+}
