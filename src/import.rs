@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
-use mail_parser::MessageParser;
+use mail_parser::{MessageParser, PartType};
 use regex::Regex;
 use serde::Deserialize;
 
@@ -264,7 +264,12 @@ pub fn parse_mail(raw: &[u8], questions: &BTreeSet<QuestionId>) -> Option<Mail> 
     let date = msg
         .date()
         .and_then(|d| NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into()));
-    let text = msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
+    // Without a text/plain part, the HTML is turned into text here rather
+    // than by mail-parser, which runs paragraphs together.
+    let text = match msg.text_part(0).map(|p| &p.body) {
+        Some(PartType::Html(html)) => html_to_text(html),
+        _ => msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
+    };
     let body = strip_quotes(&text);
     let answers = guess_answers(&body, questions);
     Some(Mail {
@@ -277,6 +282,15 @@ pub fn parse_mail(raw: &[u8], questions: &BTreeSet<QuestionId>) -> Option<Mail> 
             body,
         },
     })
+}
+
+/// The text of an HTML body: paragraphs apart, links as Markdown references,
+/// no line wrapping (Markdown joins the lines of a paragraph anyway).
+fn html_to_text(html: &str) -> String {
+    html2text::config::plain()
+        .allow_width_overflow()
+        .string_from_read(html.as_bytes(), 10_000)
+        .unwrap_or_default()
 }
 
 static REPLY_HEADER_ONE_LINE: LazyLock<Regex> = LazyLock::new(|| {

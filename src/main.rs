@@ -24,6 +24,8 @@ enum Command {
     Check(commands::check::Args),
     /// Create a content file: `palabre new reply --discussion D --answers 1.2 --author NAME`.
     New(commands::new::Args),
+    /// Turn e-mails (.eml files, mbox mailboxes) into reply files.
+    Import(commands::import::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,5 +33,6 @@ fn main() -> ExitCode {
         Command::Build(args) => commands::build::run(args),
         Command::Check(args) => commands::check::run(args),
         Command::New(args) => commands::new::run(args),
+        Command::Import(args) => commands::import::run(args),
     }
 }

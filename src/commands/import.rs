@@ -1,0 +1,153 @@
+//! `palabre import`: e-mails (`.eml` files, mbox mailboxes) to reply files.
+
+use std::fs;
+use std::io::ErrorKind;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::import;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The discussion's folder name, e.g. `territorial-approach-2013`.
+    #[arg(long)]
+    pub discussion: String,
+    /// E-mails: `.eml` files (one message each) and mbox mailboxes.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The content folder.
+    #[arg(long, default_value = "content")]
+    pub content: PathBuf,
+}
+
+/// Counts for the closing line.
+#[derive(Default)]
+struct Tally {
+    messages: usize,
+    created: usize,
+    already: usize,
+    skipped: usize,
+    failed: usize,
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let info = match import::read_discussion(&args.content, &args.discussion) {
+        Ok(i) => i,
+        Err(d) => {
+            eprintln!("{d}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut tally = Tally::default();
+
+    // Every message first, so that the progress bar knows its length.
+    let mut messages: Vec<(String, Vec<u8>)> = Vec::new();
+    for file in &args.files {
+        let bytes = match fs::read(file) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!(
+                    "{}: error: cannot read: {e}\n  hint: check the file's name and permissions",
+                    file.display()
+                );
+                tally.failed += 1;
+                continue;
+            }
+        };
+        if !import::is_mbox(&bytes) {
+            messages.push((file.display().to_string(), bytes));
+            continue;
+        }
+        match import::split_mbox(&bytes) {
+            Ok(list) => {
+                for (i, m) in list.into_iter().enumerate() {
+                    messages.push((format!("{} (message {})", file.display(), i + 1), m));
+                }
+            }
+            Err(e) => {
+                eprintln!("{}: error: cannot read the mailbox: {e}", file.display());
+                tally.failed += 1;
+            }
+        }
+    }
+
+    // indicatif draws nothing when stderr is not a terminal (scripts, tests).
+    let bar = ProgressBar::new(messages.len() as u64);
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} messages") {
+        bar.set_style(style);
+    }
+    for (label, raw) in &messages {
+        tally.messages += 1;
+        bar.inc(1);
+        let Some(mail) = import::parse_mail(raw, &info.questions) else {
+            bar.suspend(|| {
+                eprintln!("{label}: error: not an e-mail message\n  hint: pass .eml files (one message with its headers) or mbox mailboxes");
+            });
+            tally.failed += 1;
+            continue;
+        };
+        if mail.draft.body.trim().is_empty() {
+            bar.suspend(|| {
+                eprintln!("{label}: warning: skipped: the message has no text of its own")
+            });
+            tally.skipped += 1;
+            continue;
+        }
+        if import::already_imported(&info.replies_dir, &mail.key) {
+            tally.already += 1;
+            continue;
+        }
+        let path = info.replies_dir.join(mail.file_name());
+        match import::create_new(&path, &mail.draft.to_file_text()) {
+            Ok(()) => {
+                tally.created += 1;
+                bar.suspend(|| {
+                    println!("{}", path.display());
+                    if mail.draft.answers.is_empty() {
+                        eprintln!(
+                            "{}: warning: the message names no question of this discussion\n  hint: fill in `answers:` (one of: {}); `palabre check` lists replies left empty",
+                            path.display(),
+                            info.question_list()
+                        );
+                    }
+                });
+            }
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => tally.already += 1,
+            Err(e) => {
+                bar.suspend(|| {
+                    eprintln!(
+                        "{}: error: cannot write: {e}\n  hint: check that the folder is writable",
+                        path.display()
+                    )
+                });
+                tally.failed += 1;
+            }
+        }
+    }
+    bar.finish_and_clear();
+
+    let mut summary = format!(
+        "imported {}: {}, {} already imported",
+        plural(tally.messages, "message", "messages"),
+        plural(tally.created, "new reply", "new replies"),
+        tally.already
+    );
+    if tally.skipped > 0 {
+        summary.push_str(&format!(", {} without text skipped", tally.skipped));
+    }
+    if tally.failed > 0 {
+        summary.push_str(&format!(", {} failed", tally.failed));
+    }
+    println!("{summary}");
+    if tally.failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
