@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::cache::Cache;
 use crate::content;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::lang::Lang;
@@ -26,6 +27,8 @@ pub struct BuildOptions {
 
 pub struct BuildReport {
     pub pages: usize,
+    /// Pages rendered by this build; the others were unchanged.
+    pub rendered: usize,
     pub files: usize,
     pub replies_by_lang: BTreeMap<Lang, usize>,
     /// Warnings about the content; the build went through.
@@ -47,8 +50,10 @@ impl BuildReport {
             n => format!(", {n} warning(s)"),
         };
         format!(
-            "built {} pages from {total} replies ({}) in {:.2} s into {}{warnings}",
+            "built {} pages ({} rendered, {} unchanged) from {total} replies ({}) in {:.2} s into {}{warnings}",
             self.pages,
+            self.rendered,
+            self.pages - self.rendered,
             langs.join(", "),
             self.elapsed.as_secs_f64(),
             output.display(),
@@ -113,11 +118,17 @@ fn review(site: &Site, content: &Path) -> Vec<Diagnostic> {
 }
 
 /// Builds the site. On any error nothing is written and every problem is returned.
+///
+/// Builds are incremental: replies unchanged since the last build come from
+/// the cache beside the output, pages whose fingerprint has not changed are
+/// carried over from the previous site (hard links: same bytes, same
+/// modification time), and only the rest is rendered.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
     let fail = |d: Diagnostic| Diagnostics(vec![d]);
     output::check_output_dir(&opts.content, &opts.output, opts.force).map_err(fail)?;
-    let (site, diags) = content::load(&opts.content);
+    let cache = Cache::beside(&opts.output);
+    let (site, diags) = content::load_cached(&opts.content, Some(&cache));
     let Some(site) = site else { return Err(diags) };
 
     let themes = opts
@@ -134,44 +145,79 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             ),
         )
     };
+    let previous = cache.page_fingerprints();
     // Pages go straight to disk, beside the output folder, so that memory does
     // not grow with the site; the folder replaces the old site only at the end.
     let staging = Staging::new(&opts.output).map_err(write_error)?;
-    let errors: Vec<Diagnostic> = pages
+    let outcomes: Vec<Result<(String, blake3::Hash, bool), Diagnostic>> = pages
         .par_iter()
-        .filter_map(|page| {
+        .map(|page| {
             let path = page.path();
-            let html = match renderer.render(page) {
-                Ok(html) => html,
-                Err(e) => {
-                    return Some(
-                        Diagnostic::error(
-                            &theme.origin.join("templates"),
-                            None,
-                            format!("rendering {path}: {}", error_chain(&e)),
-                        )
-                        .hint("fix the theme's template"),
-                    );
-                }
-            };
-            staging.write(&path, &output::minify(&html)).err().map(|e| {
-                Diagnostic::error(&opts.output, None, format!("cannot write {path}: {e}"))
-                    .hint("check the disk space and the output folder's permissions")
-            })
+            let fingerprint = renderer.fingerprint(page);
+            if previous.get(&path) == Some(&fingerprint) && staging.reuse(&path).is_ok() {
+                return Ok((path, fingerprint, false));
+            }
+            let html = renderer.render(page).map_err(|e| {
+                Diagnostic::error(
+                    &theme.origin.join("templates"),
+                    None,
+                    format!("rendering {path}: {}", error_chain(&e)),
+                )
+                .hint("fix the theme's template")
+            })?;
+            staging
+                .write_if_changed(&path, &output::minify(&html))
+                .map_err(|e| {
+                    Diagnostic::error(&opts.output, None, format!("cannot write {path}: {e}"))
+                        .hint("check the disk space and the output folder's permissions")
+                })?;
+            Ok((path, fingerprint, true))
         })
         .collect();
+    let mut fingerprints = Vec::with_capacity(outcomes.len());
+    let mut errors = Vec::new();
+    let mut rendered = 0;
+    for outcome in outcomes {
+        match outcome {
+            Ok((path, fingerprint, fresh)) => {
+                rendered += usize::from(fresh);
+                fingerprints.push((path, fingerprint));
+            }
+            Err(d) => errors.push(d),
+        }
+    }
     if !errors.is_empty() {
         return Err(Diagnostics(errors).sorted());
     }
-    for f in crate::extras::files(&site, renderer.translations()) {
-        staging.write(&f.path, &f.bytes).map_err(write_error)?;
+    let (extra_files, extra_diags) =
+        crate::extras::files(&site, renderer.translations(), &opts.content);
+    if extra_diags.iter().any(Diagnostic::is_error) {
+        return Err(Diagnostics(extra_diags).sorted());
+    }
+    for f in &extra_files {
+        staging
+            .write_if_changed(&f.path, &f.bytes)
+            .map_err(write_error)?;
     }
     for (path, bytes) in &theme.statics {
         staging
-            .write(&format!("static/{path}"), bytes)
+            .write_if_changed(&format!("static/{path}"), bytes)
             .map_err(write_error)?;
     }
+    // The table must never describe another output than the one on disk.
+    cache.forget_pages().map_err(write_error)?;
     staging.commit().map_err(write_error)?;
+    let mut warnings: Vec<Diagnostic> = diags.0.into_iter().chain(extra_diags).collect();
+    if let Err(e) = cache.save_pages(&fingerprints) {
+        warnings.push(
+            Diagnostic::warning(
+                &opts.output,
+                None,
+                format!("cannot save the build cache: {e}"),
+            )
+            .hint("the site is complete; the next build will render every page again"),
+        );
+    }
 
     let mut replies_by_lang = BTreeMap::new();
     for r in site.discussions.iter().flat_map(|d| &d.replies) {
@@ -179,9 +225,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     }
     Ok(BuildReport {
         pages: pages.len(),
-        files: pages.len() + theme.statics.len(),
+        rendered,
+        files: pages.len() + extra_files.len() + theme.statics.len(),
         replies_by_lang,
-        warnings: diags.0,
+        warnings,
         elapsed: start.elapsed(),
     })
 }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 use walkdir::WalkDir;
 
+use crate::cache::Cache;
 use crate::config::{SiteConfig, SiteFile};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::frontmatter::{self, line_of};
@@ -33,9 +34,22 @@ struct DiscussionFiles {
     summaries: Vec<PathBuf>,
 }
 
+/// What reading a discussion needs besides its files.
+struct Readers<'a> {
+    config: &'a SiteConfig,
+    detector: Detector,
+    /// Replies read by an earlier build; `None` reads every file.
+    cache: Option<&'a Cache>,
+}
+
 /// Reads and checks the whole content folder. Returns the site when there is
 /// no error, and every diagnostic (warnings too) either way.
 pub fn load(dir: &Path) -> (Option<Site>, Diagnostics) {
+    load_cached(dir, None)
+}
+
+/// [`load`], taking unchanged replies from `cache`.
+pub fn load_cached(dir: &Path, cache: Option<&Cache>) -> (Option<Site>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let config = match load_config(dir) {
         Ok(c) => c,
@@ -45,7 +59,11 @@ pub fn load(dir: &Path) -> (Option<Site>, Diagnostics) {
         }
     };
     let folders = walk(dir, &mut diags);
-    let detector = Detector::new(&config.languages);
+    let readers = Readers {
+        config: &config,
+        detector: Detector::new(&config.languages),
+        cache,
+    };
 
     let mut discussions = Vec::new();
     for (slug, files) in folders {
@@ -77,8 +95,7 @@ pub fn load(dir: &Path) -> (Option<Site>, Diagnostics) {
             slug,
             &files.replies,
             &files.summaries,
-            &config,
-            &detector,
+            &readers,
             &mut diags,
         ) {
             discussions.push(d);
@@ -286,10 +303,30 @@ fn default_group_label() -> GroupLabel {
     GroupLabel::Week
 }
 
+/// A group or question number as written: digits only, so that `0x10` or
+/// `1e1` (numbers to YAML) is an error rather than group 16 or 10.
+struct IdNumber(u32);
+
+impl<'de> Deserialize<'de> for IdNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        let digits = text.trim();
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            if let Ok(n) = digits.parse() {
+                return Ok(IdNumber(n));
+            }
+        }
+        Err(serde::de::Error::custom(format!(
+            "id `{}` is not a plain number: write it as digits (at most 4294967295), e.g. `id: 2`",
+            text.escape_debug()
+        )))
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct GroupFront {
-    id: Spanned<u32>,
+    id: Spanned<IdNumber>,
     #[serde(default)]
     title: BTreeMap<Lang, String>,
     questions: Vec<QuestionFront>,
@@ -298,7 +335,7 @@ struct GroupFront {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct QuestionFront {
-    id: Spanned<u32>,
+    id: Spanned<IdNumber>,
     text: BTreeMap<Lang, String>,
 }
 
@@ -330,8 +367,14 @@ struct SummaryFront {
 fn read_split<T: for<'de> Deserialize<'de>>(
     path: &Path,
 ) -> Result<(Option<T>, String, usize), Diagnostic> {
-    let text = read_text(path)?;
-    let split = frontmatter::split(&text).ok_or_else(|| {
+    split_text(path, &read_text(path)?)
+}
+
+fn split_text<T: for<'de> Deserialize<'de>>(
+    path: &Path,
+    text: &str,
+) -> Result<(Option<T>, String, usize), Diagnostic> {
+    let split = frontmatter::split(text).ok_or_else(|| {
         Diagnostic::error(path, Some(1), "front-matter is not closed")
             .hint("end the front-matter with a line holding only `---`")
     })?;
@@ -347,8 +390,7 @@ fn load_discussion(
     slug: String,
     reply_files: &[PathBuf],
     summary_files: &[PathBuf],
-    config: &SiteConfig,
-    detector: &Detector,
+    readers: &Readers,
     diags: &mut Diagnostics,
 ) -> Option<Discussion> {
     let text = match read_text(path) {
@@ -384,7 +426,7 @@ fn load_discussion(
     let mut groups = Vec::new();
     let mut seen_groups = BTreeSet::new();
     for g in front.groups {
-        let gid = g.id.value;
+        let gid = g.id.value.0;
         if !seen_groups.insert(gid) {
             errors.push(
                 Diagnostic::error(
@@ -400,9 +442,9 @@ fn load_discussion(
         for q in g.questions {
             let id = QuestionId {
                 group: gid,
-                question: q.id.value,
+                question: q.id.value.0,
             };
-            if !seen.insert(q.id.value) {
+            if !seen.insert(q.id.value.0) {
                 errors.push(
                     Diagnostic::error(
                         path,
@@ -440,9 +482,26 @@ fn load_discussion(
         .collect();
     let intro = markdown::render(split.body, "intro", &|_| None);
 
+    // A cached reply stays valid while the site's languages and this
+    // discussion's questions are the same.
+    let mut context = blake3::Hasher::new();
+    for l in &readers.config.languages {
+        context.update(l.code().as_bytes());
+    }
+    for q in &known {
+        context.update(q.to_string().as_bytes());
+        context.update(b",");
+    }
+    let context = context.finalize();
     let replies: Vec<LoadedReply> = reply_files
         .par_iter()
-        .map(|f| load_reply(f, &known, detector))
+        .map(|f| {
+            let read = || load_reply(f, &known, &readers.detector);
+            match readers.cache {
+                Some(cache) => cache.reply(f, &context, read),
+                None => read(),
+            }
+        })
         .collect();
     let mut loaded = Vec::new();
     for r in replies {
@@ -484,7 +543,7 @@ fn load_discussion(
     Some(Discussion {
         slug,
         title: LangText(front.title),
-        original_lang: front.lang.unwrap_or(config.default_lang),
+        original_lang: front.lang.unwrap_or(readers.config.default_lang),
         opens,
         closes,
         organisers: front.organisers,
@@ -506,12 +565,25 @@ fn known_list(known: &BTreeSet<QuestionId>) -> String {
 }
 
 /// A reply with its warnings, or the errors that stopped it.
-type LoadedReply = Result<(Reply, Vec<Diagnostic>), Vec<Diagnostic>>;
+pub type LoadedReply = Result<(Reply, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 /// Reads one reply: its front-matter, parts, language and HTML. Warnings come
 /// with the reply; errors replace it.
 fn load_reply(path: &Path, known: &BTreeSet<QuestionId>, detector: &Detector) -> LoadedReply {
-    let (front, body, body_line) = read_split::<ReplyFront>(path).map_err(|d| vec![d])?;
+    let text = read_text(path).map_err(|d| vec![d])?;
+    reply_from_text(path, &text, known, detector)
+}
+
+/// Reads one reply from its text exactly as a build does. Public so that the
+/// fuzz targets and property tests can drive it without a content folder.
+#[doc(hidden)]
+pub fn reply_from_text(
+    path: &Path,
+    text: &str,
+    known: &BTreeSet<QuestionId>,
+    detector: &Detector,
+) -> LoadedReply {
+    let (front, body, body_line) = split_text::<ReplyFront>(path, text).map_err(|d| vec![d])?;
     let front = front.ok_or_else(|| {
         vec![Diagnostic::error(path, Some(1), "no front-matter")
             .hint("start the file with a `---` line, the fields (at least `answers:`), and another `---` line")]
@@ -567,6 +639,16 @@ fn load_reply(path: &Path, known: &BTreeSet<QuestionId>, detector: &Detector) ->
         .flatten();
 
     let segments = markdown::split_at_markers(&body, body_line);
+    // A reply with nothing under its front-matter is a paste gone wrong, not a
+    // reply worth publishing as an empty box (and its language cannot be told).
+    if segments.iter().all(|s| s.text.trim().is_empty()) {
+        errors.push(
+            Diagnostic::error(path, Some(body_line), "the reply has no text").hint(
+                "paste the reply's text below the front-matter's closing `---`, or delete the file",
+            ),
+        );
+        return Err(errors);
+    }
     let (lang, lang_source) = match front.lang {
         Some(l) => (l, LangSource::Declared),
         None => {

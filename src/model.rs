@@ -15,7 +15,9 @@ use crate::lang::Lang;
 
 /// A question's address, `<group>.<question>` as written in `answers` (`1.10` is
 /// group 1, question 10: never the number 1.1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct QuestionId {
     pub group: u32,
     pub question: u32,
@@ -131,7 +133,7 @@ pub struct Question {
     pub line: usize,
 }
 
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Reply {
     /// The file stem: the reply's id, anchor and URL segment.
     pub id: String,
@@ -167,13 +169,13 @@ impl Reply {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum LangSource {
     Declared,
     Detected { confidence: f64, reliable: bool },
 }
 
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct ReplyPart {
     pub questions: Vec<QuestionId>,
     pub html: String,

@@ -119,6 +119,27 @@ impl Staging {
         fs::write(target, bytes)
     }
 
+    /// Carries `path` over unchanged from the current output folder: a hard
+    /// link, so its bytes and modification time stay as they were and a sync
+    /// to the host skips it.
+    pub fn reuse(&self, path: &str) -> io::Result<()> {
+        let target = self.dir.join(path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::hard_link(self.output.join(path), target)
+    }
+
+    /// Writes `bytes` unless the current output already has them at `path`,
+    /// in which case the old file is carried over.
+    pub fn write_if_changed(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let same = fs::read(self.output.join(path)).is_ok_and(|old| old == bytes);
+        if same && self.reuse(path).is_ok() {
+            return Ok(());
+        }
+        self.write(path, bytes)
+    }
+
     /// Swaps the new site in place of the old one.
     pub fn commit(mut self) -> io::Result<()> {
         let old = self.dir.with_file_name(

@@ -1,0 +1,128 @@
+//! The build cache, kept beside the output folder (never published): what
+//! each page was made from, and every reply as already read. A rebuild after
+//! one new reply reads and renders only what depends on it.
+//!
+//! Anything wrong with the cache (missing, corrupt, from another version)
+//! only costs time: entries that cannot be read are computed again.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Reply;
+
+const PAGES_FILE: &str = "pages.tsv";
+const REPLIES_DIR: &str = "replies";
+
+pub struct Cache {
+    dir: PathBuf,
+}
+
+/// A reply as read from its file, with the warnings reading it gave.
+pub type CachedReply = (Reply, Vec<Diagnostic>);
+
+impl Cache {
+    /// The cache of output folder `output`: `.<name>.palabre-cache` beside it.
+    pub fn beside(output: &Path) -> Cache {
+        let abs = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
+        let name = abs
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let parent = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+        Cache {
+            dir: parent.join(format!(".{name}.palabre-cache")),
+        }
+    }
+
+    /// The fingerprint each page of the current output was rendered from.
+    pub fn page_fingerprints(&self) -> HashMap<String, blake3::Hash> {
+        let Ok(text) = fs::read_to_string(self.dir.join(PAGES_FILE)) else {
+            return HashMap::new();
+        };
+        let mut lines = text.lines();
+        if lines.next() != Some(header().as_str()) {
+            return HashMap::new();
+        }
+        lines
+            .filter_map(|l| {
+                let (path, hex) = l.split_once('\t')?;
+                Some((path.to_string(), blake3::Hash::from_hex(hex).ok()?))
+            })
+            .collect()
+    }
+
+    /// Forgets the page fingerprints: called before the output changes, so
+    /// that a table can never describe another output than the one on disk.
+    pub fn forget_pages(&self) -> io::Result<()> {
+        match fs::remove_file(self.dir.join(PAGES_FILE)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn save_pages(&self, pages: &[(String, blake3::Hash)]) -> io::Result<()> {
+        fs::create_dir_all(&self.dir)?;
+        let mut text = header();
+        text.push('\n');
+        for (path, hash) in pages {
+            text.push_str(path);
+            text.push('\t');
+            text.push_str(&hash.to_hex());
+            text.push('\n');
+        }
+        let tmp = self.dir.join(format!("{PAGES_FILE}.tmp"));
+        fs::write(&tmp, text)?;
+        fs::rename(tmp, self.dir.join(PAGES_FILE))
+    }
+
+    /// The reply in `path`, from the cache when the file has not changed
+    /// since (same size and modification time, same `context`), else from
+    /// `read`, whose successful result is then stored.
+    pub fn reply<E>(
+        &self,
+        path: &Path,
+        context: &blake3::Hash,
+        read: impl FnOnce() -> Result<CachedReply, E>,
+    ) -> Result<CachedReply, E> {
+        let Some(key) = reply_key(path, context) else {
+            return read();
+        };
+        let file = self.dir.join(REPLIES_DIR).join(key.to_hex().as_str());
+        if let Some(hit) = fs::read(&file)
+            .ok()
+            .and_then(|bytes| postcard::from_bytes::<CachedReply>(&bytes).ok())
+        {
+            return Ok(hit);
+        }
+        let value = read()?;
+        // A cache that cannot be written only makes the next build slower.
+        if let Ok(bytes) = postcard::to_allocvec(&value) {
+            let _ = fs::create_dir_all(file.parent().unwrap_or(&self.dir))
+                .and_then(|()| fs::write(&file, bytes));
+        }
+        Ok(value)
+    }
+}
+
+/// Cache entries from another version of palabre are never used.
+fn header() -> String {
+    format!("palabre-cache {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// What identifies one state of a reply file: its path, size and
+/// modification time, and what reading it depends on (`context`).
+fn reply_key(path: &Path, context: &blake3::Hash) -> Option<blake3::Hash> {
+    let meta = fs::metadata(path).ok()?;
+    let mtime = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+    let mut h = blake3::Hasher::new();
+    h.update(header().as_bytes());
+    h.update(path.to_string_lossy().as_bytes());
+    h.update(&meta.len().to_le_bytes());
+    h.update(&mtime.as_nanos().to_le_bytes());
+    h.update(context.as_bytes());
+    Some(h.finalize())
+}

@@ -1,0 +1,226 @@
+//! Incremental builds: a rebuild after a change gives exactly the site a clean
+//! build gives, renders only what depends on the change, and leaves every
+//! other file untouched (same modification time), so a sync uploads only
+//! what changed.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::SystemTime;
+
+fn palabre(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_palabre"))
+        .args(args)
+        .output()
+        .expect("run palabre");
+    assert!(
+        out.status.success(),
+        "palabre {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn build(content: &Path, output: &Path) -> String {
+    let out = palabre(&[
+        "build",
+        "--content",
+        content.to_str().expect("utf-8 path"),
+        "--output",
+        output.to_str().expect("utf-8 path"),
+        "--themes",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/themes"),
+    ]);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("mkdir");
+    for entry in fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Every file under `dir`: relative path -> (bytes, modification time).
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, SystemTime)> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let meta = fs::metadata(&path).expect("metadata");
+                let rel = path.strip_prefix(dir).expect("inside").to_path_buf();
+                let bytes = fs::read(&path).expect("read");
+                files.insert(rel, (bytes, meta.modified().expect("mtime")));
+            }
+        }
+    }
+    files
+}
+
+fn assert_same_site(incremental: &Path, clean: &Path) {
+    let a = snapshot(incremental);
+    let b = snapshot(clean);
+    let names_a: Vec<_> = a.keys().collect();
+    let names_b: Vec<_> = b.keys().collect();
+    assert_eq!(
+        names_a, names_b,
+        "the incremental and clean builds have different files"
+    );
+    for (path, (bytes, _)) in &a {
+        assert!(
+            bytes == &b[path].0,
+            "{} differs between the incremental and the clean build",
+            path.display()
+        );
+    }
+}
+
+/// "(N rendered, M unchanged)" from the build's summary line.
+fn rendered(summary: &str) -> usize {
+    let (_, after) = summary.split_once('(').expect("summary has counts");
+    after
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("rendered count")
+}
+
+const NEW_REPLY: &str = "---\nauthor: \"Nouvelle Personne\"\ndate: 2015-07-20\nanswers: [\"1.2\"]\n---\nLa coopération décentralisée permet aux collectivités locales de travailler ensemble sur les questions de migration et de développement, avec les associations de migrants.\n";
+
+#[test]
+fn rebuild_after_a_new_reply_equals_a_clean_build_and_touches_only_what_depends_on_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let content = tmp.path().join("content");
+    copy_dir(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content")),
+        &content,
+    );
+    let site = tmp.path().join("site");
+    let first = build(&content, &site);
+    let total: usize = first
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .expect("page count");
+    assert_eq!(
+        rendered(&first),
+        total,
+        "a first build renders every page: {first}"
+    );
+
+    let again = build(&content, &site);
+    assert_eq!(
+        rendered(&again),
+        0,
+        "nothing changed, nothing to render: {again}"
+    );
+
+    let before = snapshot(&site);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fs::write(
+        content.join("mainstreaming-migration-2015/replies/020-nouvelle-personne.md"),
+        NEW_REPLY,
+    )
+    .expect("write reply");
+    let after_add = build(&content, &site);
+    let n = rendered(&after_add);
+    assert!(
+        n > 0 && n < total / 4,
+        "one new reply re-renders few pages, not {n} of {total}: {after_add}"
+    );
+
+    let clean = tmp.path().join("clean");
+    build(&content, &clean);
+    assert_same_site(&site, &clean);
+
+    // Pages of the other discussion do not depend on the new reply: same file, same time.
+    let after = snapshot(&site);
+    let untouched = Path::new("en/territorial-approach-2013/replies/011-howard-duncan/index.html");
+    assert_eq!(
+        before[untouched].1, after[untouched].1,
+        "an unrelated page was rewritten"
+    );
+    let question = Path::new("en/mainstreaming-migration-2015/week-1/question-2/index.html");
+    assert_ne!(
+        before[question].0, after[question].0,
+        "the question page did not get the reply"
+    );
+    let unchanged = before
+        .iter()
+        .filter(|(p, (_, t))| after.get(*p).is_some_and(|(_, t2)| t2 == t))
+        .count();
+    assert!(
+        unchanged > before.len() / 2,
+        "only {unchanged} of {} files kept their time",
+        before.len()
+    );
+}
+
+#[test]
+fn rebuild_after_editing_and_deleting_replies_equals_a_clean_build() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let content = tmp.path().join("content");
+    copy_dir(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content")),
+        &content,
+    );
+    let site = tmp.path().join("site");
+    build(&content, &site);
+
+    let edited = content.join("territorial-approach-2013/replies/011-howard-duncan.md");
+    let text = fs::read_to_string(&edited).expect("read reply");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fs::write(&edited, text.replace("Howard Duncan", "Howard R. Duncan")).expect("edit");
+    fs::remove_file(content.join("mainstreaming-migration-2015/replies/019-anonymous.md"))
+        .expect("delete");
+    build(&content, &site);
+    let clean = tmp.path().join("clean");
+    build(&content, &clean);
+    assert_same_site(&site, &clean);
+    let page = fs::read_to_string(
+        site.join("fr/territorial-approach-2013/replies/011-howard-duncan/index.html"),
+    )
+    .expect("reply page");
+    assert!(page.contains("Howard R. Duncan"), "the edit is on the page");
+    assert!(
+        !site
+            .join("en/mainstreaming-migration-2015/replies/019-anonymous")
+            .exists(),
+        "a deleted reply's page is gone"
+    );
+}
+
+#[test]
+fn a_corrupt_cache_only_costs_time() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let content = tmp.path().join("content");
+    copy_dir(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content")),
+        &content,
+    );
+    let site = tmp.path().join("site");
+    build(&content, &site);
+    let cache = tmp.path().join(".site.palabre-cache");
+    assert!(cache.is_dir(), "the cache sits beside the output folder");
+    // Garbage in every cache file, and a page table that claims stale pages are current.
+    for entry in fs::read_dir(cache.join("replies")).expect("replies cache") {
+        fs::write(entry.expect("entry").path(), b"garbage").expect("overwrite");
+    }
+    fs::write(site.join("en/index.html"), b"tampered").expect("tamper");
+    fs::remove_file(cache.join("pages.tsv")).expect("remove table");
+    build(&content, &site);
+    let clean = tmp.path().join("clean");
+    build(&content, &clean);
+    assert_same_site(&site, &clean);
+}
