@@ -14,3 +14,19 @@ rustup component add rustfmt clippy >/dev/null 2>&1 || true
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --locked
+
+# --- Browser tests (tests/browser/, issue 4) -------------------------------
+# The built sample site in Debian's Chromium (axe-core, keyboard, language
+# switcher, console and requests) and the Nu HTML checker (Java). No browser
+# or JRE is downloaded: they come from apt; npm packages from package-lock.json.
+if ! command -v chromium >/dev/null || ! command -v java >/dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium default-jre-headless >/dev/null
+fi
+# --ignore-scripts: vnu-jar's install script would download a JRE.
+npm ci --ignore-scripts --no-audit --no-fund
+# The binary the browser tests build the site with (incremental after cargo test).
+cargo build --locked
+PALABRE_BIN="$PWD/target/debug/palabre" node --test tests/browser/
+# --- end of browser tests ---------------------------------------------------

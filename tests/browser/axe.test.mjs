@@ -1,0 +1,98 @@
+// axe-core on one page of every page type in every language (and in the dark
+// colour scheme, whose contrast the stylesheet promises too): no serious or
+// critical violation of the WCAG 2.0/2.1/2.2 A and AA rules.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { buildSample, label, launch, samplePages, serve, urlOf } from './lib.mjs';
+
+// axe-core itself, injected into the page (@axe-core/playwright needs Node 22).
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const BLOCKING = new Set(['serious', 'critical']);
+
+const site = buildSample();
+const pages = samplePages(site.dir);
+let server;
+let browser;
+const contexts = {};
+
+before(async () => {
+  server = await serve(site.dir);
+  browser = await launch();
+  for (const colorScheme of ['light', 'dark']) {
+    // The pages' CSP forbids inline scripts, and axe is injected as one.
+    contexts[colorScheme] = await browser.newContext({ bypassCSP: true, colorScheme });
+  }
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  site.cleanup();
+});
+
+function describeViolations(violations) {
+  return violations
+    .map((v) => {
+      const nodes = v.nodes
+        .slice(0, 5)
+        .map((n) => `    ${n.target.join(' ')}\n      ${n.failureSummary.replace(/\n/g, '\n      ')}`)
+        .join('\n');
+      const more = v.nodes.length > 5 ? `\n    ... and ${v.nodes.length - 5} more` : '';
+      return `[${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${nodes}${more}`;
+    })
+    .join('\n');
+}
+
+async function audit(rel, colorScheme) {
+  const page = await contexts[colorScheme].newPage();
+  try {
+    await page.goto(urlOf(server.origin, site.dir, rel), { waitUntil: 'load' });
+    await page.addScriptTag({ content: AXE_SOURCE });
+    return await page.evaluate(
+      (tags) =>
+        window.axe.run(document, {
+          runOnly: { type: 'tag', values: tags },
+          resultTypes: ['violations'],
+        }),
+      TAGS,
+    );
+  } finally {
+    await page.close();
+  }
+}
+
+describe('axe-core, WCAG 2.2 A and AA', () => {
+  test('the output has every known page type in every language', () => {
+    const types = new Set(pages.map((p) => p.type));
+    for (const t of ['chooser', 'home', 'discussion', 'group', 'question', 'reply']) {
+      assert.ok(types.has(t), `no ${t} page found in the output`);
+    }
+    for (const t of ['home', 'discussion', 'group', 'question', 'reply']) {
+      for (const lang of ['en', 'fr', 'es']) {
+        assert.ok(pages.some((p) => p.type === t && p.lang === lang), `no ${lang} ${t} page`);
+      }
+    }
+  });
+
+  const runs = [
+    ...pages.map((p) => ({ ...p, scheme: 'light' })),
+    // Contrast of the dark scheme: once per page type.
+    ...pages.filter((p) => p.lang === 'en' || p.lang === '').map((p) => ({ ...p, scheme: 'dark' })),
+  ];
+  for (const p of runs) {
+    test(`${label(p)}, ${p.scheme} scheme: no serious or critical violation`, async (t) => {
+      const result = await audit(p.rel, p.scheme);
+      const minor = result.violations.filter((v) => !BLOCKING.has(v.impact));
+      if (minor.length) t.diagnostic(`minor/moderate:\n${describeViolations(minor)}`);
+      const blocking = result.violations.filter((v) => BLOCKING.has(v.impact));
+      assert.equal(
+        blocking.length,
+        0,
+        `${p.rel} (${p.scheme}) has ${blocking.length} serious/critical violation(s):\n${describeViolations(blocking)}`,
+      );
+    });
+  }
+});
