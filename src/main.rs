@@ -26,6 +26,8 @@ enum Command {
     New(commands::new::Args),
     /// Turn e-mails (.eml files, mbox mailboxes) into reply files.
     Import(commands::import::Args),
+    /// Build, serve on 127.0.0.1, rebuild on every change and reload the browser.
+    Serve(commands::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -34,5 +36,6 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(args),
         Command::New(args) => commands::new::run(args),
         Command::Import(args) => commands::import::run(args),
+        Command::Serve(args) => commands::serve::run(args),
     }
 }

@@ -5,6 +5,7 @@ pub mod build;
 pub mod check;
 pub mod import;
 pub mod new;
+pub mod serve;
 
 use crate::diagnostic::Diagnostic;
 
