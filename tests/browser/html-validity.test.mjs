@@ -37,7 +37,8 @@ describe('Nu HTML checker', () => {
 
   let report;
   try {
-    report = JSON.parse(run.stderr);
+    // The report is the JSON object on stderr; the JVM may print notes before it.
+    report = JSON.parse(run.stderr.slice(run.stderr.indexOf('{"')));
   } catch {
     report = { messages: [{ type: 'error', url: 'vnu', message: `unreadable output: ${run.stderr}` }] };
   }
