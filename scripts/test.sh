@@ -13,6 +13,13 @@ fi
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
+# tests/readers.rs prints the consolidated reply to PDF: Chromium, and poppler's
+# pdfinfo and pdftotext to read the PDF back.
+if ! command -v chromium >/dev/null || ! command -v pdfinfo >/dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium poppler-utils >/dev/null
+fi
 cargo test --locked
 
 # --- Browser tests (tests/browser/, issue 4) -------------------------------

@@ -8,6 +8,7 @@ use serde::Serialize;
 use tera::Tera;
 
 use crate::diagnostic::Diagnostic;
+use crate::extras::text::{plain_text, truncate};
 use crate::i18n::{Strings, Translations};
 use crate::lang::Lang;
 use crate::model::{Discussion, LangText, QuestionId, Reply, Site};
@@ -54,6 +55,14 @@ struct Layout<'a> {
     x_default: Option<String>,
     canonical: Option<String>,
     crumbs: Vec<Link>,
+    /// `<meta name="description">` and `og:description`.
+    description: String,
+    /// `og:locale` and the other languages' `og:locale:alternate`.
+    og_locale: &'static str,
+    og_locale_alternates: Vec<&'static str>,
+    /// `<link rel="alternate" type="application/atom+xml">`: the feeds this
+    /// page belongs to (none without base_url).
+    feeds: Vec<Link>,
     t: &'a std::collections::BTreeMap<String, String>,
 }
 
@@ -217,6 +226,28 @@ impl<'a> Renderer<'a> {
                         self.question(s, d, q, &href, detail),
                     )
                 }
+                PageKind::Statistics(d) => (
+                    "statistics.html",
+                    s.t("statistics_title").to_string(),
+                    vec![
+                        self.home_crumb(s, &href),
+                        self.discussion_crumb(s, d, &href),
+                    ],
+                    self.statistics(s, d),
+                ),
+                PageKind::Report(d) => (
+                    "report.html",
+                    format!(
+                        "{} · {}",
+                        s.t("report_title"),
+                        text_in(&d.title, page.lang, d.original_lang).text
+                    ),
+                    vec![
+                        self.home_crumb(s, &href),
+                        self.discussion_crumb(s, d, &href),
+                    ],
+                    self.report(s, d, &href, detail),
+                ),
                 PageKind::Reply(d, i) => {
                     let r = &d.replies[i];
                     let title = format!(
@@ -236,7 +267,8 @@ impl<'a> Renderer<'a> {
                     )
                 }
             };
-        let layout = self.layout(page, s, title, crumbs);
+        let mut layout = self.layout(page, s, title, crumbs);
+        layout.description = self.description(page, s);
         let mut ctx = tera::Context::new();
         ctx.insert("layout", &layout);
         ctx.insert("page", &body);
@@ -294,8 +326,99 @@ impl<'a> Renderer<'a> {
             }),
             canonical: base.map(|b| format!("{b}/{}", page.path())),
             crumbs,
+            description: String::new(),
+            og_locale: og_locale(page.lang),
+            og_locale_alternates: langs
+                .iter()
+                .filter(|&&l| l != page.lang)
+                .map(|&l| og_locale(l))
+                .collect(),
+            feeds: self.feeds(page, s),
             t: &s.text,
         }
+    }
+
+    /// The Atom feeds of the page's discussion and question, when feeds exist.
+    fn feeds(&self, page: &Page, s: &Strings) -> Vec<Link> {
+        if !site::has_feeds(self.site) {
+            return Vec::new();
+        }
+        let l = page.lang.code();
+        let root = page.root();
+        let (d, q) = match page.kind {
+            PageKind::Chooser | PageKind::Home => return Vec::new(),
+            PageKind::Question(d, _, q) => (d, Some(q)),
+            PageKind::Discussion(d)
+            | PageKind::Group(d, _)
+            | PageKind::Reply(d, _)
+            | PageKind::Statistics(d)
+            | PageKind::Report(d) => (d, None),
+        };
+        let title = text_in(&d.title, page.lang, d.original_lang).text;
+        let mut feeds = Vec::new();
+        if let Some(q) = q {
+            feeds.push(Link {
+                href: format!("{root}{}", site::feed_path(l, d, Some(q))),
+                text: s.fill(
+                    "feed_question",
+                    &[("title", &title), ("id", &q.to_string())],
+                ),
+            });
+        }
+        feeds.push(Link {
+            href: format!("{root}{}", site::feed_path(l, d, None)),
+            text: s.fill("feed_discussion", &[("title", &title)]),
+        });
+        feeds
+    }
+
+    /// What the page is about, in a sentence or two: for search engines and
+    /// link previews.
+    fn description(&self, page: &Page, s: &Strings) -> String {
+        let title = |d: &Discussion| text_in(&d.title, page.lang, d.original_lang).text;
+        let text = match page.kind {
+            PageKind::Chooser | PageKind::Home => s.t("home_intro").to_string(),
+            PageKind::Discussion(d) => {
+                let intro = plain_text(&d.intro_html);
+                if intro.is_empty() { title(d) } else { intro }
+            }
+            PageKind::Group(d, g) => {
+                let questions: Vec<String> = g
+                    .questions
+                    .iter()
+                    .map(|q| {
+                        let text = text_in(&q.text, page.lang, d.original_lang).text;
+                        format!("{} {text}", q.id)
+                    })
+                    .collect();
+                s.fill(
+                    "description_group",
+                    &[
+                        ("group", &self.group_title(s, d, g.id)),
+                        ("title", &title(d)),
+                        ("questions", &questions.join(" ")),
+                    ],
+                )
+            }
+            PageKind::Question(d, _, q) => d
+                .find_question(q)
+                .map(|x| text_in(&x.text, page.lang, d.original_lang).text)
+                .unwrap_or_else(|| title(d)),
+            PageKind::Reply(d, i) => {
+                let r = &d.replies[i];
+                let mut who = author(s, r);
+                if let Some(org) = &r.organisation {
+                    who = format!("{who} ({org})");
+                }
+                s.fill(
+                    "description_reply",
+                    &[("author", &who), ("title", &title(d))],
+                )
+            }
+            PageKind::Statistics(d) => s.fill("description_statistics", &[("title", &title(d))]),
+            PageKind::Report(d) => s.fill("description_report", &[("title", &title(d))]),
+        };
+        truncate(&text, 200)
     }
 
     fn home_crumb(&self, s: &Strings, href: &dyn Fn(String) -> String) -> Link {
@@ -454,6 +577,29 @@ impl<'a> Renderer<'a> {
             "groups": self.groups(s, d, href),
             "group_heading": s.t(&format!("groups_{}", d.group_label.slug())),
             "conclusion": conclusion.map(|(l, sum)| serde_json::json!({ "html": sum.html, "lang": l.code(), "fallback": l != s.lang, "lang_name": s.lang_name(l) })),
+            "tools": self.tools(s, d, href),
+        })
+    }
+
+    /// Links from a discussion's overview to its report, statistics, open
+    /// data and feed.
+    fn tools(
+        &self,
+        s: &Strings,
+        d: &Discussion,
+        href: &dyn Fn(String) -> String,
+    ) -> serde_json::Value {
+        let l = s.lang.code();
+        let feed = site::has_feeds(self.site).then(|| Link {
+            href: href(site::feed_path(l, d, None)),
+            text: s.t("feed_link").to_string(),
+        });
+        serde_json::json!({
+            "report": Link { href: href(site::report_path(l, d)), text: s.t("report_link").to_string() },
+            "statistics": Link { href: href(site::statistics_path(l, d)), text: s.t("statistics_link").to_string() },
+            "csv": Link { href: href(site::data_path(d, "csv")), text: s.t("data_csv").to_string() },
+            "json": Link { href: href(site::data_path(d, "json")), text: s.t("data_json").to_string() },
+            "feed": feed,
         })
     }
 
@@ -571,6 +717,194 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// Replies per language, country, question and group, as charts and tables.
+    fn statistics(&self, s: &Strings, d: &Discussion) -> serde_json::Value {
+        use crate::extras::stats::{Row, chart};
+        use std::collections::{BTreeMap, BTreeSet};
+        let total = d.replies.len();
+        let mut by_lang: BTreeMap<Lang, usize> = BTreeMap::new();
+        let mut by_country: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut unknown_country = 0;
+        for r in &d.replies {
+            *by_lang.entry(r.lang).or_default() += 1;
+            match r.country.as_deref().map(str::trim) {
+                Some(c) if !c.is_empty() => *by_country.entry(c).or_default() += 1,
+                _ => unknown_country += 1,
+            }
+        }
+        let langs: Vec<Row> = by_lang
+            .iter()
+            .map(|(l, n)| (s.lang_name(*l).to_string(), None, *n))
+            .collect();
+        let mut countries: Vec<(&str, usize)> = by_country.into_iter().collect();
+        // Most contributions first; ties in alphabetical order.
+        countries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let mut countries: Vec<Row> = countries
+            .into_iter()
+            .map(|(c, n)| (c.to_string(), None, n))
+            .collect();
+        if unknown_country > 0 {
+            countries.push((
+                s.t("stats_country_unknown").to_string(),
+                None,
+                unknown_country,
+            ));
+        }
+        let questions: Vec<Row> = d
+            .questions()
+            .map(|q| {
+                let text = text_in(&q.text, s.lang, d.original_lang);
+                let lang = text.fallback.then_some(text.lang);
+                (
+                    format!("{} {}", q.id, text.text),
+                    lang,
+                    self.index.replies_to(d, q.id).len(),
+                )
+            })
+            .collect();
+        let groups: Vec<Row> = d
+            .groups
+            .iter()
+            .map(|g| {
+                let replies: BTreeSet<usize> = g
+                    .questions
+                    .iter()
+                    .flat_map(|q| self.index.replies_to(d, q.id).iter().copied())
+                    .collect();
+                (self.group_title(s, d, g.id), None, replies.len())
+            })
+            .collect();
+        let charts = vec![
+            chart(
+                "by-language",
+                s.t("stats_by_language").to_string(),
+                langs,
+                total,
+            ),
+            chart(
+                "by-country",
+                s.t("stats_by_country").to_string(),
+                countries,
+                total,
+            ),
+            chart(
+                "by-question",
+                s.t("stats_by_question").to_string(),
+                questions,
+                total,
+            ),
+            chart(
+                "by-group",
+                s.t(&format!("stats_by_group_{}", d.group_label.slug()))
+                    .to_string(),
+                groups,
+                total,
+            ),
+        ];
+        serde_json::json!({
+            "discussion": text_in(&d.title, s.lang, d.original_lang),
+            "total": s.count("replies", total),
+            "charts": charts,
+        })
+    }
+
+    /// The consolidated reply as one document: introduction, contents, every
+    /// question with its summary and replies, conclusion, contributors.
+    fn report(
+        &self,
+        s: &Strings,
+        d: &Discussion,
+        href: &dyn Fn(String) -> String,
+        detail: Detail,
+    ) -> serde_json::Value {
+        let empty = std::collections::BTreeMap::new();
+        let groups: Vec<serde_json::Value> = d
+            .groups
+            .iter()
+            .map(|g| {
+                let questions: Vec<serde_json::Value> = g
+                    .questions
+                    .iter()
+                    .map(|q| {
+                        let summaries = d.summaries.get(&q.id).unwrap_or(&empty);
+                        let summary = pick_summary(summaries, s.lang, d.original_lang);
+                        let replies: Vec<ReplyCard> = self
+                            .index
+                            .replies_to(d, q.id)
+                            .iter()
+                            .map(|&i| self.card(s, d, &d.replies[i], Some(q.id), href, detail))
+                            .collect();
+                        serde_json::json!({
+                            "id": q.id.to_string(),
+                            "anchor": format!("q-{}-{}", q.id.group, q.id.question),
+                            "text": text_in(&q.text, s.lang, d.original_lang),
+                            "href": href(site::question_path(s.lang.code(), d, q.id)),
+                            "count": s.count("replies", replies.len()),
+                            "summary": summary.map(|(l, sum)| serde_json::json!({ "html": sum.html, "title": sum.title, "lang": l.code(), "fallback": l != s.lang, "lang_name": s.lang_name(l) })),
+                            "replies": replies,
+                        })
+                    })
+                    .collect();
+                serde_json::json!({
+                    "title": self.group_title(s, d, g.id),
+                    "anchor": format!("group-{}", g.id),
+                    "questions": questions,
+                })
+            })
+            .collect();
+        // Each signed contributor once (same name, organisation and country),
+        // in alphabetical order; unsigned replies are only counted.
+        let mut people: std::collections::BTreeMap<(String, &str, &str, &str), usize> =
+            std::collections::BTreeMap::new();
+        let mut anonymous = 0;
+        for r in &d.replies {
+            match r.author.as_deref() {
+                Some(a) => {
+                    let key = (
+                        a.to_lowercase(),
+                        a,
+                        r.organisation.as_deref().unwrap_or(""),
+                        r.country.as_deref().unwrap_or(""),
+                    );
+                    *people.entry(key).or_default() += 1;
+                }
+                None => anonymous += 1,
+            }
+        }
+        let contributors: Vec<serde_json::Value> = people
+            .iter()
+            .map(|((_, name, org, country), n)| {
+                serde_json::json!({
+                    "name": name,
+                    "organisation": org,
+                    "country": country,
+                    "count": (*n > 1).then(|| s.count("replies", *n)),
+                })
+            })
+            .collect();
+        let mut by_lang = std::collections::BTreeMap::new();
+        for r in &d.replies {
+            *by_lang.entry(r.lang).or_insert(0usize) += 1;
+        }
+        let conclusion = pick_summary(&d.conclusion, s.lang, d.original_lang);
+        serde_json::json!({
+            "title": text_in(&d.title, s.lang, d.original_lang),
+            "intro_html": d.intro_html,
+            "intro_lang": d.original_lang.code(),
+            "intro_fallback": d.original_lang != s.lang,
+            "intro_lang_name": s.lang_name(d.original_lang),
+            "dates": self.dates(s, d),
+            "organisers": d.organisers.join(", "),
+            "replies": s.count("replies", d.replies.len()),
+            "filter_langs": by_lang.iter().map(|(l, n)| Link { href: l.code().to_string(), text: format!("{} {n}", s.lang_name(*l)) }).collect::<Vec<_>>(),
+            "groups": groups,
+            "conclusion": conclusion.map(|(l, sum)| serde_json::json!({ "html": sum.html, "lang": l.code(), "fallback": l != s.lang, "lang_name": s.lang_name(l) })),
+            "contributors": contributors,
+            "anonymous": (anonymous > 0).then(|| s.count("anonymous_contributors", anonymous)),
+            "overview": href(site::discussion_path(s.lang.code(), d)),
+        })
+    }
+
     fn reply(
         &self,
         s: &Strings,
@@ -621,6 +955,15 @@ enum Detail {
     Full,
     /// Only a hash of its HTML, to fingerprint the page.
     Hashes,
+}
+
+/// `og:locale`: Open Graph wants language_TERRITORY.
+fn og_locale(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "en_US",
+        Lang::Fr => "fr_FR",
+        Lang::Es => "es_ES",
+    }
 }
 
 /// What a reply's HTML (whole and parts) hashes to.

@@ -17,6 +17,10 @@ pub enum PageKind<'a> {
     Question(&'a Discussion, &'a Group, QuestionId),
     /// A reply, by its index in the discussion's replies.
     Reply(&'a Discussion, usize),
+    /// Counts and charts: replies per language, country, question, group.
+    Statistics(&'a Discussion),
+    /// The consolidated reply as one printable document.
+    Report(&'a Discussion),
 }
 
 #[derive(Clone, Copy)]
@@ -41,6 +45,8 @@ impl Page<'_> {
             PageKind::Group(d, g) => group_path(l, d, g.id),
             PageKind::Question(d, _, q) => question_path(l, d, q),
             PageKind::Reply(d, i) => reply_path(l, d, &d.replies[i].id),
+            PageKind::Statistics(d) => statistics_path(l, d),
+            PageKind::Report(d) => report_path(l, d),
         }
     }
 
@@ -80,6 +86,35 @@ pub fn reply_path(lang: &str, d: &Discussion, reply_id: &str) -> String {
     format!("{lang}/{}/replies/{reply_id}/index.html", d.slug)
 }
 
+pub fn statistics_path(lang: &str, d: &Discussion) -> String {
+    format!("{lang}/{}/statistics/index.html", d.slug)
+}
+
+pub fn report_path(lang: &str, d: &Discussion) -> String {
+    format!("{lang}/{}/report/index.html", d.slug)
+}
+
+/// The Atom feed of a discussion (`None`) or of one question, in one language:
+/// its titles and links are in that language.
+pub fn feed_path(lang: &str, d: &Discussion, q: Option<QuestionId>) -> String {
+    match q {
+        None => format!("{lang}/{}/feed.xml", d.slug),
+        Some(q) => question_path(lang, d, q).replace("index.html", "feed.xml"),
+    }
+}
+
+/// A discussion's replies as open data; `ext` is `csv` or `json`. The same
+/// file for every language: the data is the replies as written.
+pub fn data_path(d: &Discussion, ext: &str) -> String {
+    format!("data/{}.{ext}", d.slug)
+}
+
+/// Feeds and the sitemap need absolute addresses, so they exist only when
+/// `base_url` is set.
+pub fn has_feeds(site: &Site) -> bool {
+    site.config.base_url.is_some()
+}
+
 /// Every page of the site, in a fixed order.
 pub fn pages(site: &Site) -> Vec<Page<'_>> {
     let default = site.config.default_lang;
@@ -93,10 +128,13 @@ pub fn pages(site: &Site) -> Vec<Page<'_>> {
             kind: PageKind::Home,
         });
         for d in &site.discussions {
-            pages.push(Page {
-                lang,
-                kind: PageKind::Discussion(d),
-            });
+            for kind in [
+                PageKind::Discussion(d),
+                PageKind::Statistics(d),
+                PageKind::Report(d),
+            ] {
+                pages.push(Page { lang, kind });
+            }
             for g in &d.groups {
                 pages.push(Page {
                     lang,

@@ -1,0 +1,105 @@
+//! Every discussion's replies as CSV and JSON, for staff who work on the
+//! synthesis in a spreadsheet or a script.
+
+use serde::Serialize;
+
+use super::OutputFile;
+use super::text::plain_text;
+use crate::model::{Discussion, Site};
+use crate::site;
+
+/// One reply as a row: the same fields, in the same order, in both formats.
+#[derive(Serialize)]
+struct Row<'a> {
+    id: &'a str,
+    /// `null` in JSON and empty in CSV when not given.
+    author: Option<&'a str>,
+    organisation: Option<&'a str>,
+    country: Option<&'a str>,
+    /// `YYYY-MM-DD`.
+    date: Option<String>,
+    language: &'static str,
+    /// Question ids, e.g. `1.1 1.2` in CSV and a list in JSON.
+    questions: Vec<String>,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    discussion: &'a str,
+    replies: Vec<Row<'a>>,
+}
+
+fn rows(d: &Discussion) -> Vec<Row<'_>> {
+    d.replies
+        .iter()
+        .map(|r| Row {
+            id: &r.id,
+            author: r.author.as_deref(),
+            organisation: r.organisation.as_deref(),
+            country: r.country.as_deref(),
+            date: r.date.map(|x| x.format("%Y-%m-%d").to_string()),
+            language: r.lang.code(),
+            questions: r.answers.iter().map(ToString::to_string).collect(),
+            text: plain_text(&r.html),
+        })
+        .collect()
+}
+
+/// `data/<discussion>.csv` and `data/<discussion>.json` for every discussion.
+pub fn files(site: &Site) -> Result<Vec<OutputFile>, String> {
+    let mut out = Vec::new();
+    for d in &site.discussions {
+        out.push(OutputFile {
+            path: site::data_path(d, "csv"),
+            bytes: csv_bytes(d)?,
+        });
+        let json = JsonFile {
+            discussion: &d.slug,
+            replies: rows(d),
+        };
+        let mut bytes = serde_json::to_vec_pretty(&json).map_err(|e| e.to_string())?;
+        bytes.push(b'\n');
+        out.push(OutputFile {
+            path: site::data_path(d, "json"),
+            bytes,
+        });
+    }
+    Ok(out)
+}
+
+fn csv_bytes(d: &Discussion) -> Result<Vec<u8>, String> {
+    // A byte-order mark, so that Excel reads the file as UTF-8 (accents intact);
+    // LibreOffice and csv libraries accept it.
+    let mut buf = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut buf);
+        w.write_record([
+            "id",
+            "author",
+            "organisation",
+            "country",
+            "date",
+            "language",
+            "questions",
+            "text",
+        ])
+        .map_err(|e| e.to_string())?;
+        for r in rows(d) {
+            let questions = r.questions.join(" ");
+            w.write_record([
+                r.id,
+                r.author.unwrap_or(""),
+                r.organisation.unwrap_or(""),
+                r.country.unwrap_or(""),
+                r.date.as_deref().unwrap_or(""),
+                r.language,
+                &questions,
+                &r.text,
+            ])
+            .map_err(|e| e.to_string())?;
+        }
+        w.flush().map_err(|e| e.to_string())?;
+    }
+    Ok(buf)
+}
