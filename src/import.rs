@@ -224,15 +224,19 @@ impl Mail {
     }
 }
 
-/// True when a reply of this message already exists in `dir` (whatever the
-/// author part of its name became).
-pub fn already_imported(dir: &Path, key: &str) -> bool {
-    let prefix = format!("mail-{key}-");
+/// The keys of the messages already imported into `dir` (from the
+/// `mail-<key>-` file names, whatever the author part became).
+pub fn imported_keys(dir: &Path) -> BTreeSet<String> {
     fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()
-        .any(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let (key, _) = name.strip_prefix("mail-")?.split_once('-')?;
+            Some(key.to_string())
+        })
+        .collect()
 }
 
 fn key_of(bytes: &[u8]) -> String {

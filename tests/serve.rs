@@ -327,3 +327,42 @@ fn serves_only_the_site() {
     }
     drop(server);
 }
+
+#[test]
+fn a_site_broken_from_the_start_appears_once_fixed() {
+    let (_dir, content, output) = site();
+    let reply_file = content.join("d/replies/001-ada.md");
+    fs::write(
+        &reply_file,
+        "---\nanswers: [\"9.9\"]\n---\nWrong question.\n",
+    )
+    .expect("break");
+    let (server, _stderr) = start(&content, &output);
+    let agent = agent();
+
+    // Nothing built yet: the missing page still carries the reload script,
+    // and the status says why.
+    let (status, ct, body) = get(&agent, &server, PAGE);
+    assert_eq!((status, ct.as_str()), (404, "text/html; charset=utf-8"));
+    assert!(body.contains(r#"<script src="/__palabre/reload.js"></script>"#));
+    let (_, _, json) = get(&agent, &server, "/__palabre/status");
+    let status_json: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let error = status_json["error"].as_str().unwrap_or_default();
+    assert!(error.contains("question 9.9"), "{json}");
+    assert_eq!(status_json["generation"], 0, "{json}");
+
+    let resp = ureq::get(&format!("http://{}/__palabre/events", server.addr))
+        .call()
+        .expect("event stream");
+    let events = lines_of(resp.into_body().into_reader());
+    let mut seen = Vec::new();
+    wait_for(&events, &mut seen, "build-error on connect", |l| {
+        l == "event: build-error"
+    });
+    fs::write(&reply_file, reply("Now answering the right question.")).expect("fix");
+    wait_for(&events, &mut seen, "reload event", |l| l == "event: reload");
+    let (status, _, body) = get(&agent, &server, PAGE);
+    assert_eq!(status, 200);
+    assert!(body.contains("Now answering the right question."), "{body}");
+    drop(server);
+}

@@ -82,6 +82,7 @@ pub fn run(args: Args) -> ExitCode {
     if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} messages") {
         bar.set_style(style);
     }
+    let mut imported = import::imported_keys(&info.replies_dir);
     for (label, raw) in &messages {
         tally.messages += 1;
         bar.inc(1);
@@ -99,7 +100,8 @@ pub fn run(args: Args) -> ExitCode {
             tally.skipped += 1;
             continue;
         }
-        if import::already_imported(&info.replies_dir, &mail.key) {
+        // Read once: the folder is listed once, not once per message.
+        if !imported.insert(mail.key.clone()) {
             tally.already += 1;
             continue;
         }

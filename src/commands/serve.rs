@@ -240,13 +240,13 @@ fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>) {
     let _ = request.respond(response);
 }
 
+/// A page with the reload script too, so that a browser left on a missing
+/// page (say, before the first good build) shows build errors and reloads.
 fn not_found(request: Request) {
-    respond(
-        request,
-        404,
-        "text/plain; charset=utf-8",
-        b"404 not found\n".to_vec(),
+    let page = format!(
+        "<!doctype html><meta charset=utf-8><title>Not found</title><p>404: this site has no such page.</p>{RELOAD_TAG}\n"
     );
+    respond(request, 404, "text/html; charset=utf-8", page.into_bytes());
 }
 
 fn handle(request: Request, root: &Path, shared: &Shared) {
@@ -493,6 +493,23 @@ mod tests {
         ] {
             assert_eq!(file_for(root, bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn reading_files_is_not_a_change() {
+        use notify::event::{CreateKind, ModifyKind};
+        let ev = |kind| Ok(notify::Event::new(kind));
+        assert!(is_change(&ev(EventKind::Modify(ModifyKind::Any))));
+        assert!(is_change(&ev(EventKind::Create(CreateKind::File))));
+        assert!(is_change(&ev(EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        )))));
+        assert!(!is_change(&ev(EventKind::Access(AccessKind::Open(
+            AccessMode::Any
+        )))));
+        assert!(!is_change(&ev(EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        )))));
     }
 
     #[test]
