@@ -19,14 +19,13 @@ use crate::content::DISCUSSION_FILE;
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter;
 use crate::lang::Lang;
-use crate::model::{GroupLabel, QuestionId};
+use crate::model::QuestionId;
 
 /// What `new reply` and `import` need to know about a discussion.
 #[derive(Debug)]
 pub struct DiscussionInfo {
     /// `<content>/<slug>/replies`.
     pub replies_dir: PathBuf,
-    pub group_label: GroupLabel,
     pub questions: BTreeSet<QuestionId>,
 }
 
@@ -42,14 +41,8 @@ impl DiscussionInfo {
 // that a discussion with an unrelated mistake still takes new replies.
 #[derive(Deserialize)]
 struct DiscussionFront {
-    #[serde(default = "default_label")]
-    group_label: GroupLabel,
     #[serde(default)]
     groups: Vec<GroupFront>,
-}
-
-fn default_label() -> GroupLabel {
-    GroupLabel::Week
 }
 
 #[derive(Deserialize)]
@@ -120,7 +113,6 @@ pub fn read_discussion(content: &Path, slug: &str) -> Result<DiscussionInfo, Dia
         .collect();
     Ok(DiscussionInfo {
         replies_dir: dir.join("replies"),
-        group_label: front.group_label,
         questions,
     })
 }
@@ -367,10 +359,16 @@ pub fn strip_quotes(text: &str) -> String {
     out.join("\n")
 }
 
+// "question 1.2", "Q1.2", "pregunta n° 1.3", and lists: "questions 1.1 and 1.2",
+// "preguntas 1.1 y 1.3", "questions 1.1, 1.2 et 2.1".
 static QUESTION_DOTTED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:questions?|preguntas?|q)\s*(?:n[°ºo]\.?\s*)?(\d{1,3})\.(\d{1,3})\b")
-        .unwrap_or_else(|e| panic!("{e}"))
+    Regex::new(
+        r"(?i)\b(?:questions?|preguntas?|q)\s*(?:n[°ºo]\.?\s*)?(\d{1,3}\.\d{1,3}(?:\s*(?:,|&|/|\band\b|\bet\b|\by\b)\s*\d{1,3}\.\d{1,3})*)\b",
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 });
+static DOTTED_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d{1,3})\.(\d{1,3})").unwrap_or_else(|e| panic!("{e}")));
 static QUESTION_IN_GROUP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)\b(?:week|semaine|semana|topic|thème|theme|tema|round|tour|ronda)\s*(\d{1,3})\s*[,:;.\-–—]?\s*(?:questions?|preguntas?|q)\s*(?:n[°ºo]\.?\s*)?(\d{1,3})\b",
@@ -384,19 +382,26 @@ static QUESTION_IN_GROUP: LazyLock<Regex> = LazyLock::new(|| {
 /// anything.
 pub fn guess_answers(text: &str, questions: &BTreeSet<QuestionId>) -> Vec<QuestionId> {
     let mut found = BTreeSet::new();
-    for re in [&*QUESTION_DOTTED, &*QUESTION_IN_GROUP] {
-        for c in re.captures_iter(text) {
-            let (Some(g), Some(q)) = (c.get(1), c.get(2)) else {
-                continue;
-            };
-            let (Ok(group), Ok(question)) = (g.as_str().parse(), q.as_str().parse()) else {
-                continue;
-            };
+    let mut add = |g: &str, q: &str| {
+        if let (Ok(group), Ok(question)) = (g.parse(), q.parse()) {
             let id = QuestionId { group, question };
             if questions.contains(&id) {
                 found.insert(id);
             }
         }
+    };
+    for list in QUESTION_DOTTED.captures_iter(text).filter_map(|c| c.get(1)) {
+        // "1.1.1" is a section number, not question 1.1.
+        let mut rest = text[list.end()..].chars();
+        if rest.next() == Some('.') && rest.next().is_some_and(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        for c in DOTTED_ID.captures_iter(list.as_str()) {
+            add(&c[1], &c[2]);
+        }
+    }
+    for c in QUESTION_IN_GROUP.captures_iter(text) {
+        add(&c[1], &c[2]);
     }
     found.into_iter().collect()
 }
@@ -442,6 +447,10 @@ mod tests {
         assert_eq!(g("Pour la semaine 2, question 1 :"), ["2.1"]);
         assert_eq!(g("En cuanto a la pregunta 1.3"), ["1.3"]);
         assert_eq!(g("week 1 question 2"), ["1.2"]);
+        assert_eq!(g("questions 1.1 and 1.3"), ["1.1", "1.3"]);
+        assert_eq!(g("preguntas 1.1 y 2.1; 1.2 no"), ["1.1", "2.1"]);
+        assert_eq!(g("questions 1.1, 1.2 et 2.1"), ["1.1", "1.2", "2.1"]);
+        assert!(g("Question 1.1.1 of the survey").is_empty());
         assert!(g("We grew 1.2 percent in 2013.").is_empty());
         assert!(g("question 9.9").is_empty());
         assert!(g("FAQ1.2").is_empty());
