@@ -92,9 +92,28 @@ fn wait_for(
     );
 }
 
+/// Copies the repository's themes beside the content, so that edits to the
+/// repository while the test runs cannot trigger rebuilds of their own.
+fn copy_themes(to: &Path) {
+    for entry in walkdir::WalkDir::new(THEMES) {
+        let entry = entry.expect("themes folder");
+        let rel = entry.path().strip_prefix(THEMES).expect("under themes");
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&dest).expect("create folder");
+        } else {
+            fs::copy(entry.path(), &dest).expect("copy theme file");
+        }
+    }
+}
+
 fn start(content: &Path, output: &Path) -> (Server, Receiver<String>) {
+    let themes = content.parent().expect("parent").join("themes");
+    copy_themes(&themes);
     let mut child = palabre()
-        .args(["serve", "--port", "0", "--themes", THEMES, "--content"])
+        .args(["serve", "--port", "0", "--themes"])
+        .arg(&themes)
+        .arg("--content")
         .arg(content)
         .arg("--output")
         .arg(output)
@@ -293,6 +312,20 @@ fn serves_reloads_on_edits_and_keeps_the_last_good_site() {
     let (_, _, json) = get(&agent, &server, "/__palabre/status");
     let status_json: serde_json::Value = serde_json::from_str(&json).expect("json");
     assert!(status_json["error"].is_null(), "{json}");
+
+    // The themes are watched too.
+    let css = content
+        .parent()
+        .expect("parent")
+        .join("themes/default/static/style.css");
+    let mut text = fs::read_to_string(&css).expect("style.css");
+    text.push_str("\n.palabre-serve-test { color: red; }\n");
+    fs::write(&css, text).expect("edit style.css");
+    wait_for(&events, &mut seen, "reload after a theme edit", |l| {
+        l == "event: reload"
+    });
+    let (_, _, served) = get(&agent, &server, "/static/style.css");
+    assert!(served.contains(".palabre-serve-test"), "{served}");
     drop(server);
 }
 
