@@ -33,7 +33,7 @@ groups:
 The introduction.
 "#;
 
-const FIXTURES: [&str; 7] = [
+const FIXTURES: [&str; 8] = [
     "fr-quoted-printable-latin1.eml",
     "es-base64-utf8.eml",
     "en-multipart-alternative.eml",
@@ -41,10 +41,11 @@ const FIXTURES: [&str; 7] = [
     "en-quoting-earlier.eml",
     "fr-outlook-quote.eml",
     "two-messages.mbox",
+    "en-inline-quotes.eml",
 ];
 
 /// Author slug and the whole reply file expected from each message.
-const EXPECTED: [(&str, &str); 8] = [
+const EXPECTED: [(&str, &str); 9] = [
     (
         "mamadou-sene",
         "---\nauthor: \"Mamadou Sène\"\ndate: 2013-07-09\nanswers: [\"1.2\"]\n---\n\
@@ -97,6 +98,15 @@ GRDR\n",
 Sobre la semana 1, pregunta 1: los municipios catalanes financian proyectos\n\
 de codesarrollo con sus presupuestos de cooperación.\n\
 From the beginning this was a shared effort.\n",
+    ),
+    (
+        // Answers between quoted lines: the quotes go, and so does their
+        // mention of question 1.3.
+        "marco-grandi",
+        "---\nauthor: \"Marco Grandi\"\ndate: 2013-07-19\nanswers: [\"1.1\"]\n---\n\
+Yes. On Q1.1 first: our regional law names a migration focal point in each\n\
+municipality.\n\n\
+It comes from the decentralised cooperation line.\n",
     ),
     (
         "tom-okafor",
@@ -154,10 +164,10 @@ fn every_kind_of_message_becomes_the_expected_reply() {
     let run = import(&content, &fixtures());
     assert!(run.status.success(), "{}", run.describe());
     let lines: Vec<&str> = run.stdout.lines().collect();
-    assert_eq!(lines.len(), 9, "{}", run.describe());
+    assert_eq!(lines.len(), 10, "{}", run.describe());
     assert_eq!(
-        lines[8],
-        "imported 8 messages: 8 new replies, 0 already imported"
+        lines[9],
+        "imported 9 messages: 9 new replies, 0 already imported"
     );
     for (author, expected) in EXPECTED {
         let path = reply_of(&content, author);
@@ -177,7 +187,7 @@ fn every_kind_of_message_becomes_the_expected_reply() {
         "{}",
         run.describe()
     );
-    assert!(!run.stderr.contains("8/8"), "{}", run.describe());
+    assert!(!run.stderr.contains("9/9"), "{}", run.describe());
     assert_eq!(run.stderr.lines().count(), 2, "{}", run.describe());
 }
 
@@ -191,7 +201,7 @@ fn importing_twice_creates_nothing_new() {
     assert!(second.status.success(), "{}", second.describe());
     assert_eq!(
         second.stdout,
-        "imported 8 messages: 0 new replies, 8 already imported\n"
+        "imported 9 messages: 0 new replies, 9 already imported\n"
     );
     assert_eq!(snapshot(&content), before, "nothing may change");
 
