@@ -399,3 +399,23 @@ fn a_site_broken_from_the_start_appears_once_fixed() {
     assert!(body.contains("Now answering the right question."), "{body}");
     drop(server);
 }
+
+#[test]
+fn refuses_an_output_folder_that_is_not_a_site() {
+    let (_dir, content, _output) = site();
+    // The content folder itself: serving it would publish the sources, and
+    // building into it would replace them.
+    let run = Run::from_output(
+        palabre()
+            .args(["serve", "--port", "0", "--content"])
+            .arg(&content)
+            .arg("--output")
+            .arg(&content)
+            .output()
+            .expect("run palabre serve"),
+    );
+    assert_eq!(run.status.code(), Some(1), "{}", run.describe());
+    assert!(run.stderr.contains("error:"), "{}", run.describe());
+    assert!(!run.stdout.contains("serving"), "{}", run.describe());
+    assert!(content.join("d/replies/001-ada.md").is_file());
+}

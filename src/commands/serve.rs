@@ -107,6 +107,12 @@ pub fn run(args: Args) -> ExitCode {
         themes: args.themes.clone(),
         force: args.force,
     };
+    // A refused output folder is not an edit to wait for: say so and stop,
+    // rather than serve a folder that is not a site.
+    if let Err(d) = crate::output::check_output_dir(&opts.content, &opts.output, opts.force) {
+        eprintln!("{d}");
+        return ExitCode::FAILURE;
+    }
     let shared = Arc::new(Shared::default());
     rebuild(&opts, &shared);
 
