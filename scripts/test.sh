@@ -33,7 +33,11 @@ if ! command -v chromium >/dev/null || ! command -v java >/dev/null; then
 fi
 # --ignore-scripts: vnu-jar's install script would download a JRE.
 npm ci --ignore-scripts --no-audit --no-fund
-# The binary the browser tests build the site with (incremental after cargo test).
+# The sample site is built once (incremental cargo build after cargo test) and
+# shared, read-only, by the test files; two files run at a time.
 cargo build --locked
-PALABRE_BIN="$PWD/target/debug/palabre" node --test tests/browser/
+sample_site="$(mktemp -d)"
+trap 'rm -rf "$sample_site"' EXIT
+target/debug/palabre build --content content --themes themes --output "$sample_site/site" >/dev/null
+PALABRE_SAMPLE_SITE="$sample_site/site" node --test --test-concurrency=2 tests/browser/
 # --- end of browser tests ---------------------------------------------------

@@ -46,7 +46,8 @@ describe('language switcher', () => {
 
   for (const base of ['http', 'file']) {
     for (const c of cases) {
-      for (const s of switches) {
+      // From disk, one switch per page is enough: the links are the same.
+      for (const s of base === 'http' ? switches : switches.slice(0, 1)) {
         test(`${base}: ${s.from}/${c.path}, click "${s.name}" -> ${s.to}/${c.path}`, async () => {
           const origin = base === 'http' ? server.origin : 'file';
           const page = await browser.newPage();

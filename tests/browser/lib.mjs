@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, relative, sep } from 'node:path';
+import { dirname, extname, join, normalize, relative, resolve as resolvePath, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const REPO = normalize(join(dirname(fileURLToPath(import.meta.url)), '..', '..'));
@@ -37,11 +37,17 @@ function palabreBinary() {
 }
 
 /**
- * Builds the sample content into a fresh temporary folder and returns
- * { dir, cleanup }. The folder must not exist beforehand (palabre refuses a
- * non-empty folder it did not create), so the site goes into a subfolder.
+ * Builds the sample content into a fresh temporary folder (or takes the one
+ * PALABRE_SAMPLE_SITE names) and returns { dir, cleanup }. The output folder
+ * must not exist beforehand (palabre refuses a non-empty folder it did not
+ * create), so the site goes into a subfolder of the temporary one.
  */
 export function buildSample() {
+  // scripts/test.sh builds the site once for all the test files (each runs in
+  // its own process); it stays read-only and is left for the script to remove.
+  if (process.env.PALABRE_SAMPLE_SITE) {
+    return { dir: resolvePath(process.env.PALABRE_SAMPLE_SITE), cleanup: () => {} };
+  }
   const parent = mkdtempSync(join(tmpdir(), 'palabre-browser-'));
   const dir = join(parent, 'site');
   const bin = palabreBinary();
