@@ -11,6 +11,8 @@ import { buildSample, label, launch, samplePages, serve, urlOf } from './lib.mjs
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const BLOCKING = new Set(['serious', 'critical']);
+// A word of many sample replies, in all three languages.
+const SEARCH_WORD = 'migration';
 
 const site = buildSample();
 const pages = samplePages(site.dir);
@@ -48,10 +50,8 @@ function describeViolations(violations) {
 
 async function audit(rel, colorScheme) {
   const page = await contexts[colorScheme].newPage();
-  try {
-    await page.goto(urlOf(server.origin, site.dir, rel), { waitUntil: 'load' });
-    await page.addScriptTag({ content: AXE_SOURCE });
-    return await page.evaluate(
+  const run = () =>
+    page.evaluate(
       (tags) =>
         window.axe.run(document, {
           runOnly: { type: 'tag', values: tags },
@@ -59,6 +59,21 @@ async function audit(rel, colorScheme) {
         }),
       TAGS,
     );
+  try {
+    await page.goto(urlOf(server.origin, site.dir, rel), { waitUntil: 'load' });
+    await page.addScriptTag({ content: AXE_SOURCE });
+    const result = await run();
+    // A search page is checked again with results on it.
+    const box = page.locator('input[type=search]:visible');
+    if ((await box.count()) > 0) {
+      await box.first().fill(SEARCH_WORD);
+      await box.first().press('Enter');
+      await page.waitForLoadState('networkidle');
+      const withResults = await run();
+      for (const v of withResults.violations) v.help = `${v.help} (with search results shown)`;
+      result.violations.push(...withResults.violations);
+    }
+    return result;
   } finally {
     await page.close();
   }
