@@ -15,7 +15,7 @@ const WIDTHS = [
 // Long pages (a question with 15 replies) are cut at this height, enough to
 // show the summary and the first replies, and then quantised with pngquant
 // (Debian's `pngquant`): the images stay small enough for the repository.
-const MAX_HEIGHT = { 1280: 3000, 390: 4800 };
+const MAX_HEIGHT = { 1280: 2700, 390: 4200 };
 
 const site = buildSample();
 const server = await serve(site.dir);
@@ -36,6 +36,13 @@ try {
     for (const p of pages) {
       const page = await context.newPage();
       await page.goto(`${server.origin}/${p.rel}`, { waitUntil: 'load' });
+      // A search page is shown with results.
+      const box = page.locator('input[type=search]:visible');
+      if ((await box.count()) > 0) {
+        await box.first().fill('migration');
+        await box.first().press('Enter');
+        await page.waitForLoadState('networkidle');
+      }
       const full = await page.evaluate(() => document.documentElement.scrollHeight);
       const height = Math.min(full, MAX_HEIGHT[vp.width]);
       const file = join(OUT, `${p.type}-${vp.width}.png`);
