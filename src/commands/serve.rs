@@ -11,7 +11,7 @@ use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecursiveMode, Watcher};
@@ -176,7 +176,16 @@ pub fn run(args: Args) -> ExitCode {
         if !is_change(&event) {
             continue;
         }
-        while rx.recv_timeout(DEBOUNCE).is_ok() {}
+        // Only changes extend the wait: files read by other programs must
+        // not postpone the build.
+        let mut quiet_until = Instant::now() + DEBOUNCE;
+        while let Some(left) = quiet_until.checked_duration_since(Instant::now()) {
+            match rx.recv_timeout(left) {
+                Ok(e) if is_change(&e) => quiet_until = Instant::now() + DEBOUNCE,
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
         rebuild(&opts, &shared);
     }
     ExitCode::SUCCESS
