@@ -49,6 +49,7 @@ struct Layout<'a> {
     site_title: &'a str,
     root: String,
     home: String,
+    search: String,
     switcher: Vec<LangLink>,
     /// `<link rel="alternate" hreflang>`: absolute when base_url is set.
     alternates: Vec<LangLink>,
@@ -186,6 +187,12 @@ impl<'a> Renderer<'a> {
                     vec![],
                     self.chooser(),
                 ),
+                PageKind::Search => (
+                    "search.html",
+                    s.t("search").to_string(),
+                    vec![self.home_crumb(s, &href)],
+                    self.search(s),
+                ),
                 PageKind::Home => (
                     "home.html",
                     self.site.config.title(page.lang).to_string(),
@@ -313,6 +320,7 @@ impl<'a> Renderer<'a> {
             title,
             site_title: self.site.config.title(page.lang),
             home: format!("{root}{}", site::home_path(page.lang.code())),
+            search: format!("{root}{}", site::search_path(page.lang.code())),
             root,
             switcher,
             alternates,
@@ -346,7 +354,7 @@ impl<'a> Renderer<'a> {
         let l = page.lang.code();
         let root = page.root();
         let (d, q) = match page.kind {
-            PageKind::Chooser | PageKind::Home => return Vec::new(),
+            PageKind::Chooser | PageKind::Home | PageKind::Search => return Vec::new(),
             PageKind::Question(d, _, q) => (d, Some(q)),
             PageKind::Discussion(d)
             | PageKind::Group(d, _)
@@ -378,6 +386,7 @@ impl<'a> Renderer<'a> {
         let title = |d: &Discussion| text_in(&d.title, page.lang, d.original_lang).text;
         let text = match page.kind {
             PageKind::Chooser | PageKind::Home => s.t("home_intro").to_string(),
+            PageKind::Search => s.t("search_description").to_string(),
             PageKind::Discussion(d) => {
                 let intro = plain_text(&d.intro_html);
                 if intro.is_empty() { title(d) } else { intro }
@@ -449,6 +458,21 @@ impl<'a> Renderer<'a> {
                 &[("n", &group.to_string())],
             ),
         }
+    }
+
+    /// The search page: the form is the page; results come from search.js.
+    fn search(&self, s: &Strings) -> serde_json::Value {
+        let langs: Vec<Link> = self
+            .site
+            .config
+            .languages
+            .iter()
+            .map(|&l| Link {
+                href: l.code().to_string(),
+                text: s.lang_name(l).to_string(),
+            })
+            .collect();
+        serde_json::json!({ "langs": langs })
     }
 
     fn chooser(&self) -> serde_json::Value {

@@ -12,6 +12,8 @@ pub enum PageKind<'a> {
     /// The root page: choose a language.
     Chooser,
     Home,
+    /// Search every reply and summary (with `static/search.js`).
+    Search,
     Discussion(&'a Discussion),
     Group(&'a Discussion, &'a Group),
     Question(&'a Discussion, &'a Group, QuestionId),
@@ -41,6 +43,7 @@ impl Page<'_> {
         match self.kind {
             PageKind::Chooser => "index.html".to_string(),
             PageKind::Home => format!("{l}/index.html"),
+            PageKind::Search => search_path(l),
             PageKind::Discussion(d) => discussion_path(l, d),
             PageKind::Group(d, g) => group_path(l, d, g.id),
             PageKind::Question(d, _, q) => question_path(l, d, q),
@@ -58,6 +61,10 @@ impl Page<'_> {
 
 pub fn home_path(lang: &str) -> String {
     format!("{lang}/index.html")
+}
+
+pub fn search_path(lang: &str) -> String {
+    format!("{lang}/search/index.html")
 }
 
 pub fn discussion_path(lang: &str, d: &Discussion) -> String {
@@ -123,10 +130,9 @@ pub fn pages(site: &Site) -> Vec<Page<'_>> {
         kind: PageKind::Chooser,
     }];
     for &lang in &site.config.languages {
-        pages.push(Page {
-            lang,
-            kind: PageKind::Home,
-        });
+        for kind in [PageKind::Home, PageKind::Search] {
+            pages.push(Page { lang, kind });
+        }
         for d in &site.discussions {
             for kind in [
                 PageKind::Discussion(d),

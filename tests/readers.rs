@@ -512,7 +512,7 @@ fn feeds_and_sitemap_are_the_same_bytes_on_every_build() {
         .iter()
         .filter(|(k, v)| {
             (k.ends_with(".xml") || k.ends_with(".txt") || k.starts_with("data/"))
-                && b.get(*k) != Some(v)
+                && b.get(k.as_str()).map(Vec::as_slice) != Some(v.as_slice())
         })
         .map(|(k, _)| k)
         .collect();
@@ -840,5 +840,247 @@ fn consolidated_pages_offer_a_language_filter_that_needs_javascript_to_show() {
         report.select(&sel("fieldset.lang-filter")).count(),
         1,
         "report: no language filter"
+    );
+}
+
+// ------------------------------------------------------------------ search
+
+/// The DOM of `rel?query` after its scripts ran, from headless Chromium.
+fn dom_after_scripts(out: &Path, rel: &str, query: &str) -> scraper::Html {
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let url = format!("file://{}?{query}", out.join(rel).display());
+    let output = run_tool(
+        Command::new("chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                // Lets the index files load before the DOM is taken.
+                "--virtual-time-budget=10000",
+                "--dump-dom",
+            ])
+            .arg(format!(
+                "--user-data-dir={}",
+                tmp.path().join("profile").display()
+            ))
+            .arg(&url),
+        "apt-get install -y chromium",
+    );
+    scraper::Html::parse_document(&String::from_utf8_lossy(&output.stdout))
+}
+
+/// `(target page, language badge, snippet)` of every search result.
+fn search_results(out: &Path, rel: &str, query: &str) -> Vec<(String, String, String)> {
+    let doc = dom_after_scripts(out, rel, query);
+    doc.select(&sel(".search-results > li"))
+        .map(|li| {
+            let href = li
+                .select(&sel("a.result-title"))
+                .next()
+                .and_then(|a| a.attr("href"))
+                .unwrap_or_default();
+            (
+                resolve(rel, href).unwrap_or_default(),
+                li.attr("lang").unwrap_or_default().to_string(),
+                li.select(&sel(".result-snippet"))
+                    .next()
+                    .map(text_of)
+                    .unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// The text of a reply page's article.
+fn reply_text(out: &Path, rel: &str) -> String {
+    page(out, rel)
+        .select(&sel("article.reply"))
+        .next()
+        .map(text_of)
+        .unwrap_or_default()
+        .to_lowercase()
+}
+
+#[test]
+fn search_finds_a_french_reply_by_an_unaccented_word_from_disk() {
+    let out = &plain().out;
+    let results = search_results(out, "fr/search/index.html", "q=developpement");
+    assert!(!results.is_empty(), "no result for \"developpement\"");
+    let mut french = 0;
+    for (target, lang, snippet) in &results {
+        assert!(
+            target.starts_with("fr/") && out.join(target).is_file(),
+            "result {target} is not a page in the reader's language"
+        );
+        assert!(!snippet.is_empty(), "{target}: no snippet");
+        if lang == "fr" && target.contains("/replies/") {
+            french += 1;
+            let text = reply_text(out, target);
+            assert!(
+                text.contains("développement") || text.contains("développ"),
+                "{target} does not hold the word searched for"
+            );
+        }
+    }
+    assert!(french > 0, "no French reply found: {results:?}");
+}
+
+#[test]
+fn search_finds_an_english_reply_by_an_inflected_form_and_filters_by_language() {
+    let out = &plain().out;
+    // "policies": the stem is "polici", shared with "policy".
+    let all = search_results(out, "en/search/index.html", "q=policies");
+    let english = search_results(out, "en/search/index.html", "q=policies&lang=en");
+    assert!(!english.is_empty(), "no English result for \"policies\"");
+    assert!(
+        english.iter().all(|(_, lang, _)| lang == "en"),
+        "the language filter lets other languages through: {english:?}"
+    );
+    assert!(all.len() >= english.len());
+    let inflected = english.iter().any(|(target, _, _)| {
+        let text = reply_text(out, target);
+        text.contains("policy") && !text.contains("policies")
+    });
+    assert!(
+        inflected,
+        "no English result holds \"policy\" without \"policies\": stemming did not apply"
+    );
+    let none = search_results(out, "en/search/index.html", "q=zzyzxqk");
+    assert!(none.is_empty(), "results for a word no text holds");
+}
+
+/// The sample site with its first discussion given `n` replies made of the
+/// sample's words: the search index of a large site, without writing files.
+fn big_site(n: usize) -> palabre::model::Site {
+    let (site, diags) = palabre::content::load(Path::new(SAMPLE_CONTENT));
+    let mut site = site.unwrap_or_else(|| panic!("the sample does not load: {diags:?}"));
+    // The words of every sample reply, in order: drawing from this stream
+    // keeps the frequencies of real replies (many "de", few "cofinancement").
+    let words: Vec<String> = site
+        .discussions
+        .iter()
+        .flat_map(|d| &d.replies)
+        .flat_map(|r| {
+            palabre::extras::text::plain_text(&r.html)
+                .split_whitespace()
+                .map(String::from)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut seed: u64 = 42;
+    let mut next = move || {
+        // A fixed linear congruential generator: the same site on every run.
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    let langs = [
+        palabre::lang::Lang::En,
+        palabre::lang::Lang::Fr,
+        palabre::lang::Lang::Es,
+    ];
+    let d = &mut site.discussions[0];
+    let template = &d.replies[0];
+    let (source, answers, lang_source) = (
+        template.source.clone(),
+        template.answers.clone(),
+        template.lang_source,
+    );
+    let replies: Vec<palabre::model::Reply> = (0..n)
+        .map(|i| {
+            let mut body = String::from("<p>");
+            for _ in 0..180 {
+                body.push_str(&words[next() % words.len()]);
+                body.push(' ');
+            }
+            // Names and places grow the vocabulary as a real site's would.
+            body.push_str(&format!("Contact: Person{i} of Town{}.</p>", i % 997));
+            palabre::model::Reply {
+                id: format!("{i:05}"),
+                source: source.clone(),
+                author: Some(format!("Person {i}")),
+                organisation: None,
+                country: Some(format!("Country {}", i % 40)),
+                date: None,
+                answers: answers.clone(),
+                lang: langs[i % 3],
+                lang_source,
+                html: body,
+                parts: Vec::new(),
+            }
+        })
+        .collect();
+    d.replies = replies;
+    site.discussions.truncate(1);
+    site
+}
+
+#[test]
+fn one_query_downloads_less_than_300_kb_at_10000_replies() {
+    let site = big_site(10_000);
+    let files: BTreeMap<String, usize> = palabre::extras::search::files(&site)
+        .into_iter()
+        .map(|f| (f.path, f.bytes.len()))
+        .collect();
+    let manifest = files["search/index.js"];
+    let shards: Vec<&str> = files
+        .keys()
+        .filter_map(|p| p.strip_prefix("search/t-")?.strip_suffix(".js"))
+        .collect();
+    // Frequent words in every language, and rarer ones.
+    let mut worst = (0, String::new());
+    for query in [
+        "de la des migration",
+        "the and of development",
+        "los desarrollo local",
+        "cooperation decentralisee",
+        "communities",
+        "person9999",
+    ] {
+        let mut bytes = manifest;
+        for word in query.split(' ') {
+            bytes += shards
+                .iter()
+                .filter(|p| word.starts_with(**p))
+                .map(|p| files[&format!("search/t-{p}.js")])
+                .sum::<usize>();
+        }
+        // The first page of results: at most 10 document files.
+        bytes += files
+            .iter()
+            .filter(|(p, _)| p.starts_with("search/d-"))
+            .map(|(_, n)| *n)
+            .max()
+            .unwrap_or(0)
+            * 10;
+        if bytes > worst.0 {
+            worst = (bytes, query.to_string());
+        }
+    }
+    let total: usize = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("search/"))
+        .map(|(_, n)| n)
+        .sum();
+    println!(
+        "search index at 10,000 replies: {} files, {total} bytes in all; worst query {:?}: {} bytes",
+        files.len(),
+        worst.1,
+        worst.0
+    );
+    assert!(
+        worst.0 < 300 * 1024,
+        "query {:?} downloads {} bytes (index {total} bytes in all)",
+        worst.1,
+        worst.0
+    );
+    assert!(
+        total > 1024 * 1024,
+        "the index is suspiciously small: {total} bytes"
     );
 }

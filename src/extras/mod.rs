@@ -1,5 +1,5 @@
 //! Files of the site that are not HTML pages rendered from a template per
-//! language: feeds, sitemap, open data; and what pages share with them
+//! language: search index, feeds, sitemap, open data; and what pages share with them
 //! (plain text of replies, chart layout).
 //!
 //! Each is computed from the model alone and returned as bytes; `build` writes
@@ -7,6 +7,7 @@
 
 mod feeds;
 mod opendata;
+pub mod search;
 mod sitemap;
 pub mod stats;
 pub mod text;
@@ -40,7 +41,7 @@ pub fn files(
                 .hint("this is a bug in palabre; please report it with the content folder"),
         );
     };
-    let mut out = Vec::new();
+    let mut out = search::files(site);
     match opendata::files(site) {
         Ok(files) => out.extend(files),
         Err(e) => internal("open data", e),
