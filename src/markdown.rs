@@ -39,14 +39,21 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 });
 
 /// Raw HTML in Markdown that sanitising will remove, worth telling the moderator about.
-const UNSAFE_HTML: [&str; 10] = [
+const UNSAFE_HTML: [&str; 17] = [
     "<script",
     "<style",
     "<iframe",
+    "<frame",
     "<object",
     "<embed",
     "<form",
+    "<input",
+    "<button",
     "<svg",
+    "<math",
+    "<meta",
+    "<base",
+    "<link",
     "javascript:",
     "data:",
     " on",
@@ -62,7 +69,28 @@ pub struct RemovedHtml {
 pub struct Rendered {
     pub html: String,
     pub removed_html: Vec<RemovedHtml>,
+    /// Byte offset in the source of the first element nested too deep, which
+    /// was flattened (see [`MAX_NESTING`]).
+    pub flattened: Option<usize>,
 }
+
+/// How deep elements from one text may nest. Real replies nest a few levels
+/// (an e-mail quote chain a dozen); thousands of levels are an attack that
+/// makes the HTML parser quadratic and the minifier overflow its stack.
+pub const MAX_NESTING: usize = 48;
+
+/// Elements that never have content, so never nest.
+const VOID_ELEMENTS: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// Elements that the HTML parser closes when a sibling of the same kind
+/// opens, so that `<p>a<p>b` (common in pasted HTML) does not count as nesting.
+/// `tbody` is here because palabre adds it itself, like the parser.
+const SIBLING_CLOSED: [&str; 10] = [
+    "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "tbody",
+];
 
 /// Renders `markdown` to sanitised HTML. `paragraph_lang` is asked for each
 /// paragraph's text and may return a language to mark it with. `id_scope` keeps
@@ -76,6 +104,8 @@ pub fn render(
         .into_offset_iter()
         .collect();
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    // The source offset of each event in `out`, for the nesting warning.
+    let mut offsets: Vec<usize> = Vec::with_capacity(events.len());
     let mut removed_html = Vec::new();
     let mut footnotes: Vec<String> = Vec::new();
     let mut marked_paragraph = false;
@@ -87,6 +117,8 @@ pub fn render(
         i + 1
     };
     let anchor = |name: &str| format!("fn-{}-{}", id_scope, slug(name));
+    let mut levels = outline(&events).into_iter();
+    let mut heading_level = HeadingLevel::H3;
 
     for (i, (event, range)) in events.iter().enumerate() {
         match event {
@@ -109,19 +141,17 @@ pub fn render(
                 }
             }
             Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => out.push(Event::Start(Tag::Heading {
-                level: demote(*level),
-                id: id.clone(),
-                classes: classes.clone(),
-                attrs: attrs.clone(),
-            })),
-            Event::End(TagEnd::Heading(level)) => {
-                out.push(Event::End(TagEnd::Heading(demote(*level))))
+                id, classes, attrs, ..
+            }) => {
+                heading_level = levels.next().unwrap_or(HeadingLevel::H6);
+                out.push(Event::Start(Tag::Heading {
+                    level: heading_level,
+                    id: id.clone(),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }))
             }
+            Event::End(TagEnd::Heading(_)) => out.push(Event::End(TagEnd::Heading(heading_level))),
             // Remote images would make every reader's browser call a third party.
             Event::Start(Tag::Image {
                 link_type,
@@ -165,13 +195,124 @@ pub fn render(
             }
             _ => out.push(event.clone()),
         }
+        offsets.resize(out.len(), range.start);
     }
+    let (out, flattened) = limit_nesting(out, &offsets);
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw, out.into_iter());
     Rendered {
         html: SANITIZER.clean(&raw).to_string(),
         removed_html,
+        flattened,
     }
+}
+
+/// Keeps elements at most [`MAX_NESTING`] deep, counting Markdown containers
+/// and the tags of raw HTML together. Deeper Markdown containers are dropped
+/// (their text stays); raw HTML that would open a tag too deep is shown as
+/// text. Returns the offset of the first flattened event.
+fn limit_nesting<'a>(events: Vec<Event<'a>>, offsets: &[usize]) -> (Vec<Event<'a>>, Option<usize>) {
+    let mut kept = Vec::with_capacity(events.len());
+    let mut markdown_open: Vec<bool> = Vec::new();
+    let mut markdown_depth = 0;
+    let mut html_open: Vec<String> = Vec::new();
+    let mut flattened = None;
+    for (event, &offset) in events.into_iter().zip(offsets) {
+        match event {
+            Event::Start(_) => {
+                let keep = markdown_depth + html_open.len() < MAX_NESTING;
+                markdown_open.push(keep);
+                if keep {
+                    markdown_depth += 1;
+                    kept.push(event);
+                } else {
+                    flattened.get_or_insert(offset);
+                }
+            }
+            Event::End(_) => {
+                if markdown_open.pop().unwrap_or(false) {
+                    markdown_depth -= 1;
+                    kept.push(event);
+                }
+            }
+            Event::Html(ref html) | Event::InlineHtml(ref html) => {
+                let mut open = html_open.clone();
+                if track_tags(html, &mut open, MAX_NESTING.saturating_sub(markdown_depth)) {
+                    html_open = open;
+                    kept.push(event);
+                } else {
+                    flattened.get_or_insert(offset);
+                    kept.push(Event::Text(html.clone()));
+                }
+            }
+            other => kept.push(other),
+        }
+    }
+    (kept, flattened)
+}
+
+/// Follows the tags of a piece of raw HTML on the stack of open elements,
+/// roughly as a browser would. False when it would open more than `limit`.
+fn track_tags(html: &str, open: &mut Vec<String>, limit: usize) -> bool {
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        if let Some(comment) = rest.strip_prefix("!--") {
+            rest = comment.find("-->").map_or("", |j| &comment[j + 3..]);
+            continue;
+        }
+        let closing = rest.starts_with('/');
+        let tag = if closing { &rest[1..] } else { rest };
+        let name_len = tag
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .unwrap_or(tag.len());
+        let name = tag[..name_len].to_ascii_lowercase();
+        if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        // The end of the tag, over quoted attribute values.
+        let mut quote = None;
+        let mut end = tag.len();
+        for (j, c) in tag.char_indices() {
+            match (quote, c) {
+                (None, '"' | '\'') => quote = Some(c),
+                (Some(q), c) if c == q => quote = None,
+                (None, '>') => {
+                    end = j;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let self_closed = tag[..end].ends_with('/');
+        rest = tag.get(end + 1..).unwrap_or("");
+        if closing {
+            if let Some(p) = open.iter().rposition(|n| *n == name) {
+                open.truncate(p);
+            }
+        } else if !self_closed && !VOID_ELEMENTS.contains(&name.as_str()) {
+            if SIBLING_CLOSED.contains(&name.as_str()) {
+                // A new `<li>` closes the open one (and a `<tr>` its open
+                // cells) rather than nesting inside it.
+                if let Some(p) = open.iter().rposition(|n| *n == name)
+                    && open[p + 1..]
+                        .iter()
+                        .all(|n| SIBLING_CLOSED.contains(&n.as_str()))
+                {
+                    open.truncate(p);
+                }
+            }
+            // The parser puts rows in an implicit `<tbody>`.
+            if name == "tr" && open.last().is_some_and(|n| n == "table") {
+                open.push("tbody".to_string());
+            }
+            if open.len() >= limit {
+                return false;
+            }
+            open.push(name);
+        }
+    }
+    true
 }
 
 /// The text of `markdown` without its markup, for language detection.
@@ -203,14 +344,27 @@ fn paragraph_text(events: &[(Event, std::ops::Range<usize>)]) -> String {
     s
 }
 
-/// Headings in a reply sit below the page's `h1`/`h2`.
-fn demote(level: HeadingLevel) -> HeadingLevel {
-    match level {
-        HeadingLevel::H1 => HeadingLevel::H3,
-        HeadingLevel::H2 => HeadingLevel::H4,
-        HeadingLevel::H3 => HeadingLevel::H5,
-        _ => HeadingLevel::H6,
-    }
+/// The level each heading of a text gets on the page, in order: the text's
+/// top level becomes `h3` (below the page's `h1` and section `h2`), and no
+/// level is skipped, whatever levels the author used (`##` then `####`).
+fn outline(events: &[(Event, std::ops::Range<usize>)]) -> Vec<HeadingLevel> {
+    let found: Vec<usize> = events
+        .iter()
+        .filter_map(|(e, _)| match e {
+            Event::Start(Tag::Heading { level, .. }) => Some(*level as usize),
+            _ => None,
+        })
+        .collect();
+    let top = found.iter().copied().min().unwrap_or(1);
+    let mut previous = 2;
+    found
+        .iter()
+        .map(|&l| {
+            let level = (l + 3 - top).min(previous + 1).min(6);
+            previous = level;
+            HeadingLevel::try_from(level).unwrap_or(HeadingLevel::H6)
+        })
+        .collect()
 }
 
 fn slug(name: &str) -> String {
@@ -322,9 +476,62 @@ mod tests {
         assert!(out.contains("id=\"fn-t-1\""), "{out}");
     }
 
+    /// The deepest element of an HTML fragment, counting tags.
+    fn depth(html: &str) -> usize {
+        let (mut depth, mut max) = (0usize, 0);
+        for tag in html.split('<').skip(1) {
+            let name: String = tag
+                .trim_start_matches('/')
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            if VOID_ELEMENTS.contains(&name.as_str()) {
+                continue;
+            }
+            if tag.starts_with('/') {
+                depth = depth.saturating_sub(1);
+            } else {
+                depth += 1;
+                max = max.max(depth);
+            }
+        }
+        max
+    }
+
+    #[test]
+    fn thousands_of_nested_levels_are_flattened() {
+        for md in [
+            format!("{}x", "- ".repeat(5000)),
+            format!("{} x", ">".repeat(5000)),
+            format!("{}x", "<div>".repeat(5000)),
+            format!("{}x", "<span>".repeat(5000)),
+            format!("{}x", "<table><tr><td>".repeat(2000)),
+        ] {
+            let out = render(&md, "t", &|_| None);
+            assert!(out.flattened.is_some(), "{}", &md[..20]);
+            assert!(out.html.contains('x'), "{}", &md[..20]);
+            let d = depth(&out.html);
+            assert!(d <= 2 * MAX_NESTING, "depth {d} for {}", &md[..20]);
+        }
+    }
+
+    #[test]
+    fn ordinary_nesting_and_unclosed_siblings_are_kept() {
+        let md = format!(
+            "- a\n  - b\n    - c\n\n>>>> deep quote\n\n{}",
+            "<p>one<p>two<br><li>x<li>y<hr>".repeat(200)
+        );
+        let out = render(&md, "t", &|_| None);
+        assert!(out.flattened.is_none());
+        assert!(out.html.contains("<ul>\n<li>c</li>"), "{}", out.html);
+        assert_eq!(out.html.matches("<hr>").count(), 200);
+    }
+
     #[test]
     fn headings_are_demoted() {
         assert!(html("# Big").contains("<h3>Big</h3>"));
+        let out = html("## A\n\n#### B\n\n## C\n");
+        assert!(out.contains("<h3>A</h3>") && out.contains("<h4>B</h4>") && out.contains("<h3>C</h3>"), "{out}");
     }
 
     #[test]

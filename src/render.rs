@@ -292,18 +292,25 @@ impl<'a> Renderer<'a> {
         let root = page.root();
         let langs = &self.site.config.languages;
         let base = self.site.config.base_url.as_deref();
+        // The root chooser is no language's page: its switcher leads to each
+        // language's home, and it has no translations to announce.
+        let is_chooser = matches!(page.kind, PageKind::Chooser);
         let switcher = langs
             .iter()
             .map(|&l| LangLink {
                 code: l.code(),
                 name: self.i18n.native_name(l).to_string(),
-                href: format!("{root}{}", page.path_in(l)),
-                // The root chooser is no language's page.
-                current: l == page.lang && !matches!(page.kind, PageKind::Chooser),
+                href: if is_chooser {
+                    format!("{root}{}", site::home_path(l.code()))
+                } else {
+                    format!("{root}{}", page.path_in(l))
+                },
+                current: l == page.lang && !is_chooser,
             })
             .collect();
         let alternates = langs
             .iter()
+            .filter(|_| !is_chooser)
             .map(|&l| LangLink {
                 code: l.code(),
                 name: self.i18n.native_name(l).to_string(),
@@ -314,7 +321,6 @@ impl<'a> Renderer<'a> {
                 current: l == page.lang,
             })
             .collect();
-        let is_chooser = matches!(page.kind, PageKind::Chooser);
         Layout {
             lang: page.lang.code(),
             title,
