@@ -311,10 +311,11 @@ impl<'de> Deserialize<'de> for IdNumber {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
         let digits = text.trim();
-        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-            if let Ok(n) = digits.parse() {
-                return Ok(IdNumber(n));
-            }
+        if !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && let Ok(n) = digits.parse()
+        {
+            return Ok(IdNumber(n));
         }
         Err(serde::de::Error::custom(format!(
             "id `{}` is not a plain number: write it as digits (at most 4294967295), e.g. `id: 2`",
@@ -583,6 +584,13 @@ pub fn reply_from_text(
     known: &BTreeSet<QuestionId>,
     detector: &Detector,
 ) -> LoadedReply {
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        return Err(vec![
+            Diagnostic::error(path, Some(1), "the file is empty").hint(
+                "write the reply (front-matter with at least `answers:`, then its text), or delete the file",
+            ),
+        ]);
+    }
     let (front, body, body_line) = split_text::<ReplyFront>(path, text).map_err(|d| vec![d])?;
     let front = front.ok_or_else(|| {
         vec![Diagnostic::error(path, Some(1), "no front-matter")
@@ -703,6 +711,21 @@ pub fn reply_from_text(
         for r in &rendered.removed_html {
             warnings.push(Diagnostic::warning(path, Some(line_of(seg.text, r.offset, seg.line)), format!("unsafe HTML removed: `{}`", r.snippet))
                 .hint("replies are shown as text; scripts, styles, frames and event handlers are dropped"));
+        }
+        if let Some(offset) = rendered.flattened {
+            warnings.push(
+                Diagnostic::warning(
+                    path,
+                    Some(line_of(seg.text, offset, seg.line)),
+                    format!(
+                        "lists, quotes or HTML nested more than {} levels deep were flattened",
+                        markdown::MAX_NESTING
+                    ),
+                )
+                .hint(
+                    "the deepest levels are shown as plain text; simplify the reply if they matter",
+                ),
+            );
         }
         html.push_str(&rendered.html);
         let Some((ids, marker_line)) = &seg.marker else {

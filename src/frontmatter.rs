@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
+use serde_saphyr::{MessageFormatter, UserMessageFormatter};
 
 use crate::diagnostic::Diagnostic;
 
@@ -79,22 +80,42 @@ pub fn parse<T: DeserializeOwned>(
     yaml_line: usize,
 ) -> Result<T, Diagnostic> {
     serde_saphyr::from_str_with_options::<T>(yaml, options()).map_err(|e| {
-        let line = e.location().map(|l| l.line() as usize + yaml_line - 1);
-        // The crate's Display draws a source snippet; the first line is the message.
-        let text = e.to_string();
-        let first = text.lines().next().unwrap_or("invalid front-matter");
-        let message = first
-            .trim_start_matches("error: ")
-            .split_once(": ")
-            .filter(|(pos, _)| pos.starts_with("line "))
-            .map_or(first, |(_, m)| m);
+        let mut line = e.location().map(|l| l.line() as usize + yaml_line - 1);
+        // The crate's user-facing wording: its default one suggests changing
+        // parser options to the programmer ("use Option<String>").
+        let message = UserMessageFormatter.format_message(&e);
+        // The parser may blame the scalar before the tab; point at the tab itself.
+        if message.contains("tab")
+            && let Some(i) = yaml
+                .lines()
+                .position(|l| l.trim_start_matches(' ').starts_with('\t'))
+        {
+            line = Some(yaml_line + i);
+        }
         Diagnostic::error(
             file,
             line.or(Some(yaml_line)),
             format!("front-matter: {message}"),
         )
-        .hint("fix the YAML between the `---` lines (see the content format in the README)")
+        .hint(hint_for(&message))
     })
+}
+
+/// What to do about a YAML error, in the moderator's terms.
+fn hint_for(message: &str) -> &'static str {
+    if message.contains("tab") {
+        "indent with spaces: YAML does not allow tabs in front-matter"
+    } else if message.contains("duplicate mapping key") {
+        "a field is given twice: keep only one of them"
+    } else if message.contains("expected string scalar") {
+        "this field takes a single text, not a list or a map: put it in quotes, e.g. \"Ada, Bo\""
+    } else if message.contains("expected sequence start") {
+        "this field takes a list, e.g. answers: [\"1.1\", \"1.2\"]"
+    } else if message.contains("too large or too complex") {
+        "write the values out instead of repeating them through anchors and aliases (`&name`, `*name`)"
+    } else {
+        "fix the YAML between the `---` lines (see the content format in the README)"
+    }
 }
 
 /// The 1-based line of byte `offset` in `text`, counting from `first_line`.
@@ -131,6 +152,45 @@ mod tests {
         let s = split("# Title\n").expect("no fence");
         assert!(!s.has_front_matter);
         assert_eq!(s.body, "# Title\n");
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Front {
+        author: Option<String>,
+        country: Option<String>,
+        tags: Option<Vec<String>>,
+    }
+
+    fn error(yaml: &str) -> Diagnostic {
+        parse::<Front>(Path::new("r.md"), yaml, 2).expect_err("invalid YAML")
+    }
+
+    #[test]
+    fn errors_speak_to_moderators_not_programmers() {
+        let dup = error("author: A\ncountry: B\nauthor: C\n");
+        assert_eq!(dup.line, Some(4));
+        assert!(dup.message.contains("duplicate") && dup.message.contains("author"));
+        assert!(
+            !dup.message.contains("DuplicateKeyPolicy"),
+            "{}",
+            dup.message
+        );
+        let null = error("tags: [a, ~]\n");
+        assert!(!null.message.contains("Option<"), "{}", null.message);
+        let list = error("author: [a, b]\n");
+        assert!(
+            list.hint
+                .as_deref()
+                .is_some_and(|h| h.contains("single text"))
+        );
+    }
+
+    #[test]
+    fn a_tab_is_reported_on_its_own_line() {
+        let tab = error("author: Ada\n\tcountry: Chile\n");
+        assert_eq!(tab.line, Some(3), "{}", tab.message);
+        assert!(tab.hint.as_deref().is_some_and(|h| h.contains("spaces")));
     }
 
     #[test]

@@ -74,7 +74,9 @@ impl<'de> Deserialize<'de> for Lang {
         let code = String::deserialize(d)?;
         Lang::from_code(code.trim()).ok_or_else(|| {
             serde::de::Error::custom(format!(
-                "unknown language `{code}` (known: {})",
+                "unknown language `{}` (known: {})",
+                // Escaped: a stray control character (NUL, a tab) must show.
+                code.escape_debug(),
                 Lang::known_codes()
             ))
         })
@@ -158,5 +160,20 @@ impl Detector {
         let lang = Lang::from_whatlang(info.lang()).filter(|l| self.allowed.contains(l))?;
         (lang != context && info.is_reliable() && info.confidence() >= MIN_PARAGRAPH_CONFIDENCE)
             .then_some(lang)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_codes_are_named_with_control_characters_escaped() {
+        let err = serde_saphyr::from_str::<Lang>("\"en\\0\"").expect_err("unknown");
+        let text = err.to_string();
+        assert!(text.contains("`en\\0`"), "{text}");
+        assert!(!text.contains('\0'), "{text}");
+        assert_eq!(serde_saphyr::from_str::<Lang>("no").ok(), None);
+        assert_eq!(serde_saphyr::from_str::<Lang>("fr").ok(), Some(Lang::Fr));
     }
 }
