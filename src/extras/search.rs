@@ -176,7 +176,8 @@ fn split(prefix: &str, entries: &[Entry<'_>], emit: &mut dyn FnMut(&str, &[Entry
         return;
     }
     let size: usize = entries.iter().map(|e| e.2).sum();
-    if prefix.len() >= 2 && (size <= SHARD_BYTES || prefix.len() >= MAX_PREFIX) {
+    // A small site gets few files: the whole index may be one shard (prefix "").
+    if size <= SHARD_BYTES || prefix.len() >= MAX_PREFIX {
         emit(prefix, entries);
         return;
     }
