@@ -121,10 +121,33 @@ fn the_build_succeeds_and_the_reply_is_shown() {
 fn no_script_frame_or_embedded_object_anywhere() {
     for (rel, raw, doc) in pages() {
         let lower = raw.to_ascii_lowercase();
-        for tag in ["<script", "<iframe", "<object", "<embed"] {
+        // The theme's own scripts (language filter, search) are allowed: empty
+        // <script src> in <head>, from the site's static/ folder. Nothing else.
+        let theme_scripts = doc
+            .select(&sel("head > script[src]"))
+            .filter(|s| {
+                s.text().next().is_none()
+                    && s.attr("src").is_some_and(|src| {
+                        ["static/filter.js", "static/search.js"]
+                            .iter()
+                            .any(|own| src.ends_with(own) && !src.contains(':'))
+                    })
+            })
+            .count();
+        assert_eq!(
+            lower.matches("<script").count(),
+            theme_scripts,
+            "{rel}: a script that is not the theme's"
+        );
+        for tag in ["<iframe", "<object", "<embed"] {
             assert!(!lower.contains(tag), "{rel}: contains {tag}");
         }
-        for tag in ["script", "iframe", "object", "embed", "frame"] {
+        assert_eq!(
+            doc.select(&sel("script")).count(),
+            theme_scripts,
+            "{rel}: has a <script> element that is not the theme's"
+        );
+        for tag in ["iframe", "object", "embed", "frame"] {
             assert_eq!(
                 doc.select(&sel(tag)).count(),
                 0,
