@@ -23,6 +23,8 @@ pub struct BuildOptions {
     pub themes: Option<PathBuf>,
     /// Replace a non-empty output folder that palabre did not create.
     pub force: bool,
+    /// Advanced once per page; the command line shows it on a terminal only.
+    pub progress: Option<indicatif::ProgressBar>,
 }
 
 pub struct BuildReport {
@@ -149,9 +151,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // Pages go straight to disk, beside the output folder, so that memory does
     // not grow with the site; the folder replaces the old site only at the end.
     let staging = Staging::new(&opts.output).map_err(write_error)?;
+    if let Some(bar) = &opts.progress {
+        bar.set_length(pages.len() as u64);
+    }
     let outcomes: Vec<Result<(String, blake3::Hash, bool), Diagnostic>> = pages
         .par_iter()
         .map(|page| {
+            if let Some(bar) = &opts.progress {
+                bar.inc(1);
+            }
             let path = page.path();
             let fingerprint = renderer.fingerprint(page);
             if previous.get(&path) == Some(&fingerprint) && staging.reuse(&path).is_ok() {
@@ -174,6 +182,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             Ok((path, fingerprint, true))
         })
         .collect();
+    if let Some(bar) = &opts.progress {
+        bar.finish_and_clear();
+    }
     let mut fingerprints = Vec::with_capacity(outcomes.len());
     let mut errors = Vec::new();
     let mut rendered = 0;

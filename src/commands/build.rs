@@ -30,6 +30,13 @@ pub fn run(args: Args) -> ExitCode {
         output: args.output.clone(),
         themes: args.themes,
         force: args.force,
+        // indicatif draws nothing when stderr is not a terminal (CI, pipes).
+        progress: Some(
+            indicatif::ProgressBar::new(0).with_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} pages {elapsed}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            ),
+        ),
     };
     match crate::build(&opts) {
         Ok(report) => {

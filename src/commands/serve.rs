@@ -106,6 +106,8 @@ pub fn run(args: Args) -> ExitCode {
         output: args.output.clone(),
         themes: args.themes.clone(),
         force: args.force,
+        // The terminal shows serve's own messages between rebuilds.
+        progress: None,
     };
     // A refused output folder is not an edit to wait for: say so and stop,
     // rather than serve a folder that is not a site.
