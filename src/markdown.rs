@@ -29,7 +29,14 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         // Only the footnote ids palabre writes itself; an id from a reply could
         // collide with the page's own anchors.
         .attribute_filter(|_, attr, value| {
-            if attr == "id" && !value.starts_with("fn-") {
+            // A control character has no business in an address, and
+            // `jav&#x10;ascript:` passes the URL check as a relative link
+            // while some browsers have skipped such characters (found by
+            // fuzzing): the link is kept as text.
+            let is_url = matches!(attr, "href" | "src" | "cite");
+            if (attr == "id" && !value.starts_with("fn-"))
+                || (is_url && value.chars().any(char::is_control))
+            {
                 None
             } else {
                 Some(value.into())
@@ -455,6 +462,27 @@ mod tests {
     }
 
     #[test]
+    fn control_characters_in_addresses_drop_the_address() {
+        // Found by fuzzing (fuzz/artifacts crash-6c002d41...).
+        for md in [
+            "<a href=\"jav&#x10;ascript:x\">b</a>",
+            "<a href=\"jav&#x01;ascript:x\">b</a>",
+            "<a href=\"https://example.org/&#x7f;\">b</a>",
+        ] {
+            let out = html(md);
+            assert!(!out.contains("href"), "{md} gave {out}");
+            assert!(out.contains('b'), "{md} lost its text: {out}");
+        }
+        // Markdown links percent-encode them: a harmless relative address.
+        let out = html("[b](jav&#x1f;ascript:x)");
+        assert!(out.contains("jav%1Fascript") && !out.chars().any(|c| c.is_control() && c != '\n'));
+        // Tabs and newlines are whitespace to a URL parser: still refused
+        // as a script address.
+        let out = html("<a href=\"jav&#x09;ascript:x\">b</a>");
+        assert!(!out.contains("ascript"), "{out}");
+    }
+
+    #[test]
     fn images_become_links() {
         let out = html("![a chart](https://example.org/c.png)");
         assert!(
@@ -531,7 +559,10 @@ mod tests {
     fn headings_are_demoted() {
         assert!(html("# Big").contains("<h3>Big</h3>"));
         let out = html("## A\n\n#### B\n\n## C\n");
-        assert!(out.contains("<h3>A</h3>") && out.contains("<h4>B</h4>") && out.contains("<h3>C</h3>"), "{out}");
+        assert!(
+            out.contains("<h3>A</h3>") && out.contains("<h4>B</h4>") && out.contains("<h3>C</h3>"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -345,10 +345,11 @@ const HOSTILE: &[(&str, &str, &[&str])] = &[
 <a href=\"&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;&#x3A;alert('ent3')\">three</a>\n\
 <a href=\"javascript&colon;alert('ent4')\">four</a>\n\
 <a href=\"&#0000106;avascript:alert('ent5')\">five</a>\n\
-<a href=\" &#14;  javascript:alert('ent6')\">six</a>\n\n\
+<a href=\" &#14;  javascript:alert('ent6')\">six</a>\n\
+<a href=\"jav&#x10;ascript:alert('ent9')\">nine</a> <a href=\"java&#x01;script:alert('ent10')\">ten</a>\n\n\
 A [Markdown one](&#106;avascript:alert('ent7')) and [another](jav&#x09;ascript:alert('ent8')).\n",
         &[
-            "ent1", "ent2", "ent3", "ent4", "ent5", "ent6", "ent7", "ent8",
+            "ent1", "ent2", "ent3", "ent4", "ent5", "ent6", "ent7", "ent8", "ent9", "ent10",
         ],
     ),
     (
