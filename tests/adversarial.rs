@@ -236,10 +236,12 @@ fn page_dangers(raw: &str) -> Vec<String> {
             "form" if is_absolute_url(attr("action")) => {
                 found.push(format!("<form action=\"{}\">", attr("action")));
             }
-            "meta" if !attr("http-equiv").is_empty() => {
-                if !attr("http-equiv").eq_ignore_ascii_case("content-security-policy") {
-                    found.push(format!("<meta http-equiv=\"{}\">", attr("http-equiv")));
-                }
+            // The theme's own Content-Security-Policy is the one allowed.
+            "meta"
+                if !attr("http-equiv").is_empty()
+                    && !attr("http-equiv").eq_ignore_ascii_case("content-security-policy") =>
+            {
+                found.push(format!("<meta http-equiv=\"{}\">", attr("http-equiv")));
             }
             _ => {}
         }
