@@ -63,12 +63,17 @@ impl BuildReport {
     }
 }
 
-/// `themes/` beside the content folder.
-fn default_themes_dir(content: &Path) -> PathBuf {
-    std::path::absolute(content)
-        .ok()
-        .and_then(|p| p.parent().map(|p| p.join("themes")))
-        .unwrap_or_else(|| PathBuf::from("themes"))
+impl BuildOptions {
+    /// The folder holding themes: `--themes`, else `themes/` beside the
+    /// content folder.
+    pub fn themes_dir(&self) -> PathBuf {
+        self.themes.clone().unwrap_or_else(|| {
+            std::path::absolute(&self.content)
+                .ok()
+                .and_then(|p| p.parent().map(|p| p.join("themes")))
+                .unwrap_or_else(|| PathBuf::from("themes"))
+        })
+    }
 }
 
 /// Reads and checks the content folder without writing anything: every
@@ -133,10 +138,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let (site, diags) = content::load_cached(&opts.content, Some(&cache));
     let Some(site) = site else { return Err(diags) };
 
-    let themes = opts
-        .themes
-        .clone()
-        .unwrap_or_else(|| default_themes_dir(&opts.content));
+    let themes = opts.themes_dir();
     let theme = Theme::load(&themes, &site.config.theme).map_err(Diagnostics)?;
     let renderer = Renderer::new(&theme, &site).map_err(Diagnostics)?;
     let pages = site::pages(&site);

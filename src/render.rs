@@ -583,18 +583,16 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    fn discussion(
+    /// What the overview and the report both say about a discussion.
+    fn discussion_common(
         &self,
         s: &Strings,
         d: &Discussion,
-        href: &dyn Fn(String) -> String,
-    ) -> serde_json::Value {
-        let mut by_lang = std::collections::BTreeMap::new();
-        for r in &d.replies {
-            *by_lang.entry(r.lang).or_insert(0usize) += 1;
-        }
-        let conclusion = pick_summary(&d.conclusion, s.lang, d.original_lang);
-        serde_json::json!({
+    ) -> serde_json::Map<String, serde_json::Value> {
+        let conclusion = pick_summary(&d.conclusion, s.lang, d.original_lang).map(|(l, sum)| {
+            serde_json::json!({ "html": sum.html, "lang": l.code(), "fallback": l != s.lang, "lang_name": s.lang_name(l) })
+        });
+        let common = serde_json::json!({
             "title": text_in(&d.title, s.lang, d.original_lang),
             "intro_html": d.intro_html,
             "intro_lang": d.original_lang.code(),
@@ -603,12 +601,27 @@ impl<'a> Renderer<'a> {
             "dates": self.dates(s, d),
             "organisers": d.organisers.join(", "),
             "replies": s.count("replies", d.replies.len()),
-            "by_lang": by_lang.iter().map(|(l, n)| Link { href: l.code().to_string(), text: format!("{} {n}", s.lang_name(*l)) }).collect::<Vec<_>>(),
-            "groups": self.groups(s, d, href),
-            "group_heading": s.t(&format!("groups_{}", d.group_label.slug())),
-            "conclusion": conclusion.map(|(l, sum)| serde_json::json!({ "html": sum.html, "lang": l.code(), "fallback": l != s.lang, "lang_name": s.lang_name(l) })),
-            "tools": self.tools(s, d, href),
-        })
+            "conclusion": conclusion,
+        });
+        match common {
+            serde_json::Value::Object(map) => map,
+            _ => serde_json::Map::new(),
+        }
+    }
+
+    fn discussion(
+        &self,
+        s: &Strings,
+        d: &Discussion,
+        href: &dyn Fn(String) -> String,
+    ) -> serde_json::Value {
+        let mut page = self.discussion_common(s, d);
+        page.insert("by_lang".into(), serde_json::json!(lang_counts(s, d)));
+        page.insert("groups".into(), serde_json::json!(self.groups(s, d, href)));
+        let heading_key = format!("groups_{}", d.group_label.slug());
+        page.insert("group_heading".into(), serde_json::json!(s.t(&heading_key)));
+        page.insert("tools".into(), self.tools(s, d, href));
+        serde_json::Value::Object(page)
     }
 
     /// Links from a discussion's overview to its report, statistics, open
@@ -912,27 +925,15 @@ impl<'a> Renderer<'a> {
                 })
             })
             .collect();
-        let mut by_lang = std::collections::BTreeMap::new();
-        for r in &d.replies {
-            *by_lang.entry(r.lang).or_insert(0usize) += 1;
-        }
-        let conclusion = pick_summary(&d.conclusion, s.lang, d.original_lang);
-        serde_json::json!({
-            "title": text_in(&d.title, s.lang, d.original_lang),
-            "intro_html": d.intro_html,
-            "intro_lang": d.original_lang.code(),
-            "intro_fallback": d.original_lang != s.lang,
-            "intro_lang_name": s.lang_name(d.original_lang),
-            "dates": self.dates(s, d),
-            "organisers": d.organisers.join(", "),
-            "replies": s.count("replies", d.replies.len()),
-            "filter_langs": by_lang.iter().map(|(l, n)| Link { href: l.code().to_string(), text: format!("{} {n}", s.lang_name(*l)) }).collect::<Vec<_>>(),
-            "groups": groups,
-            "conclusion": conclusion.map(|(l, sum)| serde_json::json!({ "html": sum.html, "lang": l.code(), "fallback": l != s.lang, "lang_name": s.lang_name(l) })),
-            "contributors": contributors,
-            "anonymous": (anonymous > 0).then(|| s.count("anonymous_contributors", anonymous)),
-            "overview": href(site::discussion_path(s.lang.code(), d)),
-        })
+        let mut page = self.discussion_common(s, d);
+        page.insert("filter_langs".into(), serde_json::json!(lang_counts(s, d)));
+        page.insert("groups".into(), serde_json::json!(groups));
+        page.insert("contributors".into(), serde_json::json!(contributors));
+        let anonymous = (anonymous > 0).then(|| s.count("anonymous_contributors", anonymous));
+        page.insert("anonymous".into(), serde_json::json!(anonymous));
+        let overview = href(site::discussion_path(s.lang.code(), d));
+        page.insert("overview".into(), serde_json::json!(overview));
+        serde_json::Value::Object(page)
     }
 
     fn reply(
@@ -976,6 +977,21 @@ impl<'a> Renderer<'a> {
             "next": neighbour(Some(i + 1)),
         })
     }
+}
+
+/// "French 4", "English 2": a discussion's replies per language.
+fn lang_counts(s: &Strings, d: &Discussion) -> Vec<Link> {
+    let mut by_lang = std::collections::BTreeMap::new();
+    for r in &d.replies {
+        *by_lang.entry(r.lang).or_insert(0usize) += 1;
+    }
+    by_lang
+        .iter()
+        .map(|(l, n)| Link {
+            href: l.code().to_string(),
+            text: format!("{} {n}", s.lang_name(*l)),
+        })
+        .collect()
 }
 
 /// How much of a reply goes into a page's context.

@@ -7,7 +7,39 @@ pub mod import;
 pub mod new;
 pub mod serve;
 
+use std::path::PathBuf;
+
+use crate::BuildOptions;
 use crate::diagnostic::Diagnostic;
+
+/// Where a site comes from and goes to: shared by `build` and `serve`.
+#[derive(clap::Args)]
+pub struct SiteArgs {
+    /// The content folder (site.yaml, one folder per discussion).
+    #[arg(long, default_value = "content")]
+    pub content: PathBuf,
+    /// Where to write the site; replaced whole on every build.
+    #[arg(long, default_value = "public")]
+    pub output: PathBuf,
+    /// The folder holding themes (default: `themes/` beside the content folder).
+    #[arg(long)]
+    pub themes: Option<PathBuf>,
+    /// Replace the output folder even if palabre did not create it.
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl SiteArgs {
+    pub fn build_options(&self, progress: Option<indicatif::ProgressBar>) -> BuildOptions {
+        BuildOptions {
+            content: self.content.clone(),
+            output: self.output.clone(),
+            themes: self.themes.clone(),
+            force: self.force,
+            progress,
+        }
+    }
+}
 
 /// Prints problems on stderr, one block each.
 pub fn print_all<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) {

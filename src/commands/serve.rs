@@ -18,22 +18,12 @@ use notify::{EventKind, RecursiveMode, Watcher};
 use regex::Regex;
 use tiny_http::{Header, Request, Response, Server};
 
-use super::print_all;
+use super::{SiteArgs, print_all};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The content folder (site.yaml, one folder per discussion).
-    #[arg(long, default_value = "content")]
-    pub content: PathBuf,
-    /// Where to build the site that is served.
-    #[arg(long, default_value = "public")]
-    pub output: PathBuf,
-    /// The folder holding themes (default: `themes/` beside the content folder).
-    #[arg(long)]
-    pub themes: Option<PathBuf>,
-    /// Replace the output folder even if palabre did not create it.
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub site: SiteArgs,
     /// The port to listen on, on 127.0.0.1 (0: any free port).
     #[arg(long, default_value_t = 8000)]
     pub port: u16,
@@ -101,14 +91,8 @@ impl Shared {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let opts = crate::BuildOptions {
-        content: args.content.clone(),
-        output: args.output.clone(),
-        themes: args.themes.clone(),
-        force: args.force,
-        // The terminal shows serve's own messages between rebuilds.
-        progress: None,
-    };
+    // No progress bar: the terminal shows serve's own messages between rebuilds.
+    let opts = args.site.build_options(None);
     // A refused output folder is not an edit to wait for: say so and stop,
     // rather than serve a folder that is not a site.
     if let Err(d) = crate::output::check_output_dir(&opts.content, &opts.output, opts.force) {
@@ -141,14 +125,9 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let themes = args.themes.clone().unwrap_or_else(|| {
-        std::path::absolute(&args.content)
-            .ok()
-            .and_then(|p| p.parent().map(|p| p.join("themes")))
-            .unwrap_or_else(|| PathBuf::from("themes"))
-    });
+    let themes = opts.themes_dir();
     let mut watched = Vec::new();
-    for dir in [&args.content, &themes] {
+    for dir in [&opts.content, &themes] {
         if !dir.is_dir() {
             continue;
         }
@@ -159,7 +138,7 @@ pub fn run(args: Args) -> ExitCode {
         watched.push(dir.display().to_string());
     }
 
-    let root = args.output.clone();
+    let root = opts.output.clone();
     let http_shared = Arc::clone(&shared);
     std::thread::spawn(move || {
         for request in server.incoming_requests() {
@@ -169,7 +148,7 @@ pub fn run(args: Args) -> ExitCode {
     });
     println!(
         "serving {} on http://{addr}/ (Ctrl-C to stop); watching {}",
-        args.output.display(),
+        opts.output.display(),
         watched.join(", ")
     );
 
