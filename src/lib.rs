@@ -3,6 +3,7 @@
 //! Data flows one way:
 //! files --[`content`]--> model --[`site`]--> pages --[`render`]--> HTML --[`output`]--> disk.
 
+pub mod cache;
 pub mod commands;
 pub mod config;
 pub mod content;
