@@ -147,8 +147,10 @@ impl ReplyDraft {
     pub fn to_file_text(&self) -> String {
         let mut s = String::from("---\n");
         if let Some(author) = &self.author {
-            // A JSON string is a valid YAML double-quoted scalar: any name is safe.
-            let quoted = serde_json::to_string(author).unwrap_or_else(|_| "\"\"".to_string());
+            // A JSON string is a valid YAML double-quoted scalar, once the
+            // control characters YAML refuses (DEL, C1) are gone from the name.
+            let clean: String = author.chars().filter(|c| !c.is_control()).collect();
+            let quoted = serde_json::to_string(&clean).unwrap_or_else(|_| "\"\"".to_string());
             s.push_str(&format!("author: {quoted}\n"));
         }
         if let Some(date) = self.date {
@@ -425,6 +427,26 @@ mod tests {
 
     fn ids(list: &[&str]) -> BTreeSet<QuestionId> {
         list.iter().filter_map(|s| s.parse().ok()).collect()
+    }
+
+    #[test]
+    fn control_characters_in_a_sender_name_never_break_the_front_matter() {
+        let draft = ReplyDraft {
+            author: Some("Ana\u{7f} \u{85}Ruiz\u{1b}".to_string()),
+            date: None,
+            answers: vec![],
+            lang: None,
+            body: "Hola".to_string(),
+        };
+        let text = draft.to_file_text();
+        let split = crate::frontmatter::split(&text).expect("closed front-matter");
+        #[derive(serde::Deserialize)]
+        struct Front {
+            author: String,
+        }
+        let front: Front = crate::frontmatter::parse(std::path::Path::new("r.md"), split.yaml, 2)
+            .expect("the loader reads it");
+        assert_eq!(front.author, "Ana Ruiz");
     }
 
     #[test]

@@ -73,6 +73,48 @@ pub fn check_output_dir(content: &Path, output: &Path, force: bool) -> Result<()
     Ok(())
 }
 
+/// Tidies up after a build that was killed: its half-written staging folder
+/// is removed, and a previous site left aside between the two renames of a
+/// swap is put back. Folders of builds still running are left alone.
+fn recover_interrupted(parent: &Path, name: &str, output: &Path) -> io::Result<()> {
+    let new_prefix = format!(".{name}.palabre-new-");
+    let old_prefix = format!(".{name}.palabre-old-");
+    for entry in fs::read_dir(parent)? {
+        let path = entry?.path();
+        let file = path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (pid, is_old) = match (
+            file.strip_prefix(&new_prefix),
+            file.strip_prefix(&old_prefix),
+        ) {
+            (Some(pid), _) => (pid, false),
+            (_, Some(pid)) => (pid, true),
+            _ => continue,
+        };
+        if pid
+            .parse::<u32>()
+            .is_ok_and(|p| p == std::process::id() || process_is_running(p))
+        {
+            continue;
+        }
+        if is_old && !output.exists() {
+            fs::rename(&path, output)?;
+        } else {
+            fs::remove_dir_all(&path)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether process `pid` exists; where that cannot be told, assume it does,
+/// so that nothing of a running build is ever removed.
+fn process_is_running(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.is_dir() || proc.join(pid.to_string()).exists()
+}
+
 /// A new site being written beside the output folder. It replaces the output
 /// folder only on [`Staging::commit`]; dropped before that, it is removed and
 /// the previous site stays as it was.
@@ -93,6 +135,7 @@ impl Staging {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         fs::create_dir_all(parent)?;
+        recover_interrupted(parent, &name, &output)?;
         let dir = parent.join(format!(".{name}.palabre-new-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir)?;

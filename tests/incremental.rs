@@ -224,3 +224,33 @@ fn a_corrupt_cache_only_costs_time() {
     build(&content, &clean);
     assert_same_site(&site, &clean);
 }
+
+#[test]
+fn a_killed_build_is_tidied_up_and_a_stranded_site_put_back() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let content = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content"));
+    let site = tmp.path().join("site");
+    build(content, &site);
+    let clean = snapshot(&site);
+    // What a build killed at the worst moments leaves: a half-written new site,
+    // and the previous site moved aside just before the new one was renamed in.
+    let stale = tmp.path().join(".site.palabre-new-4000000000");
+    fs::create_dir_all(stale.join("en")).expect("stale staging");
+    fs::rename(&site, tmp.path().join(".site.palabre-old-4000000001")).expect("strand site");
+    build(content, &site);
+    assert!(
+        !stale.exists(),
+        "the killed build's staging folder is removed"
+    );
+    assert!(
+        !tmp.path().join(".site.palabre-old-4000000001").exists(),
+        "the stranded site is put back, then replaced"
+    );
+    let after = snapshot(&site);
+    let names: Vec<_> = after.keys().collect();
+    assert_eq!(
+        names,
+        clean.keys().collect::<Vec<_>>(),
+        "the site is complete again"
+    );
+}

@@ -68,6 +68,16 @@ pub fn files(site: &Site) -> Result<Vec<OutputFile>, String> {
     Ok(out)
 }
 
+/// Text from the public that a spreadsheet would run as a formula (`=`, `+`,
+/// `-`, `@`, or a tab/CR first) gets a leading `'`, which spreadsheets show as text.
+fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
 fn csv_bytes(d: &Discussion) -> Result<Vec<u8>, String> {
     // A byte-order mark, so that Excel reads the file as UTF-8 (accents intact);
     // LibreOffice and csv libraries accept it.
@@ -89,17 +99,32 @@ fn csv_bytes(d: &Discussion) -> Result<Vec<u8>, String> {
             let questions = r.questions.join(" ");
             w.write_record([
                 r.id,
-                r.author.unwrap_or(""),
-                r.organisation.unwrap_or(""),
-                r.country.unwrap_or(""),
+                &spreadsheet_safe(r.author.unwrap_or("")),
+                &spreadsheet_safe(r.organisation.unwrap_or("")),
+                &spreadsheet_safe(r.country.unwrap_or("")),
                 r.date.as_deref().unwrap_or(""),
                 r.language,
                 &questions,
-                &r.text,
+                &spreadsheet_safe(&r.text),
             ])
             .map_err(|e| e.to_string())?;
         }
         w.flush().map_err(|e| e.to_string())?;
     }
     Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn formulas_from_replies_stay_text_in_spreadsheets() {
+        assert_eq!(
+            spreadsheet_safe("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(spreadsheet_safe("+cmd|calc"), "'+cmd|calc");
+        assert_eq!(spreadsheet_safe("Región de Murcia"), "Región de Murcia");
+    }
 }
