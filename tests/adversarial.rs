@@ -120,31 +120,6 @@ fn assert_built(run: &Run) {
     );
 }
 
-/// True when `stderr` names `file:line` (not followed by another digit).
-fn names_line(stderr: &str, file: &str, line: usize) -> bool {
-    let needle = format!("{file}:{line}");
-    stderr
-        .match_indices(&needle)
-        .any(|(i, _)| !stderr[i + needle.len()..].starts_with(|c: char| c.is_ascii_digit()))
-}
-
-/// The stderr lines that mention `file`, with the hint lines that follow them.
-fn messages_about(stderr: &str, file: &str) -> String {
-    let mut out = Vec::new();
-    let mut inside = false;
-    for line in stderr.lines() {
-        if line.contains(file) {
-            inside = true;
-        } else if !line.starts_with(' ') {
-            inside = false;
-        }
-        if inside {
-            out.push(line);
-        }
-    }
-    out.join("\n")
-}
-
 /// Writes `files` into a built site, builds again and checks that the build
 /// is refused with a message about `file` (at one of `lines`, if any, saying
 /// every one of `words`), and that the previous site is untouched.

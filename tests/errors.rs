@@ -10,8 +10,6 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 
-const SITE_YAML: &str = "title: {en: T}\nlanguages: [en, fr, es]\n";
-
 const DISCUSSION: &str = r#"---
 title: {en: "A discussion"}
 group_label: week
@@ -62,7 +60,7 @@ impl Fixture {
         let content = dir.path().join("content");
         let out = dir.path().join("out");
         let fx = Fixture { dir, content, out };
-        fx.write("site.yaml", SITE_YAML);
+        fx.write("site.yaml", FIXTURE_SITE_YAML);
         fx.write("d/_discussion.md", DISCUSSION);
         fx.write("d/replies/good.md", GOOD_REPLY);
         fx.write("d/replies/marked.md", MARKED_REPLY);
@@ -103,31 +101,6 @@ impl Fixture {
             .collect();
         (snapshot(&self.out), beside)
     }
-}
-
-/// True when `stderr` has `file:line` (not followed by another digit).
-fn names_line(stderr: &str, file: &str, line: usize) -> bool {
-    let needle = format!("{file}:{line}");
-    stderr
-        .match_indices(&needle)
-        .any(|(i, _)| !stderr[i + needle.len()..].starts_with(|c: char| c.is_ascii_digit()))
-}
-
-/// The stderr lines that mention `file`, with the hint lines that follow them.
-fn messages_about(stderr: &str, file: &str) -> String {
-    let mut out = Vec::new();
-    let mut inside = false;
-    for line in stderr.lines() {
-        if line.contains(file) {
-            inside = true;
-        } else if !line.starts_with(' ') {
-            inside = false;
-        }
-        if inside {
-            out.push(line);
-        }
-    }
-    out.join("\n")
 }
 
 /// What a broken build must do.

@@ -11,8 +11,6 @@ use common::*;
 
 const MAIL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mail");
 
-const SITE_YAML: &str = "title: {en: T}\nlanguages: [en, fr, es]\n";
-
 const DISCUSSION: &str = r#"---
 title: {en: "Local authorities and migration"}
 group_label: week
@@ -119,7 +117,7 @@ fn content() -> (tempfile::TempDir, PathBuf) {
     let dir = scratch_dir("import-");
     let content = dir.path().join("content");
     fs::create_dir_all(content.join("d/replies")).expect("folders");
-    fs::write(content.join("site.yaml"), SITE_YAML).expect("site.yaml");
+    fs::write(content.join("site.yaml"), FIXTURE_SITE_YAML).expect("site.yaml");
     fs::write(content.join("d/_discussion.md"), DISCUSSION).expect("discussion");
     (dir, content)
 }

@@ -3,6 +3,8 @@
 //! other file untouched (same modification time), so a sync uploads only
 //! what changed.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -30,7 +32,7 @@ fn build(content: &Path, output: &Path) -> String {
         "--output",
         output.to_str().expect("utf-8 path"),
         "--themes",
-        concat!(env!("CARGO_MANIFEST_DIR"), "/themes"),
+        common::THEMES,
     ]);
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -102,10 +104,7 @@ const NEW_REPLY: &str = "---\nauthor: \"Nouvelle Personne\"\ndate: 2015-07-20\na
 fn rebuild_after_a_new_reply_equals_a_clean_build_and_touches_only_what_depends_on_it() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let content = tmp.path().join("content");
-    copy_dir(
-        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content")),
-        &content,
-    );
+    copy_dir(Path::new(common::SAMPLE_CONTENT), &content);
     let site = tmp.path().join("site");
     let first = build(&content, &site);
     let total: usize = first
@@ -171,10 +170,7 @@ fn rebuild_after_a_new_reply_equals_a_clean_build_and_touches_only_what_depends_
 fn rebuild_after_editing_and_deleting_replies_equals_a_clean_build() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let content = tmp.path().join("content");
-    copy_dir(
-        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content")),
-        &content,
-    );
+    copy_dir(Path::new(common::SAMPLE_CONTENT), &content);
     let site = tmp.path().join("site");
     build(&content, &site);
 
@@ -205,10 +201,7 @@ fn rebuild_after_editing_and_deleting_replies_equals_a_clean_build() {
 fn a_corrupt_cache_only_costs_time() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let content = tmp.path().join("content");
-    copy_dir(
-        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content")),
-        &content,
-    );
+    copy_dir(Path::new(common::SAMPLE_CONTENT), &content);
     let site = tmp.path().join("site");
     build(&content, &site);
     let cache = tmp.path().join(".site.palabre-cache");
@@ -228,7 +221,7 @@ fn a_corrupt_cache_only_costs_time() {
 #[test]
 fn a_killed_build_is_tidied_up_and_a_stranded_site_put_back() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let content = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content"));
+    let content = Path::new(common::SAMPLE_CONTENT);
     let site = tmp.path().join("site");
     build(content, &site);
     let clean = snapshot(&site);

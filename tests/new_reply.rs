@@ -8,8 +8,6 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 
-const SITE_YAML: &str = "title: {en: T}\nlanguages: [en, fr, es]\n";
-
 const DISCUSSION: &str = r#"---
 title: {en: "A discussion"}
 group_label: week
@@ -35,7 +33,7 @@ fn content() -> (tempfile::TempDir, PathBuf) {
     let dir = scratch_dir("new-reply-");
     let content = dir.path().join("content");
     fs::create_dir_all(content.join("d/replies")).expect("folders");
-    fs::write(content.join("site.yaml"), SITE_YAML).expect("site.yaml");
+    fs::write(content.join("site.yaml"), FIXTURE_SITE_YAML).expect("site.yaml");
     fs::write(content.join("d/_discussion.md"), DISCUSSION).expect("discussion");
     (dir, content)
 }

@@ -21,6 +21,9 @@ pub const TRUTH_TSV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corp
 /// test the theme as it is in the repository.
 pub const THEMES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/themes");
 
+/// `site.yaml` of the small fixture sites the error and command tests write.
+pub const FIXTURE_SITE_YAML: &str = "title: {en: T}\nlanguages: [en, fr, es]\n";
+
 /// The languages of the sample site and of every fixture.
 pub const LANGS: [&str; 3] = ["en", "fr", "es"];
 
@@ -222,4 +225,29 @@ pub fn is_absolute_url(url: &str) -> bool {
         }
         None => false,
     }
+}
+
+/// True when `stderr` names `file:line` (not followed by another digit).
+pub fn names_line(stderr: &str, file: &str, line: usize) -> bool {
+    let needle = format!("{file}:{line}");
+    stderr
+        .match_indices(&needle)
+        .any(|(i, _)| !stderr[i + needle.len()..].starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// The stderr lines that mention `file`, with the hint lines that follow them.
+pub fn messages_about(stderr: &str, file: &str) -> String {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for line in stderr.lines() {
+        if line.contains(file) {
+            inside = true;
+        } else if !line.starts_with(' ') {
+            inside = false;
+        }
+        if inside {
+            out.push(line);
+        }
+    }
+    out.join("\n")
 }
