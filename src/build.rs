@@ -149,10 +149,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             ),
         )
     };
-    let previous = cache.page_fingerprints();
+    let previous = cache.output_files();
     // Pages go straight to disk, beside the output folder, so that memory does
-    // not grow with the site; the folder replaces the old site only at the end.
+    // not grow with the site; the output changes only at the end.
     let staging = Staging::new(&opts.output).map_err(write_error)?;
+    // Unchanged files (same fingerprint or hash as in the current output) are
+    // kept as they are: same bytes, same modification time.
+    let unchanged =
+        |path: &str, hash: &blake3::Hash| previous.get(path) == Some(hash) && staging.keep(path);
     if let Some(bar) = &opts.progress {
         bar.set_length(pages.len() as u64);
     }
@@ -163,11 +167,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                 bar.inc(1);
             }
             let path = page.path();
-            let fingerprint = renderer.fingerprint(page);
-            if previous.get(&path) == Some(&fingerprint) && staging.reuse(&path).is_ok() {
+            let prepared = renderer.prepare(page);
+            let fingerprint = renderer.fingerprint(&prepared);
+            if unchanged(&path, &fingerprint) {
                 return Ok((path, fingerprint, false));
             }
-            let html = renderer.render(page).map_err(|e| {
+            let html = renderer.render(&prepared).map_err(|e| {
                 Diagnostic::error(
                     &theme.origin.join("templates"),
                     None,
@@ -175,26 +180,24 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                 )
                 .hint("fix the theme's template")
             })?;
-            staging
-                .write_if_changed(&path, &output::minify(&html))
-                .map_err(|e| {
-                    Diagnostic::error(&opts.output, None, format!("cannot write {path}: {e}"))
-                        .hint("check the disk space and the output folder's permissions")
-                })?;
+            staging.write_if_changed(&path, &html).map_err(|e| {
+                Diagnostic::error(&opts.output, None, format!("cannot write {path}: {e}"))
+                    .hint("check the disk space and the output folder's permissions")
+            })?;
             Ok((path, fingerprint, true))
         })
         .collect();
     if let Some(bar) = &opts.progress {
         bar.finish_and_clear();
     }
-    let mut fingerprints = Vec::with_capacity(outcomes.len());
+    let mut files = Vec::with_capacity(outcomes.len());
     let mut errors = Vec::new();
     let mut rendered = 0;
     for outcome in outcomes {
         match outcome {
             Ok((path, fingerprint, fresh)) => {
                 rendered += usize::from(fresh);
-                fingerprints.push((path, fingerprint));
+                files.push((path, fingerprint));
             }
             Err(d) => errors.push(d),
         }
@@ -207,21 +210,34 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     if extra_diags.iter().any(Diagnostic::is_error) {
         return Err(Diagnostics(extra_diags).sorted());
     }
-    for f in &extra_files {
-        staging
-            .write_if_changed(&f.path, &f.bytes)
-            .map_err(write_error)?;
-    }
-    for (path, bytes) in &theme.statics {
-        staging
-            .write_if_changed(&format!("static/{path}"), bytes)
-            .map_err(write_error)?;
-    }
+    let statics = theme
+        .statics
+        .iter()
+        .map(|(path, bytes)| (format!("static/{path}"), bytes.as_slice()));
+    let others: Vec<(String, &[u8])> = extra_files
+        .iter()
+        .map(|f| (f.path.clone(), f.bytes.as_slice()))
+        .chain(statics)
+        .collect();
+    let other_files: Vec<(String, blake3::Hash)> = others
+        .par_iter()
+        .map(|(path, bytes)| {
+            let hash = blake3::hash(bytes);
+            if !unchanged(path, &hash) {
+                staging.write_if_changed(path, bytes)?;
+            }
+            Ok((path.clone(), hash))
+        })
+        .collect::<std::io::Result<_>>()
+        .map_err(write_error)?;
+    files.extend(other_files);
     // The table must never describe another output than the one on disk.
-    cache.forget_pages().map_err(write_error)?;
-    staging.commit().map_err(write_error)?;
+    cache.forget_output_files().map_err(write_error)?;
+    staging
+        .commit((!previous.is_empty()).then(|| previous.keys()))
+        .map_err(write_error)?;
     let mut warnings: Vec<Diagnostic> = diags.0.into_iter().chain(extra_diags).collect();
-    if let Err(e) = cache.save_pages(&fingerprints) {
+    if let Err(e) = cache.save_output_files(&files) {
         warnings.push(
             Diagnostic::warning(
                 &opts.output,
@@ -239,7 +255,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     Ok(BuildReport {
         pages: pages.len(),
         rendered,
-        files: pages.len() + extra_files.len() + theme.statics.len(),
+        files: files.len(),
         replies_by_lang,
         warnings,
         elapsed: start.elapsed(),

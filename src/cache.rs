@@ -14,7 +14,7 @@ use std::time::UNIX_EPOCH;
 use crate::diagnostic::Diagnostic;
 use crate::model::Reply;
 
-const PAGES_FILE: &str = "pages.tsv";
+const FILES_TABLE: &str = "files.tsv";
 const REPLIES_DIR: &str = "replies";
 
 pub struct Cache {
@@ -38,9 +38,11 @@ impl Cache {
         }
     }
 
-    /// The fingerprint each page of the current output was rendered from.
-    pub fn page_fingerprints(&self) -> HashMap<String, blake3::Hash> {
-        let Ok(text) = fs::read_to_string(self.dir.join(PAGES_FILE)) else {
+    /// Every file of the current output with its hash: for a page, the
+    /// fingerprint it was rendered from; for other files, their bytes' hash.
+    /// Empty when unknown.
+    pub fn output_files(&self) -> HashMap<String, blake3::Hash> {
+        let Ok(text) = fs::read_to_string(self.dir.join(FILES_TABLE)) else {
             return HashMap::new();
         };
         let mut lines = text.lines();
@@ -55,28 +57,28 @@ impl Cache {
             .collect()
     }
 
-    /// Forgets the page fingerprints: called before the output changes, so
+    /// Forgets the table of files: called before the output changes, so
     /// that a table can never describe another output than the one on disk.
-    pub fn forget_pages(&self) -> io::Result<()> {
-        match fs::remove_file(self.dir.join(PAGES_FILE)) {
+    pub fn forget_output_files(&self) -> io::Result<()> {
+        match fs::remove_file(self.dir.join(FILES_TABLE)) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
         }
     }
 
-    pub fn save_pages(&self, pages: &[(String, blake3::Hash)]) -> io::Result<()> {
+    pub fn save_output_files(&self, files: &[(String, blake3::Hash)]) -> io::Result<()> {
         fs::create_dir_all(&self.dir)?;
         let mut text = header();
         text.push('\n');
-        for (path, hash) in pages {
+        for (path, hash) in files {
             text.push_str(path);
             text.push('\t');
             text.push_str(&hash.to_hex());
             text.push('\n');
         }
-        let tmp = self.dir.join(format!("{PAGES_FILE}.tmp"));
+        let tmp = self.dir.join(format!("{FILES_TABLE}.tmp"));
         fs::write(&tmp, text)?;
-        fs::rename(tmp, self.dir.join(PAGES_FILE))
+        fs::rename(tmp, self.dir.join(FILES_TABLE))
     }
 
     /// The reply in `path`, from the cache when the file has not changed
@@ -108,9 +110,12 @@ impl Cache {
     }
 }
 
+/// Raised whenever what the cache stores changes meaning within a version.
+const FORMAT: u32 = 2;
+
 /// Cache entries from another version of palabre are never used.
 fn header() -> String {
-    format!("palabre-cache {}", env!("CARGO_PKG_VERSION"))
+    format!("palabre-cache {} {FORMAT}", env!("CARGO_PKG_VERSION"))
 }
 
 /// What identifies one state of a reply file: its path, size and

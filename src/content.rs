@@ -727,7 +727,10 @@ pub fn reply_from_text(
                 ),
             );
         }
-        html.push_str(&rendered.html);
+        // Minified once here rather than on every page that shows it.
+        let minified =
+            String::from_utf8(crate::output::minify(&rendered.html)).unwrap_or(rendered.html);
+        html.push_str(&minified);
         let Some((ids, marker_line)) = &seg.marker else {
             continue;
         };
@@ -748,7 +751,7 @@ pub fn reply_from_text(
         }
         parts.push(ReplyPart {
             questions,
-            html: rendered.html,
+            html: minified,
         });
     }
     if !errors.is_empty() {

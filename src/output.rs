@@ -2,9 +2,11 @@
 //! one so that it is swapped in whole. A failed build never leaves a
 //! half-written site, and palabre never deletes a folder it did not make.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::diagnostic::Diagnostic;
 
@@ -115,13 +117,18 @@ fn process_is_running(pid: u32) -> bool {
     !proc.is_dir() || proc.join(pid.to_string()).exists()
 }
 
-/// A new site being written beside the output folder. It replaces the output
-/// folder only on [`Staging::commit`]; dropped before that, it is removed and
-/// the previous site stays as it was.
+/// A new site being written beside the output folder. Only the files that
+/// changed are written there; the others are kept from the current output.
+/// Nothing touches the output folder before [`Staging::commit`]; dropped
+/// before that, the staging folder is removed and the previous site stays as
+/// it was.
 pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
-    committed: bool,
+    /// Files of the current output that the new site keeps as they are.
+    kept: Mutex<Vec<String>>,
+    /// Files written into the staging folder.
+    written: Mutex<Vec<String>>,
 }
 
 impl Staging {
@@ -141,14 +148,11 @@ impl Staging {
             fs::remove_dir_all(&dir)?;
         }
         fs::create_dir(&dir)?;
-        fs::write(
-            dir.join(MARKER),
-            b"This folder is written by palabre; it is replaced on every build.\n",
-        )?;
         Ok(Staging {
             dir,
             output,
-            committed: false,
+            kept: Mutex::default(),
+            written: Mutex::default(),
         })
     }
 
@@ -159,59 +163,123 @@ impl Staging {
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent)?;
         }
-        fs::write(target, bytes)
+        fs::write(target, bytes)?;
+        lock(&self.written).push(path.to_string());
+        Ok(())
     }
 
-    /// Carries `path` over unchanged from the current output folder: a hard
-    /// link, so its bytes and modification time stay as they were and a sync
-    /// to the host skips it.
-    pub fn reuse(&self, path: &str) -> io::Result<()> {
-        let target = self.dir.join(path);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent)?;
+    /// Keeps `path` of the current output as it is (same bytes, same
+    /// modification time, so a sync to the host skips it); `false` when the
+    /// current output does not have it.
+    pub fn keep(&self, path: &str) -> bool {
+        let exists = fs::symlink_metadata(self.output.join(path)).is_ok_and(|m| m.is_file());
+        if exists {
+            lock(&self.kept).push(path.to_string());
         }
-        fs::hard_link(self.output.join(path), target)
+        exists
     }
 
     /// Writes `bytes` unless the current output already has them at `path`,
-    /// in which case the old file is carried over.
+    /// in which case the old file is kept.
     pub fn write_if_changed(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let same = fs::read(self.output.join(path)).is_ok_and(|old| old == bytes);
-        if same && self.reuse(path).is_ok() {
+        if same && self.keep(path) {
             return Ok(());
         }
         self.write(path, bytes)
     }
 
-    /// Swaps the new site in place of the old one.
-    pub fn commit(mut self) -> io::Result<()> {
+    /// Puts the new site in place of the old one. `previous` lists every file
+    /// of the current output when it is known (from the build cache): then a
+    /// small change is applied in place, file by file, each replaced whole by
+    /// a rename, and files the new site no longer has are deleted. Otherwise
+    /// the kept files are linked into the staging folder and the two folders
+    /// are swapped.
+    pub fn commit<'p>(self, previous: Option<impl Iterator<Item = &'p String>>) -> io::Result<()> {
+        let written = std::mem::take(&mut *lock(&self.written));
+        let kept = std::mem::take(&mut *lock(&self.kept));
+        if !self.output.exists() {
+            self.write(MARKER, MARKER_TEXT)?;
+            return fs::rename(&self.dir, &self.output);
+        }
+        if let Some(previous) = previous {
+            let new: HashSet<&str> = written.iter().chain(&kept).map(String::as_str).collect();
+            let removed: Vec<&String> = previous
+                .filter(|p| !new.contains(p.as_str()) && p.as_str() != MARKER)
+                .collect();
+            if written.len() + removed.len() <= new.len() / 2 {
+                return self.update_in_place(&written, &removed);
+            }
+        }
+        for path in &kept {
+            let target = self.dir.join(path);
+            if let Some(parent) = target.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::hard_link(self.output.join(path), target)?;
+        }
+        self.write(MARKER, MARKER_TEXT)?;
+        self.swap()
+    }
+
+    fn update_in_place(self, written: &[String], removed: &[&String]) -> io::Result<()> {
+        for path in written {
+            let target = self.output.join(path);
+            if let Some(parent) = target.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::rename(self.dir.join(path), target)?;
+        }
+        for path in removed {
+            let target = self.output.join(path);
+            match fs::remove_file(&target) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+            // Folders left empty go too (a reply's page folder).
+            let mut dir = target.parent();
+            while let Some(d) = dir.filter(|d| *d != self.output) {
+                if fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        if !self.output.join(MARKER).exists() {
+            fs::write(self.output.join(MARKER), MARKER_TEXT)?;
+        }
+        fs::remove_dir_all(&self.dir)
+    }
+
+    /// Swaps the staging folder in place of the output folder.
+    fn swap(self) -> io::Result<()> {
         let old = self.dir.with_file_name(
             self.dir
                 .file_name()
                 .map(|n| n.to_string_lossy().replace("palabre-new", "palabre-old"))
                 .unwrap_or_default(),
         );
-        if self.output.exists() {
-            fs::rename(&self.output, &old)?;
-            if let Err(e) = fs::rename(&self.dir, &self.output) {
-                // Put the previous site back before reporting.
-                let _ = fs::rename(&old, &self.output);
-                return Err(e);
-            }
-            self.committed = true;
-            fs::remove_dir_all(&old)
-        } else {
-            fs::rename(&self.dir, &self.output)?;
-            self.committed = true;
-            Ok(())
+        fs::rename(&self.output, &old)?;
+        if let Err(e) = fs::rename(&self.dir, &self.output) {
+            // Put the previous site back before reporting.
+            let _ = fs::rename(&old, &self.output);
+            return Err(e);
         }
+        fs::remove_dir_all(&old)
     }
 }
 
 impl Drop for Staging {
+    /// Whatever is left of the staging folder goes: all of it when the build
+    /// failed, nothing after a swap (it became the output folder).
     fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_dir_all(&self.dir);
-        }
+        let _ = fs::remove_dir_all(&self.dir);
     }
+}
+
+const MARKER_TEXT: &[u8] = b"This folder is written by palabre; it is replaced on every build.\n";
+
+/// The list behind `m`, even if another thread panicked while holding it.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

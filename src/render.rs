@@ -156,26 +156,74 @@ impl<'a> Renderer<'a> {
         &self.i18n
     }
 
-    /// The page as HTML.
-    pub fn render(&self, page: &Page) -> Result<String, tera::Error> {
-        let (template, ctx) = self.context(page, Detail::Full);
-        self.tera.render(template, &ctx)
+    /// Everything the page is made from, ready to fingerprint or render.
+    pub fn prepare(&self, page: &Page) -> Prepared {
+        let slots = Slots::default();
+        let (template, ctx) = self.context(page, &slots);
+        Prepared {
+            template,
+            ctx,
+            slots: slots.0.into_inner(),
+        }
+    }
+
+    /// The page as minified HTML.
+    pub fn render(&self, page: &Prepared) -> Result<Vec<u8>, tera::Error> {
+        let html = self.tera.render(page.template, &page.ctx)?;
+        Ok(self.fill_slots(&crate::output::minify(&html), &page.slots))
     }
 
     /// A hash of everything the page is made from: equal fingerprints mean
     /// equal pages, so an unchanged page need not be rendered again. Reply
     /// HTML enters as its hash, which keeps this much cheaper than rendering.
-    pub fn fingerprint(&self, page: &Page) -> blake3::Hash {
-        let (template, ctx) = self.context(page, Detail::Hashes);
+    pub fn fingerprint(&self, page: &Prepared) -> blake3::Hash {
         let mut h = blake3::Hasher::new();
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
         h.update(self.theme_hash.as_bytes());
-        h.update(template.as_bytes());
-        h.update(ctx.into_json().to_string().as_bytes());
+        h.update(page.template.as_bytes());
+        h.update(page.ctx.clone().into_json().to_string().as_bytes());
+        for slot in &page.slots {
+            h.update(self.reply_hashes[slot.discussion][slot.reply].as_bytes());
+            h.update(
+                slot.question
+                    .map(|q| q.to_string())
+                    .unwrap_or_default()
+                    .as_bytes(),
+            );
+        }
         h.finalize()
     }
 
-    fn context(&self, page: &Page, detail: Detail) -> (&'static str, tera::Context) {
+    /// `page` with each slot tag replaced by the reply HTML it stands for.
+    /// Slot tags can only come from the template: tera escapes `<` in text,
+    /// and the sanitiser drops unknown elements from contributions.
+    fn fill_slots(&self, page: &[u8], slots: &[Slot]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(page.len());
+        let mut rest = page;
+        while let Some(start) = memchr::memmem::find(rest, SLOT_OPEN.as_bytes()) {
+            let after = &rest[start + SLOT_OPEN.len()..];
+            let Some(end) = memchr::memmem::find(after, SLOT_CLOSE.as_bytes()) else {
+                break;
+            };
+            let slot = std::str::from_utf8(&after[..end])
+                .ok()
+                .and_then(|n| n.parse::<usize>().ok())
+                .and_then(|n| slots.get(n));
+            out.extend_from_slice(&rest[..start]);
+            if let Some(slot) = slot {
+                let r = &self.site.discussions[slot.discussion].replies[slot.reply];
+                match slot.question {
+                    Some(q) => out.extend_from_slice(r.html_for(q).0.as_bytes()),
+                    None => out.extend_from_slice(r.html.as_bytes()),
+                }
+            }
+            rest = &after[end + SLOT_CLOSE.len()..];
+        }
+        out.extend_from_slice(rest);
+        out
+    }
+
+    fn context(&self, page: &Page, slots: &Slots) -> (&'static str, tera::Context) {
         let s = self.i18n.get(page.lang);
         let root = page.root();
         let href = |path: String| format!("{root}{path}");
@@ -230,7 +278,7 @@ impl<'a> Renderer<'a> {
                         "question.html",
                         title,
                         crumbs,
-                        self.question(s, d, q, &href, detail),
+                        self.question(s, d, q, &href, slots),
                     )
                 }
                 PageKind::Statistics(d) => (
@@ -253,7 +301,7 @@ impl<'a> Renderer<'a> {
                         self.home_crumb(s, &href),
                         self.discussion_crumb(s, d, &href),
                     ],
-                    self.report(s, d, &href, detail),
+                    self.report(s, d, &href, slots),
                 ),
                 PageKind::Reply(d, i) => {
                     let r = &d.replies[i];
@@ -270,7 +318,7 @@ impl<'a> Renderer<'a> {
                         "reply.html",
                         title,
                         crumbs,
-                        self.reply(s, d, i, &href, detail),
+                        self.reply(s, d, i, &href, slots),
                     )
                 }
             };
@@ -669,33 +717,23 @@ impl<'a> Renderer<'a> {
         &self,
         s: &Strings,
         d: &Discussion,
-        r: &Reply,
+        i: usize,
         q: Option<QuestionId>,
         href: &dyn Fn(String) -> String,
-        detail: Detail,
+        slots: &Slots,
     ) -> ReplyCard {
-        let (html, partial) = match (detail, q) {
-            (Detail::Hashes, _) => {
-                let hash = self
-                    .site
-                    .discussions
-                    .iter()
-                    .position(|x| std::ptr::eq(x, d))
-                    .and_then(|di| {
-                        self.reply_hashes[di]
-                            .get(d.replies.iter().position(|x| std::ptr::eq(x, r))?)
-                    })
-                    .cloned()
-                    .unwrap_or_default();
-                let part = q.map(|q| q.to_string()).unwrap_or_default();
-                (format!("{hash}:{part}"), false)
-            }
-            (Detail::Full, Some(q)) => {
-                let (html, whole) = r.html_for(q);
-                (html, !whole)
-            }
-            (Detail::Full, None) => (r.html.clone(), false),
-        };
+        let r = &d.replies[i];
+        let partial = q.is_some_and(|q| r.parts.iter().any(|p| p.questions.contains(&q)));
+        let html = slots.add(Slot {
+            discussion: self
+                .site
+                .discussions
+                .iter()
+                .position(|x| std::ptr::eq(x, d))
+                .unwrap_or_default(),
+            reply: i,
+            question: q,
+        });
         ReplyCard {
             id: r.id.clone(),
             author: author(s, r),
@@ -717,7 +755,7 @@ impl<'a> Renderer<'a> {
         d: &Discussion,
         q: QuestionId,
         href: &dyn Fn(String) -> String,
-        detail: Detail,
+        slots: &Slots,
     ) -> serde_json::Value {
         let item = self.question_item(s, d, q, href);
         let empty = std::collections::BTreeMap::new();
@@ -738,7 +776,7 @@ impl<'a> Renderer<'a> {
             .index
             .replies_to(d, q)
             .iter()
-            .map(|&i| self.card(s, d, &d.replies[i], Some(q), href, detail))
+            .map(|&i| self.card(s, d, i, Some(q), href, slots))
             .collect();
         let all: Vec<QuestionId> = d.questions().map(|x| x.id).collect();
         let pos = all.iter().position(|&x| x == q);
@@ -858,7 +896,7 @@ impl<'a> Renderer<'a> {
         s: &Strings,
         d: &Discussion,
         href: &dyn Fn(String) -> String,
-        detail: Detail,
+        slots: &Slots,
     ) -> serde_json::Value {
         let empty = std::collections::BTreeMap::new();
         let groups: Vec<serde_json::Value> = d
@@ -875,7 +913,7 @@ impl<'a> Renderer<'a> {
                             .index
                             .replies_to(d, q.id)
                             .iter()
-                            .map(|&i| self.card(s, d, &d.replies[i], Some(q.id), href, detail))
+                            .map(|&i| self.card(s, d, i, Some(q.id), href, slots))
                             .collect();
                         serde_json::json!({
                             "id": q.id.to_string(),
@@ -942,7 +980,7 @@ impl<'a> Renderer<'a> {
         d: &Discussion,
         i: usize,
         href: &dyn Fn(String) -> String,
-        detail: Detail,
+        slots: &Slots,
     ) -> serde_json::Value {
         let r = &d.replies[i];
         let answers: Vec<Link> = r
@@ -970,7 +1008,7 @@ impl<'a> Renderer<'a> {
             })
         };
         serde_json::json!({
-            "reply": self.card(s, d, r, None, href, detail),
+            "reply": self.card(s, d, i, None, href, slots),
             "discussion": text_in(&d.title, s.lang, d.original_lang),
             "answers": answers,
             "prev": neighbour(i.checked_sub(1)),
@@ -994,13 +1032,38 @@ fn lang_counts(s: &Strings, d: &Discussion) -> Vec<Link> {
         .collect()
 }
 
-/// How much of a reply goes into a page's context.
+/// A page's template and context, with the reply HTML it shows kept aside.
+pub struct Prepared {
+    template: &'static str,
+    ctx: tera::Context,
+    slots: Vec<Slot>,
+}
+
+/// Where a page shows a reply (the whole of it, or its answer to one
+/// question). Reply HTML stays out of template contexts, which tera clones:
+/// the template gets a slot tag, filled after minifying (reply HTML was
+/// minified once, when read).
 #[derive(Clone, Copy)]
-enum Detail {
-    /// Its HTML, to render the page.
-    Full,
-    /// Only a hash of its HTML, to fingerprint the page.
-    Hashes,
+struct Slot {
+    discussion: usize,
+    reply: usize,
+    question: Option<QuestionId>,
+}
+
+const SLOT_OPEN: &str = "<palabre-slot>";
+const SLOT_CLOSE: &str = "</palabre-slot>";
+
+/// The slots of the page being prepared.
+#[derive(Default)]
+struct Slots(std::cell::RefCell<Vec<Slot>>);
+
+impl Slots {
+    /// Reserves a slot; returns the tag that stands for it in the template.
+    fn add(&self, slot: Slot) -> String {
+        let mut slots = self.0.borrow_mut();
+        slots.push(slot);
+        format!("{SLOT_OPEN}{}{SLOT_CLOSE}", slots.len() - 1)
+    }
 }
 
 /// `og:locale`: Open Graph wants language_TERRITORY.

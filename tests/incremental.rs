@@ -7,6 +7,7 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::SystemTime;
@@ -126,6 +127,7 @@ fn rebuild_after_a_new_reply_equals_a_clean_build_and_touches_only_what_depends_
     );
 
     let before = snapshot(&site);
+    let folder = fs::metadata(&site).expect("site").ino();
     std::thread::sleep(std::time::Duration::from_millis(20));
     fs::write(
         content.join("mainstreaming-migration-2015/replies/020-nouvelle-personne.md"),
@@ -139,6 +141,11 @@ fn rebuild_after_a_new_reply_equals_a_clean_build_and_touches_only_what_depends_
         "one new reply re-renders few pages, not {n} of {total}: {after_add}"
     );
 
+    assert_eq!(
+        fs::metadata(&site).expect("site").ino(),
+        folder,
+        "a small change is applied in place: the output folder itself stays (a server or sync watching it keeps working)"
+    );
     let clean = tmp.path().join("clean");
     build(&content, &clean);
     assert_same_site(&site, &clean);
@@ -211,10 +218,74 @@ fn a_corrupt_cache_only_costs_time() {
         fs::write(entry.expect("entry").path(), b"garbage").expect("overwrite");
     }
     fs::write(site.join("en/index.html"), b"tampered").expect("tamper");
-    fs::remove_file(cache.join("pages.tsv")).expect("remove table");
+    fs::remove_file(cache.join("files.tsv")).expect("remove table");
     build(&content, &site);
     let clean = tmp.path().join("clean");
     build(&content, &clean);
+    assert_same_site(&site, &clean);
+}
+
+#[test]
+fn files_deleted_from_the_output_by_hand_come_back_and_a_theme_change_redoes_every_page() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let content = tmp.path().join("content");
+    copy_dir(Path::new(common::SAMPLE_CONTENT), &content);
+    let themes = tmp.path().join("themes");
+    copy_dir(Path::new(common::THEMES), &themes);
+    let site = tmp.path().join("site");
+    let build_with_themes = || {
+        palabre(&[
+            "build",
+            "--content",
+            content.to_str().expect("utf-8 path"),
+            "--output",
+            site.to_str().expect("utf-8 path"),
+            "--themes",
+            themes.to_str().expect("utf-8 path"),
+        ])
+    };
+    build_with_themes();
+    let page = site.join("es/territorial-approach-2013/replies/011-howard-duncan/index.html");
+    fs::remove_file(&page).expect("delete a page");
+    fs::remove_file(site.join("static/style.css")).expect("delete a style sheet");
+    build_with_themes();
+    assert!(page.is_file(), "the deleted page is written again");
+    assert!(
+        site.join("static/style.css").is_file(),
+        "the deleted style sheet is written again"
+    );
+
+    // A change to the theme touches every page: the new site is swapped in whole.
+    let base = themes.join("default/templates/base.html");
+    let template = fs::read_to_string(&base).expect("base template");
+    fs::write(
+        &base,
+        template.replace("</footer>", "<p>Edited footer</p></footer>"),
+    )
+    .expect("edit the theme");
+    let out = build_with_themes();
+    let summary = String::from_utf8_lossy(&out.stdout);
+    let total: usize = summary
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .expect("page count");
+    assert_eq!(rendered(&summary), total, "{summary}");
+    assert!(
+        fs::read_to_string(&page)
+            .expect("page")
+            .contains("Edited footer")
+    );
+    let clean = tmp.path().join("clean");
+    palabre(&[
+        "build",
+        "--content",
+        content.to_str().expect("utf-8 path"),
+        "--output",
+        clean.to_str().expect("utf-8 path"),
+        "--themes",
+        themes.to_str().expect("utf-8 path"),
+    ]);
     assert_same_site(&site, &clean);
 }
 

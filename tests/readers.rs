@@ -1023,10 +1023,11 @@ fn big_site(n: usize) -> palabre::model::Site {
 #[test]
 fn one_query_downloads_less_than_300_kb_at_10000_replies() {
     let site = big_site(10_000);
-    let files: BTreeMap<String, usize> = palabre::extras::search::files(&site)
-        .into_iter()
-        .map(|f| (f.path, f.bytes.len()))
-        .collect();
+    let files: BTreeMap<String, usize> =
+        palabre::extras::search::files(&site, &palabre::extras::text::reply_texts(&site))
+            .into_iter()
+            .map(|f| (f.path, f.bytes.len()))
+            .collect();
     let manifest = files["search/index.js"];
     let shards: Vec<&str> = files
         .keys()

@@ -41,8 +41,9 @@ pub fn files(
                 .hint("this is a bug in palabre; please report it with the content folder"),
         );
     };
-    let mut out = search::files(site);
-    match opendata::files(site) {
+    let texts = text::reply_texts(site);
+    let mut out = search::files(site, &texts);
+    match opendata::files(site, &texts) {
         Ok(files) => out.extend(files),
         Err(e) => internal("open data", e),
     }

@@ -4,7 +4,8 @@
 use serde::Serialize;
 
 use super::OutputFile;
-use super::text::plain_text;
+use super::text::ReplyTexts;
+
 use crate::model::{Discussion, Site};
 use crate::site;
 
@@ -30,10 +31,11 @@ struct JsonFile<'a> {
     replies: Vec<Row<'a>>,
 }
 
-fn rows(d: &Discussion) -> Vec<Row<'_>> {
+fn rows<'a>(d: &'a Discussion, texts: &[String]) -> Vec<Row<'a>> {
     d.replies
         .iter()
-        .map(|r| Row {
+        .zip(texts)
+        .map(|(r, text)| Row {
             id: &r.id,
             author: r.author.as_deref(),
             organisation: r.organisation.as_deref(),
@@ -41,22 +43,22 @@ fn rows(d: &Discussion) -> Vec<Row<'_>> {
             date: r.date.map(|x| x.format("%Y-%m-%d").to_string()),
             language: r.lang.code(),
             questions: r.answers.iter().map(ToString::to_string).collect(),
-            text: plain_text(&r.html),
+            text: text.clone(),
         })
         .collect()
 }
 
 /// `data/<discussion>.csv` and `data/<discussion>.json` for every discussion.
-pub fn files(site: &Site) -> Result<Vec<OutputFile>, String> {
+pub fn files(site: &Site, texts: &ReplyTexts) -> Result<Vec<OutputFile>, String> {
     let mut out = Vec::new();
-    for d in &site.discussions {
+    for (d, texts) in site.discussions.iter().zip(texts) {
         out.push(OutputFile {
             path: site::data_path(d, "csv"),
-            bytes: csv_bytes(d)?,
+            bytes: csv_bytes(d, texts)?,
         });
         let json = JsonFile {
             discussion: &d.slug,
-            replies: rows(d),
+            replies: rows(d, texts),
         };
         let mut bytes = serde_json::to_vec_pretty(&json).map_err(|e| e.to_string())?;
         bytes.push(b'\n');
@@ -78,7 +80,7 @@ fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn csv_bytes(d: &Discussion) -> Result<Vec<u8>, String> {
+fn csv_bytes(d: &Discussion, texts: &[String]) -> Result<Vec<u8>, String> {
     // A byte-order mark, so that Excel reads the file as UTF-8 (accents intact);
     // LibreOffice and csv libraries accept it.
     let mut buf = "\u{feff}".as_bytes().to_vec();
@@ -95,7 +97,7 @@ fn csv_bytes(d: &Discussion) -> Result<Vec<u8>, String> {
             "text",
         ])
         .map_err(|e| e.to_string())?;
-        for r in rows(d) {
+        for r in rows(d, texts) {
             let questions = r.questions.join(" ");
             w.write_record([
                 r.id,

@@ -15,13 +15,14 @@
 //! - `search/d-<n>.js`: documents `n * DOCS_PER_FILE ..`: address, author,
 //!   questions, language and the first words, to show results.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
 
 use super::OutputFile;
-use super::text::{plain_text, truncate};
+use super::text::{ReplyTexts, plain_text, truncate};
 use crate::lang::Lang;
 use crate::model::Site;
 use crate::site;
@@ -65,74 +66,143 @@ pub fn fold(word: &str) -> String {
 pub fn terms(text: &str, stemmer: &Stemmer) -> Vec<(String, String)> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .filter_map(|w| {
-            let lower = w.to_lowercase();
-            let form = fold(&lower);
-            let stem = fold(&stemmer.stem(&lower));
-            (stem.len() >= 2 && form.len() >= 2).then_some((form, stem))
-        })
+        .filter_map(|w| term(&w.to_lowercase(), stemmer))
         .collect()
+}
+
+/// `(form, stem)` of one lower-case word, or `None` for words too short to index.
+fn term(lower: &str, stemmer: &Stemmer) -> Option<(String, String)> {
+    let form = fold(lower);
+    let stem = fold(&stemmer.stem(lower));
+    (stem.len() >= 2 && form.len() >= 2).then_some((form, stem))
 }
 
 #[derive(Default)]
 struct Stem {
-    docs: BTreeSet<usize>,
+    /// Documents holding the stem, in increasing order.
+    docs: Vec<usize>,
     /// Word forms seen for this stem, when they differ from it.
     forms: BTreeSet<String>,
 }
 
-/// The index files of the site.
-pub fn files(site: &Site) -> Vec<OutputFile> {
-    let mut docs: Vec<Doc> = Vec::new();
-    let mut stems: BTreeMap<String, Stem> = BTreeMap::new();
-    let mut add = |docs: &mut Vec<Doc>, doc: Doc, text: &str, lang: Lang| {
-        let id = docs.len();
-        for (form, stem) in terms(text, &stemmer(lang)) {
-            let entry = stems.entry(stem.clone()).or_default();
-            entry.docs.insert(id);
-            if form != stem {
-                entry.forms.insert(form);
-            }
-        }
-        docs.push(doc);
-    };
+/// A document to index: what a result shows, the language to stem in, and
+/// its distinct lower-case words.
+struct Source {
+    doc: Doc,
+    lang: Lang,
+    words: Vec<String>,
+}
+
+/// The distinct words of `text`, lower-cased and sorted.
+fn distinct_words(text: &str) -> Vec<String> {
+    let raw: HashSet<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut words: Vec<String> = raw.into_iter().map(str::to_lowercase).collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+/// Every document of the site, in a fixed order: each discussion's replies,
+/// then its summaries. `texts` holds each reply's plain text.
+fn sources(site: &Site, texts: &ReplyTexts) -> Vec<Source> {
     // `en` stands for any language: the client swaps in the reader's.
     let strip = |path: String| path.trim_start_matches("en/").to_string();
-    for d in &site.discussions {
-        for r in &d.replies {
-            let text = plain_text(&r.html);
-            let questions: Vec<String> = r.answers.iter().map(ToString::to_string).collect();
-            let doc = Doc(
-                strip(site::reply_path("en", d, &r.id)),
-                r.author.clone().unwrap_or_default(),
-                questions.join(", "),
-                r.lang.code(),
-                truncate(&text, SNIPPET_CHARS),
-            );
-            let mut all = text;
-            for field in [&r.author, &r.organisation, &r.country]
-                .into_iter()
-                .flatten()
-            {
-                all.push('\n');
-                all.push_str(field);
-            }
-            add(&mut docs, doc, &all, r.lang);
+    let mut jobs: Vec<Box<dyn Fn() -> Source + Sync + '_>> = Vec::new();
+    for (d, texts) in site.discussions.iter().zip(texts) {
+        for (r, text) in d.replies.iter().zip(texts) {
+            jobs.push(Box::new(move || {
+                let questions: Vec<String> = r.answers.iter().map(ToString::to_string).collect();
+                let mut all = text.clone();
+                for field in [&r.author, &r.organisation, &r.country]
+                    .into_iter()
+                    .flatten()
+                {
+                    all.push('\n');
+                    all.push_str(field);
+                }
+                Source {
+                    doc: Doc(
+                        strip(site::reply_path("en", d, &r.id)),
+                        r.author.clone().unwrap_or_default(),
+                        questions.join(", "),
+                        r.lang.code(),
+                        truncate(text, SNIPPET_CHARS),
+                    ),
+                    lang: r.lang,
+                    words: distinct_words(&all),
+                }
+            }));
         }
         for (q, by_lang) in &d.summaries {
             for (&lang, summary) in by_lang {
-                let text = plain_text(&summary.html);
-                let doc = Doc(
-                    strip(site::question_path("en", d, *q)),
-                    String::new(),
-                    q.to_string(),
-                    lang.code(),
-                    truncate(&text, SNIPPET_CHARS),
-                );
-                add(&mut docs, doc, &text, lang);
+                jobs.push(Box::new(move || {
+                    let text = plain_text(&summary.html);
+                    Source {
+                        doc: Doc(
+                            strip(site::question_path("en", d, *q)),
+                            String::new(),
+                            q.to_string(),
+                            lang.code(),
+                            truncate(&text, SNIPPET_CHARS),
+                        ),
+                        lang,
+                        words: distinct_words(&text),
+                    }
+                }));
             }
         }
     }
+    jobs.par_iter().map(|job| job()).collect()
+}
+
+/// Every stem of the site with the documents holding it. Each distinct word
+/// of a language is stemmed once, however many documents use it.
+fn stems(sources: &[Source]) -> BTreeMap<String, Stem> {
+    let vocabulary: HashSet<(Lang, &str)> = sources
+        .par_iter()
+        .fold(HashSet::new, |mut set, s| {
+            set.extend(s.words.iter().map(|w| (s.lang, w.as_str())));
+            set
+        })
+        .reduce(HashSet::new, |mut a, b| {
+            a.extend(b);
+            a
+        });
+    let terms: HashMap<(Lang, &str), (String, String)> = vocabulary
+        .into_par_iter()
+        .filter_map(|(lang, word)| {
+            let (form, stem) = term(word, &stemmer(lang))?;
+            Some(((lang, word), (form, stem)))
+        })
+        .collect();
+    let mut stems: BTreeMap<String, Stem> = BTreeMap::new();
+    for (form, stem) in terms.values() {
+        let entry = stems.entry(stem.clone()).or_default();
+        if form != stem {
+            entry.forms.insert(form.clone());
+        }
+    }
+    for (id, s) in sources.iter().enumerate() {
+        for word in &s.words {
+            if let Some((_, stem)) = terms.get(&(s.lang, word.as_str()))
+                && let Some(entry) = stems.get_mut(stem)
+                && entry.docs.last() != Some(&id)
+            {
+                entry.docs.push(id);
+            }
+        }
+    }
+    stems
+}
+
+/// The index files of the site; `texts` holds each reply's plain text.
+pub fn files(site: &Site, texts: &ReplyTexts) -> Vec<OutputFile> {
+    let sources = sources(site, texts);
+    let stems = stems(&sources);
+    let docs: Vec<Doc> = sources.into_iter().map(|s| s.doc).collect();
 
     let mut out = Vec::new();
     let mut shards = Vec::new();

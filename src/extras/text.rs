@@ -1,7 +1,21 @@
 //! Plain text from a reply's sanitised HTML, for open data, feeds' summaries
 //! and page descriptions.
 
+use rayon::prelude::*;
 use scraper::{ElementRef, Html, Node};
+
+use crate::model::Site;
+
+/// Every reply's plain text, per discussion, in the model's order: computed
+/// once (HTML parsing is not cheap) for the files that need it.
+pub type ReplyTexts = Vec<Vec<String>>;
+
+pub fn reply_texts(site: &Site) -> ReplyTexts {
+    site.discussions
+        .iter()
+        .map(|d| d.replies.par_iter().map(|r| plain_text(&r.html)).collect())
+        .collect()
+}
 
 /// Elements after which a line ends.
 const BLOCKS: &[&str] = &[
