@@ -159,7 +159,10 @@ impl<'a> Renderer<'a> {
     /// The page as HTML.
     pub fn render(&self, page: &Page) -> Result<String, tera::Error> {
         let (template, ctx) = self.context(page, Detail::Full);
-        self.tera.render(template, &ctx)
+        let html = self.tera.render(template, &ctx)?;
+        // Links between texts are stored once for all the pages they show on.
+        let prefix = format!("{}{}/", page.root(), page.lang.code());
+        Ok(crate::links::fill(html, &prefix))
     }
 
     /// A hash of everything the page is made from: equal fingerprints mean

@@ -96,7 +96,7 @@ fn feed(
                     ..Link::default()
                 }],
                 content: Some(Content {
-                    value: Some(html),
+                    value: Some(crate::links::fill(html, &abs(format!("{l}/")))),
                     content_type: Some("html".to_string()),
                     lang: Some(r.lang.code().to_string()),
                     ..Content::default()
