@@ -259,7 +259,7 @@ fn read_text(path: &Path) -> Result<String, Diagnostic> {
 
 /// Letters, digits, `-`, `_` and `.` (not first): safe as a URL segment and a
 /// file name on every host.
-fn is_safe_name(name: &str) -> bool {
+pub(crate) fn is_safe_name(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('.')
         && name

@@ -74,7 +74,7 @@ impl Link {
         };
         match fragment {
             None => Some(path.clone()),
-            Some(f) if !f.is_empty() && f.bytes().all(is_safe_byte) => Some(format!("{path}#{f}")),
+            Some(f) if f.bytes().all(is_safe_byte) => Some(format!("{path}#{f}")),
             Some(_) => None,
         }
     }
@@ -82,12 +82,6 @@ impl Link {
 
 fn is_safe_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.'
-}
-
-/// Letters, digits, `-`, `_` and `.` (not first, not `..`): a segment that a
-/// content file's path may hold.
-fn is_safe_segment(s: &str) -> bool {
-    !s.is_empty() && !s.starts_with('.') && s.bytes().all(is_safe_byte)
 }
 
 /// The folder of the content file `path`, `/`-separated from the content
@@ -125,7 +119,7 @@ pub fn classify(dest: &str, folder: &str) -> Option<LinkKind> {
         }
     }
     let (path, fragment) = match dest.split_once('#') {
-        Some((p, f)) => (p, Some(f.to_string())),
+        Some((p, f)) => (p, Some(f.to_string()).filter(|f| !f.is_empty())),
         None => (dest, None),
     };
     if !path.to_ascii_lowercase().ends_with(".md") || path.contains('?') {
@@ -152,7 +146,8 @@ fn normalise(folder: &str, path: &str) -> Option<String> {
             ".." => {
                 parts.pop()?;
             }
-            s if is_safe_segment(s) => parts.push(s),
+            // Only names a content file can have: safe in an href as they are.
+            s if crate::content::is_safe_name(s) => parts.push(s),
             _ => return None,
         }
     }

@@ -329,3 +329,29 @@ fn forged_markers_and_script_links_stay_harmless() {
         );
     }
 }
+
+#[test]
+fn deleting_a_linked_reply_updates_the_linking_pages_on_the_next_build() {
+    let site = Site::new();
+    let first = site.build();
+    assert!(first.status.success(), "{}", first.describe());
+    fs::remove_file(site.content().join("d/replies/002-maria.md")).expect("delete reply");
+    let run = site.build();
+    assert!(run.status.success(), "{}", run.describe());
+    assert!(
+        names_line(&run.stderr, "d/replies/001-ana.md", 6),
+        "{}",
+        run.describe()
+    );
+    let out = site.out();
+    for page_path in [
+        "en/d/replies/001-ana/index.html",
+        "fr/d/week-1/question-1/index.html",
+    ] {
+        assert_eq!(
+            hrefs(&out, page_path, "the point of Maria"),
+            vec![None],
+            "{page_path}"
+        );
+    }
+}
