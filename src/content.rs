@@ -17,6 +17,7 @@ use crate::config::{SiteConfig, SiteFile};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::frontmatter::{self, line_of};
 use crate::lang::{Detector, Lang};
+use crate::links;
 use crate::markdown;
 use crate::model::{
     Discussion, Group, GroupLabel, LangSource, LangText, Question, QuestionId, Reply, ReplyPart,
@@ -101,12 +102,14 @@ pub fn load_cached(dir: &Path, cache: Option<&Cache>) -> (Option<Site>, Diagnost
             discussions.push(d);
         }
     }
-    let diags = diags.sorted();
-    let site = (!diags.has_errors()).then_some(Site {
+    let mut site = (!diags.has_errors()).then_some(Site {
         config,
         discussions,
     });
-    (site, diags)
+    if let Some(site) = &mut site {
+        diags.extend(links::resolve(site, dir));
+    }
+    (site, diags.sorted())
 }
 
 fn load_config(dir: &Path) -> Result<SiteConfig, Diagnostic> {
@@ -256,7 +259,7 @@ fn read_text(path: &Path) -> Result<String, Diagnostic> {
 
 /// Letters, digits, `-`, `_` and `.` (not first): safe as a URL segment and a
 /// file name on every host.
-fn is_safe_name(name: &str) -> bool {
+pub(crate) fn is_safe_name(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('.')
         && name
@@ -481,7 +484,15 @@ fn load_discussion(
         .iter()
         .flat_map(|g| g.questions.iter().map(|q| q.id))
         .collect();
-    let intro = markdown::render(split.body, "intro", &|_| None);
+    let intro = markdown::render_in(
+        split.body,
+        "intro",
+        &|_| None,
+        Some(&markdown::LinkBase {
+            folder: &links::folder_of(path, 1),
+            first_line: split.body_line,
+        }),
+    );
 
     // A cached reply stays valid while the site's languages and this
     // discussion's questions are the same.
@@ -493,6 +504,8 @@ fn load_discussion(
         context.update(q.to_string().as_bytes());
         context.update(b",");
     }
+    // Replies read before they recorded their links must be read again.
+    context.update(b"links 1");
     let context = context.finalize();
     let replies: Vec<LoadedReply> = reply_files
         .par_iter()
@@ -551,6 +564,7 @@ fn load_discussion(
         group_label: front.group_label,
         groups,
         intro_html: intro.html,
+        intro_links: intro.links,
         replies: loaded,
         summaries,
         conclusion,
@@ -706,8 +720,16 @@ pub fn reply_from_text(
     let paragraph_lang = |p: &str| detector.paragraph_lang(p, lang);
     let mut html = String::new();
     let mut parts = Vec::new();
+    let mut found_links = Vec::new();
+    let folder = links::folder_of(path, 2);
     for (i, seg) in segments.iter().enumerate() {
-        let rendered = markdown::render(seg.text, &format!("{id}-{i}"), &paragraph_lang);
+        let base = markdown::LinkBase {
+            folder: &folder,
+            first_line: seg.line,
+        };
+        let mut rendered =
+            markdown::render_in(seg.text, &format!("{id}-{i}"), &paragraph_lang, Some(&base));
+        found_links.append(&mut rendered.links);
         for r in &rendered.removed_html {
             warnings.push(Diagnostic::warning(path, Some(line_of(seg.text, r.offset, seg.line)), format!("unsafe HTML removed: `{}`", r.snippet))
                 .hint("replies are shown as text; scripts, styles, frames and event handlers are dropped"));
@@ -727,10 +749,7 @@ pub fn reply_from_text(
                 ),
             );
         }
-        // Minified once here rather than on every page that shows it.
-        let minified =
-            String::from_utf8(crate::output::minify(&rendered.html)).unwrap_or(rendered.html);
-        html.push_str(&minified);
+        html.push_str(&rendered.html);
         let Some((ids, marker_line)) = &seg.marker else {
             continue;
         };
@@ -751,7 +770,7 @@ pub fn reply_from_text(
         }
         parts.push(ReplyPart {
             questions,
-            html: minified,
+            html: rendered.html,
         });
     }
     if !errors.is_empty() {
@@ -770,6 +789,7 @@ pub fn reply_from_text(
             lang_source,
             html,
             parts,
+            links: found_links,
         },
         warnings,
     ))
@@ -822,15 +842,25 @@ fn load_summary(
         }
         Some(q)
     };
-    let (front, body, _) = read_split::<SummaryFront>(path)?;
+    let (front, body, body_line) = read_split::<SummaryFront>(path)?;
     let front = front.unwrap_or_default();
-    let html = markdown::render(&body, &format!("summary-{target}-{code}"), &|_| None).html;
+    let rendered = markdown::render_in(
+        &body,
+        &format!("summary-{target}-{code}"),
+        &|_| None,
+        Some(&markdown::LinkBase {
+            folder: &links::folder_of(path, 2),
+            first_line: body_line,
+        }),
+    );
     Ok((
         question,
         lang,
         Summary {
+            source: path.to_path_buf(),
             title: front.title,
-            html,
+            html: rendered.html,
+            links: rendered.links,
         },
     ))
 }

@@ -13,6 +13,7 @@ pub mod frontmatter;
 pub mod i18n;
 pub mod import;
 pub mod lang;
+pub mod links;
 pub mod markdown;
 pub mod model;
 pub mod output;

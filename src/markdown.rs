@@ -6,9 +6,11 @@
 
 use std::sync::LazyLock;
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
+use crate::frontmatter::line_of;
 use crate::lang::Lang;
+use crate::links::{self, Link};
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -79,6 +81,18 @@ pub struct Rendered {
     /// Byte offset in the source of the first element nested too deep, which
     /// was flattened (see [`MAX_NESTING`]).
     pub flattened: Option<usize>,
+    /// Links to check against the site (see [`crate::links`]); only from
+    /// [`render_in`].
+    pub links: Vec<Link>,
+}
+
+/// Where a text sits in the content folder, so that its links to other
+/// content files can be followed.
+pub struct LinkBase<'a> {
+    /// Its folder, `/`-separated from the content folder (`d/replies`).
+    pub folder: &'a str,
+    /// Line, in its file, of the text's first line.
+    pub first_line: usize,
 }
 
 /// How deep elements from one text may nest. Real replies nest a few levels
@@ -107,6 +121,18 @@ pub fn render(
     id_scope: &str,
     paragraph_lang: &dyn Fn(&str) -> Option<Lang>,
 ) -> Rendered {
+    render_in(markdown, id_scope, paragraph_lang, None)
+}
+
+/// [`render`], also recording the text's links and pointing those to other
+/// content files at [`links::UNRESOLVED`] markers, when `base` says where the
+/// text is.
+pub fn render_in(
+    markdown: &str,
+    id_scope: &str,
+    paragraph_lang: &dyn Fn(&str) -> Option<Lang>,
+    base: Option<&LinkBase>,
+) -> Rendered {
     let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
         .into_offset_iter()
         .collect();
@@ -126,6 +152,27 @@ pub fn render(
     let anchor = |name: &str| format!("fn-{}-{}", id_scope, slug(name));
     let mut levels = outline(&events).into_iter();
     let mut heading_level = HeadingLevel::H3;
+    let mut links = Vec::new();
+    // Our own hrefs are told from the text's by a prefix the text cannot
+    // hold (it would have to contain its own hash); after sanitising, they
+    // get the marker, which sanitised HTML cannot hold.
+    let nonce = base.map(|_| blake3::hash(markdown.as_bytes()).to_hex()[..32].to_string());
+    let mut link_dest =
+        |link_type: &LinkType, dest: &CowStr<'_>, offset: usize| -> Option<String> {
+            let (base, nonce) = (base?, nonce.as_ref()?);
+            // The address of an e-mail autolink lacks its `mailto:`.
+            if *link_type == LinkType::Email {
+                return None;
+            }
+            let link = Link {
+                dest: dest.to_string(),
+                line: line_of(markdown, offset, base.first_line),
+                kind: links::classify(dest, base.folder)?,
+            };
+            let href = link.marker().map(|m| format!("{nonce}/{m}"));
+            links.push(link);
+            href
+        };
 
     for (i, (event, range)) in events.iter().enumerate() {
         match event {
@@ -160,14 +207,23 @@ pub fn render(
             }
             Event::End(TagEnd::Heading(_)) => out.push(Event::End(TagEnd::Heading(heading_level))),
             // Remote images would make every reader's browser call a third party.
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => out.push(Event::Start(Tag::Link {
+            Event::Start(
+                Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }
+                | Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                },
+            ) => out.push(Event::Start(Tag::Link {
                 link_type: *link_type,
-                dest_url: dest_url.clone(),
+                dest_url: link_dest(link_type, dest_url, range.start)
+                    .map_or_else(|| dest_url.clone(), CowStr::from),
                 title: title.clone(),
                 id: id.clone(),
             })),
@@ -207,10 +263,24 @@ pub fn render(
     let (out, flattened) = limit_nesting(out, &offsets);
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw, out.into_iter());
+    let clean = SANITIZER.clean(&raw).to_string();
+    // Minified once here rather than on every page that shows it. The
+    // minifier writes `&nbsp;` as a raw U+00A0: put the entity back, so that
+    // no text can forge a link marker (they hold U+00A0).
+    let mut html = String::from_utf8(crate::output::minify(&clean))
+        .unwrap_or(clean)
+        .replace('\u{a0}', "&nbsp;");
+    if let Some(nonce) = &nonce
+        && links.iter().any(|l| l.marker().is_some())
+    {
+        // The minifier may have dropped the href's quotes: replace the value.
+        html = html.replace(&format!("{nonce}/"), links::UNRESOLVED);
+    }
     Rendered {
-        html: SANITIZER.clean(&raw).to_string(),
+        html,
         removed_html,
         flattened,
+        links,
     }
 }
 
@@ -483,12 +553,31 @@ mod tests {
     }
 
     #[test]
+    fn links_to_content_files_get_a_marker_no_text_can_forge() {
+        let base = LinkBase {
+            folder: "d/replies",
+            first_line: 6,
+        };
+        let md = "[real](002-maria.md)\n\n<a href=\"\u{a0}content\u{a0}/d/replies/002-maria.md\">raw</a>\n<a href=\"&nbsp;site&nbsp;/x\">entity</a>\n";
+        let out = render_in(md, "t", &|_| None, Some(&base));
+        let ours = format!("href={}d/replies/002-maria.md>", links::UNRESOLVED);
+        assert_eq!(out.html.matches(&ours).count(), 1, "{}", out.html);
+        // Every other U+00A0 was written as `&nbsp;`.
+        assert_eq!(out.html.matches('\u{a0}').count(), 2, "{}", out.html);
+        assert_eq!(out.links.len(), 1);
+        assert_eq!(
+            (out.links[0].dest.as_str(), out.links[0].line),
+            ("002-maria.md", 6)
+        );
+        // Without a base, nothing is recorded or changed.
+        let plain = render(md, "t", &|_| None);
+        assert!(plain.links.is_empty() && plain.html.contains("href=002-maria.md>"));
+    }
+
+    #[test]
     fn images_become_links() {
         let out = html("![a chart](https://example.org/c.png)");
-        assert!(
-            out.contains("<a href=\"https://example.org/c.png\""),
-            "{out}"
-        );
+        assert!(out.contains("href=https://example.org/c.png>"), "{out}");
         assert!(out.contains("a chart"), "{out}");
     }
 
@@ -500,8 +589,8 @@ mod tests {
         assert!(out.contains("<table>"), "{out}");
         assert!(out.contains("<del>old</del>"), "{out}");
         assert!(out.contains("\u{201c}quoted\u{201d}"), "{out}");
-        assert!(out.contains("href=\"#fn-t-1\""), "{out}");
-        assert!(out.contains("id=\"fn-t-1\""), "{out}");
+        assert!(out.contains("href=#fn-t-1>"), "{out}");
+        assert!(out.contains("id=fn-t-1>"), "{out}");
     }
 
     /// The deepest element of an HTML fragment, counting tags.
@@ -551,7 +640,7 @@ mod tests {
         );
         let out = render(&md, "t", &|_| None);
         assert!(out.flattened.is_none());
-        assert!(out.html.contains("<ul>\n<li>c</li>"), "{}", out.html);
+        assert!(out.html.contains("<ul><li>c</li>"), "{}", out.html);
         assert_eq!(out.html.matches("<hr>").count(), 200);
     }
 

@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 
 use crate::config::SiteConfig;
 use crate::lang::Lang;
+use crate::links::Link;
 
 /// A question's address, `<group>.<question>` as written in `answers` (`1.10` is
 /// group 1, question 10: never the number 1.1).
@@ -102,6 +103,8 @@ pub struct Discussion {
     pub group_label: GroupLabel,
     pub groups: Vec<Group>,
     pub intro_html: String,
+    /// Links in the introduction, checked once the whole site is loaded.
+    pub intro_links: Vec<Link>,
     /// Sorted by date, then file name: the reading order of previous/next.
     pub replies: Vec<Reply>,
     pub summaries: BTreeMap<QuestionId, BTreeMap<Lang, Summary>>,
@@ -149,6 +152,8 @@ pub struct Reply {
     pub html: String,
     /// Parts marked with `<!-- answers: ... -->`; empty when the reply has no markers.
     pub parts: Vec<ReplyPart>,
+    /// Its links, checked once the whole site is loaded (see [`crate::links`]).
+    pub links: Vec<Link>,
 }
 
 impl Reply {
@@ -183,6 +188,8 @@ pub struct ReplyPart {
 
 #[derive(Debug)]
 pub struct Summary {
+    pub source: PathBuf,
     pub title: Option<String>,
     pub html: String,
+    pub links: Vec<Link>,
 }

@@ -164,13 +164,16 @@ impl<'a> Renderer<'a> {
             template,
             ctx,
             slots: slots.0.into_inner(),
+            site_prefix: format!("{}{}/", page.root(), page.lang.code()),
         }
     }
 
     /// The page as minified HTML.
     pub fn render(&self, page: &Prepared) -> Result<Vec<u8>, tera::Error> {
         let html = self.tera.render(page.template, &page.ctx)?;
-        Ok(self.fill_slots(&crate::output::minify(&html), &page.slots))
+        let html = self.fill_slots(&crate::output::minify(&html), &page.slots);
+        // Links between texts are stored once for all the pages they show on.
+        Ok(crate::links::fill(&html, &page.site_prefix))
     }
 
     /// A hash of everything the page is made from: equal fingerprints mean
@@ -1037,6 +1040,8 @@ pub struct Prepared {
     template: &'static str,
     ctx: tera::Context,
     slots: Vec<Slot>,
+    /// The page's way to the site's root and its language: `../../fr/`.
+    site_prefix: String,
 }
 
 /// Where a page shows a reply (the whole of it, or its answer to one

@@ -1012,6 +1012,7 @@ fn big_site(n: usize) -> palabre::model::Site {
                 lang_source,
                 html: body,
                 parts: Vec::new(),
+                links: Vec::new(),
             }
         })
         .collect();

@@ -96,7 +96,7 @@ fn feed(
                     ..Link::default()
                 }],
                 content: Some(Content {
-                    value: Some(html),
+                    value: Some(fill_links(&html, &abs(format!("{l}/")))),
                     content_type: Some("html".to_string()),
                     lang: Some(r.lang.code().to_string()),
                     ..Content::default()
@@ -145,4 +145,9 @@ fn feed(
     };
     let bytes = feed.write_to(Vec::new()).map_err(|e| e.to_string())?;
     Ok(OutputFile { path, bytes })
+}
+
+/// Site links in a feed entry, made absolute.
+fn fill_links(html: &str, prefix: &str) -> String {
+    String::from_utf8_lossy(&crate::links::fill(html.as_bytes(), prefix)).into_owned()
 }

@@ -1,0 +1,705 @@
+//! Links from one text of the site to another page of it.
+//!
+//! A reply is rendered once but shown on several pages (its own, every
+//! question it answers, the report), at different depths and in every
+//! language, so a relative address written in it cannot work everywhere.
+//! Authors link to content files instead, as in mdBook: `[Maria](007-maria.md)`,
+//! `[the discussion](../_discussion.md)`, `[question 1.2](../_discussion.md#1.2)`,
+//! each resolved from the file that holds the link. Three steps:
+//!
+//! 1. Loading ([`classify`], called by `markdown::render_in`): every link's
+//!    address and line are kept in the text's [`Link`]s, and the href of a link
+//!    to a `.md` file becomes [`UNRESOLVED`] + its path in the content folder.
+//! 2. After loading ([`resolve`]): that href becomes [`SITE_ROOT`] + the target
+//!    page's path without its language, or, when there is no such reply or
+//!    discussion, the link becomes text. Broken links of every kind become
+//!    warnings, for `build` and `check` alike.
+//! 3. Rendering ([`fill`]): [`SITE_ROOT`] becomes the page's way back to the
+//!    site's root plus the page's language.
+//!
+//! Both markers hold U+00A0, which sanitised HTML never holds raw (the
+//! serialiser writes `&nbsp;`), so no text can forge one.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{QuestionId, Site};
+use crate::site;
+
+/// An href to a content file not yet checked against the site: followed by
+/// the file's path in the content folder (and `#fragment`).
+pub const UNRESOLVED: &str = "\u{a0}content\u{a0}/";
+
+/// An href to a page of the site: followed by the page's path without its
+/// language, e.g. `d/replies/007-maria/index.html`.
+pub const SITE_ROOT: &str = "\u{a0}site\u{a0}/";
+
+/// A link found in a text, for checking once the whole site is known.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Link {
+    /// The address as written.
+    pub dest: String,
+    /// Line of the link in its file.
+    pub line: usize,
+    pub kind: LinkKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum LinkKind {
+    /// To a `.md` file: its `/`-separated path from the content folder
+    /// (`None` when it leaves the folder or holds characters no content file
+    /// name has), and the fragment after `#`.
+    File {
+        path: Option<String>,
+        fragment: Option<String>,
+    },
+    /// Any other address without a scheme: it resolves differently on each
+    /// page the text is shown on.
+    Relative,
+    /// An `http(s)` address, checked when it is under the site's `base_url`.
+    Web,
+}
+
+impl Link {
+    /// What follows [`UNRESOLVED`] in the href of a link to a content file;
+    /// `None` leaves the href as written.
+    pub fn marker(&self) -> Option<String> {
+        let LinkKind::File {
+            path: Some(path),
+            fragment,
+        } = &self.kind
+        else {
+            return None;
+        };
+        match fragment {
+            None => Some(path.clone()),
+            Some(f) if f.bytes().all(is_safe_byte) => Some(format!("{path}#{f}")),
+            Some(_) => None,
+        }
+    }
+}
+
+fn is_safe_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.'
+}
+
+/// The folder of the content file `path`, `/`-separated from the content
+/// folder, given how deep the file sits (2 for `d/replies/x.md`, 1 for
+/// `d/_discussion.md`). Empty when the path is shallower (tests, fuzzing).
+pub fn folder_of(path: &Path, depth: usize) -> String {
+    let parts: Vec<String> = path
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    parts[parts.len().saturating_sub(depth)..].join("/")
+}
+
+/// What the link `dest`, written in a file of `folder`, is: `None` for those
+/// that need no check (`#fragment`, `mailto:` and other schemes).
+pub fn classify(dest: &str, folder: &str) -> Option<LinkKind> {
+    let dest = dest.trim();
+    if dest.is_empty() || dest.starts_with('#') || dest.starts_with("//") {
+        return None;
+    }
+    if let Some(colon) = dest.find(':') {
+        let scheme = &dest[..colon];
+        let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
+        if is_scheme {
+            let web = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+            return web.then_some(LinkKind::Web);
+        }
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_string()).filter(|f| !f.is_empty())),
+        None => (dest, None),
+    };
+    if !path.to_ascii_lowercase().ends_with(".md") || path.contains('?') {
+        return Some(LinkKind::Relative);
+    }
+    Some(LinkKind::File {
+        path: normalise(folder, path),
+        fragment,
+    })
+}
+
+/// `path` seen from `folder`, both inside the content folder; `/path` starts
+/// from the content folder itself. `None` when it leaves the folder or holds
+/// a segment no content file name has.
+fn normalise(folder: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if path.starts_with('/') {
+        Vec::new()
+    } else {
+        folder.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            // Only names a content file can have: safe in an href as they are.
+            s if crate::content::is_safe_name(s) => parts.push(s),
+            _ => return None,
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The way from `folder` to `target`, both `/`-separated from the content
+/// folder: how the author should write a link to it.
+fn relative(folder: &str, target: &str) -> String {
+    let from: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
+    let to: Vec<&str> = target.split('/').filter(|s| !s.is_empty()).collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts = vec![".."; from.len() - common];
+    parts.extend(&to[common..]);
+    parts.join("/")
+}
+
+/// Puts the page's way to the site's root and its language (`../../fr/`, or
+/// `https://example.org/fr/` in a feed) before every site link of `html`.
+/// Only markers that start an href count (the minifier may have dropped its
+/// quotes); anything else is left as it is.
+pub fn fill(html: &[u8], prefix: &str) -> Vec<u8> {
+    let marker = SITE_ROOT.as_bytes();
+    let mut out = Vec::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = memchr::memmem::find(rest, marker) {
+        let before = &rest[..i];
+        out.extend_from_slice(before);
+        if before.ends_with(b"href=\"") || before.ends_with(b"href=") {
+            out.extend_from_slice(prefix.as_bytes());
+        } else {
+            out.extend_from_slice(marker);
+        }
+        rest = &rest[i + marker.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+/// What a discussion offers to link to.
+struct Targets {
+    group_label: &'static str,
+    questions: BTreeSet<QuestionId>,
+    replies: BTreeSet<String>,
+}
+
+/// One text with links: where it comes from and the HTML to mend.
+struct Text<'a> {
+    file: &'a Path,
+    /// The text's folder in the content folder, to word hints from it.
+    folder: String,
+    /// The discussion it belongs to.
+    slug: &'a str,
+    links: &'a [Link],
+    html: Vec<&'a mut String>,
+}
+
+/// A link's target page (path without language), and what is wrong with it.
+type Outcome = (Option<String>, Option<(String, String)>);
+
+/// Checks every link of the site's texts against the site, turns links to
+/// content files into links to their pages (or into text when broken), and
+/// returns a warning for each broken link.
+pub fn resolve(site: &mut Site, content: &Path) -> Vec<Diagnostic> {
+    let base_url = site.config.base_url.clone();
+    let under_base = |l: &Link| {
+        l.kind == LinkKind::Web
+            && base_url
+                .as_deref()
+                .and_then(|b| under(b, &l.dest))
+                .is_some()
+    };
+    let needs_files = site.discussions.iter().any(|d| {
+        d.intro_links
+            .iter()
+            .chain(d.replies.iter().flat_map(|r| &r.links))
+            .chain(summaries(d).flat_map(|s| &s.links))
+            .any(under_base)
+    });
+    let checker = Checker {
+        targets: site
+            .discussions
+            .iter()
+            .map(|d| {
+                let targets = Targets {
+                    group_label: d.group_label.slug(),
+                    questions: d.questions().map(|q| q.id).collect(),
+                    replies: d.replies.iter().map(|r| r.id.clone()).collect(),
+                };
+                (d.slug.clone(), targets)
+            })
+            .collect(),
+        content,
+        site_files: needs_files.then(|| site_files(site)),
+        base_url: base_url.clone(),
+    };
+    let mut found = Vec::new();
+    for d in &mut site.discussions {
+        let slug = d.slug.as_str();
+        let intro_file = content.join(slug).join(crate::content::DISCUSSION_FILE);
+        let mut texts = vec![Text {
+            file: &intro_file,
+            folder: slug.to_string(),
+            slug,
+            links: &d.intro_links,
+            html: vec![&mut d.intro_html],
+        }];
+        for r in &mut d.replies {
+            texts.push(Text {
+                file: &r.source,
+                folder: format!("{slug}/replies"),
+                slug,
+                links: &r.links,
+                html: std::iter::once(&mut r.html)
+                    .chain(r.parts.iter_mut().map(|p| &mut p.html))
+                    .collect(),
+            });
+        }
+        for s in d
+            .summaries
+            .values_mut()
+            .flat_map(|m| m.values_mut())
+            .chain(d.conclusion.values_mut())
+        {
+            texts.push(Text {
+                file: &s.source,
+                folder: format!("{slug}/summaries"),
+                slug,
+                links: &s.links,
+                html: vec![&mut s.html],
+            });
+        }
+        for text in texts {
+            checker.check(text, &mut found);
+        }
+    }
+    found
+}
+
+fn summaries(d: &crate::model::Discussion) -> impl Iterator<Item = &crate::model::Summary> {
+    d.summaries
+        .values()
+        .flat_map(|m| m.values())
+        .chain(d.conclusion.values())
+}
+
+/// The path, from the site's root, of the address `dest` when it is under
+/// `base` (`https://example.org/d` and `https://example.org/d/en/` give `en/`).
+fn under(base: &str, dest: &str) -> Option<String> {
+    let rest = dest.strip_prefix(base)?;
+    if !(rest.is_empty() || rest.starts_with(['/', '?', '#'])) {
+        return None;
+    }
+    let path = rest.split(['?', '#']).next().unwrap_or("");
+    Some(path.trim_start_matches('/').to_string())
+}
+
+/// `html` with every href whose value is `from` set to `to`, or dropped when
+/// `to` is `None`. The value may be quoted or not: reply HTML is minified.
+fn replace_href(html: &str, from: &str, to: Option<&str>) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(" href=") {
+        let value_start = i + " href=".len();
+        let after = &rest[value_start..];
+        let (value, len) = match after.strip_prefix('"') {
+            Some(quoted) => {
+                let end = quoted.find('"').unwrap_or(quoted.len());
+                (&quoted[..end], end + 2)
+            }
+            None => {
+                let end = after
+                    .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                    .unwrap_or(after.len());
+                (&after[..end], end)
+            }
+        };
+        if value == from {
+            out.push_str(&rest[..i]);
+            if let Some(to) = to {
+                out.push_str(&format!(" href=\"{to}\""));
+            }
+        } else {
+            out.push_str(&rest[..value_start + len]);
+        }
+        rest = &rest[value_start + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every file of the output folder but the theme's (under `static/`) and
+/// the search index's (under `search/`).
+fn site_files(site: &Site) -> BTreeSet<String> {
+    let mut files: BTreeSet<String> = site::pages(site).iter().map(|p| p.path()).collect();
+    for d in &site.discussions {
+        for ext in ["csv", "json"] {
+            files.insert(site::data_path(d, ext));
+        }
+        if site::has_feeds(site) {
+            for l in &site.config.languages {
+                files.insert(site::feed_path(l.code(), d, None));
+                for q in d.questions() {
+                    files.insert(site::feed_path(l.code(), d, Some(q.id)));
+                }
+            }
+        }
+    }
+    if site::has_feeds(site) {
+        files.extend(["sitemap.xml".to_string(), "robots.txt".to_string()]);
+    }
+    files
+}
+
+struct Checker<'a> {
+    targets: BTreeMap<String, Targets>,
+    content: &'a Path,
+    base_url: Option<String>,
+    /// Every file of the output, when some link is under `base_url`.
+    site_files: Option<BTreeSet<String>>,
+}
+
+impl Checker<'_> {
+    fn check(&self, text: Text, found: &mut Vec<Diagnostic>) {
+        let Text {
+            file,
+            folder,
+            slug,
+            links,
+            mut html,
+        } = text;
+        for link in links {
+            let (page, problem) = match &link.kind {
+                LinkKind::File { path, fragment } => {
+                    self.file_target(&folder, slug, path.as_deref(), fragment.as_deref())
+                }
+                LinkKind::Relative => (
+                    None,
+                    Some((
+                        "a relative address leads elsewhere on each page the text is shown on"
+                            .to_string(),
+                        format!(
+                            "{}; write any other address in full (https://...)",
+                            self.link_forms(&folder, slug)
+                        ),
+                    )),
+                ),
+                LinkKind::Web => (None, self.web_problem(&folder, slug, &link.dest)),
+            };
+            if let Some((message, hint)) = problem {
+                found.push(
+                    Diagnostic::warning(
+                        file,
+                        Some(link.line),
+                        format!("broken link `{}`: {message}", link.dest),
+                    )
+                    .hint(hint),
+                );
+            }
+            let Some(marker) = link.marker() else {
+                continue;
+            };
+            // A link to a `.md` file that is no page would lead nowhere on the
+            // published site: it becomes text, and the warning says why.
+            let from = format!("{UNRESOLVED}{marker}");
+            let to = page.map(|page| format!("{SITE_ROOT}{page}"));
+            for h in html.iter_mut() {
+                if h.contains(&from) {
+                    **h = replace_href(h, &from, to.as_deref());
+                }
+            }
+        }
+    }
+
+    /// How to write links from `folder`, with a real reply and question of
+    /// the discussion for the examples.
+    fn link_forms(&self, folder: &str, slug: &str) -> String {
+        let target = self.targets.get(slug);
+        let reply = target
+            .and_then(|t| t.replies.iter().next())
+            .map_or("007-maria", String::as_str);
+        let question = target
+            .and_then(|t| t.questions.iter().next())
+            .map_or_else(|| "1.2".to_string(), ToString::to_string);
+        let discussion = relative(
+            folder,
+            &format!("{slug}/{}", crate::content::DISCUSSION_FILE),
+        );
+        format!(
+            "link to a reply by its file, e.g. `[text]({})`, to the discussion with `[text]({discussion})`, or to a question with `[text]({discussion}#{question})`",
+            relative(folder, &format!("{slug}/replies/{reply}.md"))
+        )
+    }
+
+    fn file_target(
+        &self,
+        folder: &str,
+        slug: &str,
+        path: Option<&str>,
+        fragment: Option<&str>,
+    ) -> Outcome {
+        let forms = || self.link_forms(folder, slug);
+        let Some(path) = path else {
+            return (
+                None,
+                Some((
+                    "it leads out of the content folder, or to a file name no content file can have".to_string(),
+                    forms(),
+                )),
+            );
+        };
+        let segments: Vec<&str> = path.split('/').collect();
+        match segments.as_slice() {
+            [d, "replies", name] => {
+                let stem = &name[..name.len().saturating_sub(3)];
+                let target = self.targets.get(*d);
+                if target.is_some_and(|t| t.replies.contains(stem)) {
+                    let page = format!("{d}/replies/{stem}/index.html");
+                    let problem = fragment.map(|f| {
+                        (
+                            format!("a reply's page has no anchor `#{f}`; it was left out"),
+                            format!(
+                                "link to the reply's file alone, e.g. `[text]({})`",
+                                relative(folder, path)
+                            ),
+                        )
+                    });
+                    return (Some(page), problem);
+                }
+                // A typo in the name: offer the reply with the same number.
+                let number = stem.split('-').next().unwrap_or(stem);
+                let close = target.and_then(|t| {
+                    t.replies
+                        .iter()
+                        .find(|r| r.split('-').next() == Some(number) || r.starts_with(stem))
+                });
+                let hint = match close {
+                    Some(r) => format!(
+                        "did you mean `[text]({})`?",
+                        relative(folder, &format!("{d}/replies/{r}.md"))
+                    ),
+                    None => forms(),
+                };
+                (None, Some((format!("there is no reply `{path}`"), hint)))
+            }
+            [d, crate::content::DISCUSSION_FILE] => {
+                let Some(target) = self.targets.get(*d) else {
+                    let known: Vec<&str> = self.targets.keys().map(String::as_str).collect();
+                    return (
+                        None,
+                        Some((
+                            format!("there is no discussion `{d}`"),
+                            format!("the discussions are: {}", known.join(", ")),
+                        )),
+                    );
+                };
+                let overview = format!("{d}/index.html");
+                let Some(f) = fragment else {
+                    return (Some(overview), None);
+                };
+                match f.parse::<QuestionId>() {
+                    Ok(q) if target.questions.contains(&q) => (
+                        Some(format!(
+                            "{d}/{}-{}/question-{}/index.html",
+                            target.group_label, q.group, q.question
+                        )),
+                        None,
+                    ),
+                    _ => {
+                        let ids: Vec<String> =
+                            target.questions.iter().map(ToString::to_string).collect();
+                        (
+                            Some(overview),
+                            Some((
+                                format!(
+                                    "discussion `{d}` has no question `{f}`; the link leads to its overview"
+                                ),
+                                format!(
+                                    "after `#`, write one of its questions: {}",
+                                    ids.join(", ")
+                                ),
+                            )),
+                        )
+                    }
+                }
+            }
+            [d, "summaries", name] if self.content.join(path).is_file() => {
+                let q = name.split('.').next().unwrap_or("").replacen('-', ".", 1);
+                let discussion =
+                    relative(folder, &format!("{d}/{}", crate::content::DISCUSSION_FILE));
+                let hint = match q.parse::<QuestionId>() {
+                    Ok(q) => format!("link to its question instead: `[text]({discussion}#{q})`"),
+                    Err(_) => format!("link to the discussion instead: `[text]({discussion})`"),
+                };
+                (
+                    None,
+                    Some(("a summary has no page of its own".to_string(), hint)),
+                )
+            }
+            _ => {
+                let message = if self.content.join(path).is_file() {
+                    format!("`{path}` is neither a reply nor a discussion file")
+                } else {
+                    format!("there is no file `{path}` in the content folder")
+                };
+                (None, Some((message, forms())))
+            }
+        }
+    }
+
+    /// What is wrong with an `http(s)` link: only those under `base_url` are
+    /// checked, and they must land on a page or file of the site.
+    fn web_problem(&self, folder: &str, slug: &str, dest: &str) -> Option<(String, String)> {
+        let path = under(self.base_url.as_deref()?, dest)?;
+        let files = self.site_files.as_ref()?;
+        let file = if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path.clone()
+        };
+        let lands = files.contains(&file)
+            || files.contains(&format!("{file}/index.html"))
+            || file.starts_with("static/")
+            || file.starts_with("search/");
+        (!lands).then(|| {
+            (
+                format!("no page or file of the site is at `{path}`"),
+                format!(
+                    "{}; such links also work offline and lead to the reader's language",
+                    self.link_forms(folder, slug)
+                ),
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_classified_from_their_folder() {
+        let file = |p: &str, f: Option<&str>| LinkKind::File {
+            path: Some(p.to_string()),
+            fragment: f.map(String::from),
+        };
+        assert_eq!(
+            classify("007-maria.md", "d/replies"),
+            Some(file("d/replies/007-maria.md", None))
+        );
+        assert_eq!(
+            classify("../../e/replies/x.md", "d/replies"),
+            Some(file("e/replies/x.md", None))
+        );
+        assert_eq!(
+            classify("../_discussion.md#1.2", "d/replies"),
+            Some(file("d/_discussion.md", Some("1.2")))
+        );
+        assert_eq!(
+            classify("/e/_discussion.md", "d/replies"),
+            Some(file("e/_discussion.md", None))
+        );
+        assert_eq!(
+            classify("../../../x.md", "d/replies"),
+            Some(LinkKind::File {
+                path: None,
+                fragment: None
+            })
+        );
+        assert_eq!(
+            classify("../report/index.html", "d/replies"),
+            Some(LinkKind::Relative)
+        );
+        assert_eq!(
+            classify("https://example.org/x.md", "d"),
+            Some(LinkKind::Web)
+        );
+        for ignored in [
+            "#top",
+            "mailto:a@b.org",
+            "javascript:alert(1)",
+            "//cdn.example.org/x",
+            "",
+        ] {
+            assert_eq!(classify(ignored, "d/replies"), None, "{ignored}");
+        }
+    }
+
+    #[test]
+    fn hrefs_are_replaced_quoted_or_not() {
+        let html = r#"<a href="m/x.md">a</a><a href=m/x.md>b</a><a href=m/x.md#1.2 class=c>c</a>"#;
+        assert_eq!(
+            replace_href(html, "m/x.md", Some("p/")),
+            r#"<a href="p/">a</a><a href="p/">b</a><a href=m/x.md#1.2 class=c>c</a>"#
+        );
+        assert_eq!(
+            replace_href(html, "m/x.md", None),
+            r#"<a>a</a><a>b</a><a href=m/x.md#1.2 class=c>c</a>"#
+        );
+    }
+
+    #[test]
+    fn hints_are_written_from_the_linking_file() {
+        assert_eq!(relative("d/replies", "d/replies/x.md"), "x.md");
+        assert_eq!(
+            relative("d/replies", "d/_discussion.md"),
+            "../_discussion.md"
+        );
+        assert_eq!(
+            relative("d/replies", "e/replies/x.md"),
+            "../../e/replies/x.md"
+        );
+        assert_eq!(relative("d", "d/_discussion.md"), "_discussion.md");
+    }
+
+    #[test]
+    fn only_site_markers_are_filled() {
+        let html = format!(
+            "<a href=\"{SITE_ROOT}d/index.html\">a</a> <a href=\"x\"> <a href={SITE_ROOT}e/index.html>b</a> {SITE_ROOT}text"
+        );
+        let out = String::from_utf8(fill(html.as_bytes(), "../../fr/")).expect("utf-8");
+        assert!(
+            out.starts_with("<a href=\"../../fr/d/index.html\">"),
+            "{out}"
+        );
+        assert!(out.contains("<a href=\"x\">"), "{out}");
+        assert!(
+            out.contains("<a href=../../fr/e/index.html>"),
+            "unquoted: {out}"
+        );
+        assert!(
+            out.ends_with(&format!(" {SITE_ROOT}text")),
+            "not an href: {out}"
+        );
+    }
+
+    #[test]
+    fn addresses_under_base_url() {
+        let base = "https://example.org/talks";
+        assert_eq!(
+            under(base, "https://example.org/talks/en/d/").as_deref(),
+            Some("en/d/")
+        );
+        assert_eq!(
+            under(base, "https://example.org/talks").as_deref(),
+            Some("")
+        );
+        assert_eq!(
+            under(base, "https://example.org/talks#x").as_deref(),
+            Some("")
+        );
+        assert_eq!(under(base, "https://example.org/talkshow/"), None);
+        assert_eq!(under(base, "https://example.org/"), None);
+    }
+}
