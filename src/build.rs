@@ -172,7 +172,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             if unchanged(&path, &fingerprint) {
                 return Ok((path, fingerprint, false));
             }
-            let html = renderer.render(&prepared).map_err(|e| {
+            let html = renderer.render(prepared).map_err(|e| {
                 Diagnostic::error(
                     &theme.origin.join("templates"),
                     None,
@@ -205,32 +205,28 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     if !errors.is_empty() {
         return Err(Diagnostics(errors).sorted());
     }
-    let (extra_files, extra_diags) =
-        crate::extras::files(&site, renderer.translations(), &opts.content);
-    if extra_diags.iter().any(Diagnostic::is_error) {
-        return Err(Diagnostics(extra_diags).sorted());
-    }
-    let statics = theme
-        .statics
-        .iter()
-        .map(|(path, bytes)| (format!("static/{path}"), bytes.as_slice()));
-    let others: Vec<(String, &[u8])> = extra_files
-        .iter()
-        .map(|f| (f.path.clone(), f.bytes.as_slice()))
-        .chain(statics)
-        .collect();
-    let other_files: Vec<(String, blake3::Hash)> = others
+    // Files other than pages: written like pages, hashed by their bytes.
+    let write_other = |path: &str, bytes: &[u8]| -> Result<(String, blake3::Hash), Diagnostics> {
+        let hash = blake3::hash(bytes);
+        if !unchanged(path, &hash) {
+            staging.write_if_changed(path, bytes).map_err(write_error)?;
+        }
+        Ok((path.to_string(), hash))
+    };
+    let (jobs, extra_diags) = crate::extras::jobs(&site, renderer.translations(), &opts.content);
+    let made: Vec<Vec<(String, blake3::Hash)>> = jobs
         .par_iter()
-        .map(|(path, bytes)| {
-            let hash = blake3::hash(bytes);
-            if !unchanged(path, &hash) {
-                staging.write_if_changed(path, bytes)?;
-            }
-            Ok((path.clone(), hash))
+        .map(|job| {
+            let made = job.run(&opts.content).map_err(fail)?;
+            made.iter()
+                .map(|f| write_other(&f.path, &f.bytes))
+                .collect::<Result<_, _>>()
         })
-        .collect::<std::io::Result<_>>()
-        .map_err(write_error)?;
-    files.extend(other_files);
+        .collect::<Result<_, _>>()?;
+    files.extend(made.into_iter().flatten());
+    for (path, bytes) in &theme.statics {
+        files.push(write_other(&format!("static/{path}"), bytes)?);
+    }
     // The table must never describe another output than the one on disk.
     cache.forget_output_files().map_err(write_error)?;
     staging

@@ -111,7 +111,7 @@ impl Cache {
 }
 
 /// Raised whenever what the cache stores changes meaning within a version.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// Cache entries from another version of palabre are never used.
 fn header() -> String {

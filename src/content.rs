@@ -787,6 +787,7 @@ pub fn reply_from_text(
             answers,
             lang,
             lang_source,
+            text: crate::extras::text::plain_text(&html),
             html,
             parts,
             links: found_links,

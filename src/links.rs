@@ -169,10 +169,13 @@ fn relative(folder: &str, target: &str) -> String {
 /// `https://example.org/fr/` in a feed) before every site link of `html`.
 /// Only markers that start an href count (the minifier may have dropped its
 /// quotes); anything else is left as it is.
-pub fn fill(html: &[u8], prefix: &str) -> Vec<u8> {
+pub fn fill(html: Vec<u8>, prefix: &str) -> Vec<u8> {
     let marker = SITE_ROOT.as_bytes();
+    if memchr::memmem::find(&html, marker).is_none() {
+        return html;
+    }
     let mut out = Vec::with_capacity(html.len());
-    let mut rest = html;
+    let mut rest = html.as_slice();
     while let Some(i) = memchr::memmem::find(rest, marker) {
         let before = &rest[..i];
         out.extend_from_slice(before);
@@ -668,7 +671,7 @@ mod tests {
         let html = format!(
             "<a href=\"{SITE_ROOT}d/index.html\">a</a> <a href=\"x\"> <a href={SITE_ROOT}e/index.html>b</a> {SITE_ROOT}text"
         );
-        let out = String::from_utf8(fill(html.as_bytes(), "../../fr/")).expect("utf-8");
+        let out = String::from_utf8(fill(html.into_bytes(), "../../fr/")).expect("utf-8");
         assert!(
             out.starts_with("<a href=\"../../fr/d/index.html\">"),
             "{out}"

@@ -150,6 +150,8 @@ pub struct Reply {
     pub lang_source: LangSource,
     /// The whole reply, as shown on its own page.
     pub html: String,
+    /// The whole reply as plain text: for search, open data and feeds.
+    pub text: String,
     /// Parts marked with `<!-- answers: ... -->`; empty when the reply has no markers.
     pub parts: Vec<ReplyPart>,
     /// Its links, checked once the whole site is loaded (see [`crate::links`]).

@@ -182,7 +182,10 @@ impl Staging {
     /// Writes `bytes` unless the current output already has them at `path`,
     /// in which case the old file is kept.
     pub fn write_if_changed(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        let same = fs::read(self.output.join(path)).is_ok_and(|old| old == bytes);
+        let old = self.output.join(path);
+        // Comparing sizes first spares reading most changed files.
+        let same = fs::metadata(&old).is_ok_and(|m| m.len() == bytes.len() as u64)
+            && fs::read(&old).is_ok_and(|old| old == bytes);
         if same && self.keep(path) {
             return Ok(());
         }

@@ -64,7 +64,11 @@ struct Layout<'a> {
     /// `<link rel="alternate" type="application/atom+xml">`: the feeds this
     /// page belongs to (none without base_url).
     feeds: Vec<Link>,
-    t: &'a std::collections::BTreeMap<String, String>,
+    /// The site's own text in the page's language: set only to render.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    t: Option<&'a std::collections::BTreeMap<String, String>>,
+    #[serde(skip)]
+    page_lang: Lang,
 }
 
 /// A text with the language it is written in and whether that is a fallback.
@@ -157,23 +161,28 @@ impl<'a> Renderer<'a> {
     }
 
     /// Everything the page is made from, ready to fingerprint or render.
-    pub fn prepare(&self, page: &Page) -> Prepared {
+    pub fn prepare(&self, page: &Page) -> Prepared<'_> {
         let slots = Slots::default();
-        let (template, ctx) = self.context(page, &slots);
+        let (template, layout, body) = self.context(page, &slots);
         Prepared {
             template,
-            ctx,
+            layout,
+            body,
             slots: slots.0.into_inner(),
             site_prefix: format!("{}{}/", page.root(), page.lang.code()),
         }
     }
 
     /// The page as minified HTML.
-    pub fn render(&self, page: &Prepared) -> Result<Vec<u8>, tera::Error> {
-        let html = self.tera.render(page.template, &page.ctx)?;
+    pub fn render<'r>(&'r self, mut page: Prepared<'r>) -> Result<Vec<u8>, tera::Error> {
+        page.layout.t = Some(&self.i18n.get(page.layout.page_lang).text);
+        let mut ctx = tera::Context::new();
+        ctx.insert("layout", &page.layout);
+        ctx.insert("page", &page.body);
+        let html = self.tera.render(page.template, &ctx)?;
         let html = self.fill_slots(&crate::output::minify(&html), &page.slots);
         // Links between texts are stored once for all the pages they show on.
-        Ok(crate::links::fill(&html, &page.site_prefix))
+        Ok(crate::links::fill(html, &page.site_prefix))
     }
 
     /// A hash of everything the page is made from: equal fingerprints mean
@@ -184,7 +193,10 @@ impl<'a> Renderer<'a> {
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
         h.update(self.theme_hash.as_bytes());
         h.update(page.template.as_bytes());
-        h.update(page.ctx.clone().into_json().to_string().as_bytes());
+        // The site's own text (`layout.t`) is left out: it comes from the
+        // theme, whose hash is in, and the page's language.
+        // Serialised in one piece: hashing many small writes costs more.
+        h.update(&serde_json::to_vec(&(&page.layout, &page.body)).unwrap_or_default());
         for slot in &page.slots {
             h.update(self.reply_hashes[slot.discussion][slot.reply].as_bytes());
             h.update(
@@ -226,7 +238,7 @@ impl<'a> Renderer<'a> {
         out
     }
 
-    fn context(&self, page: &Page, slots: &Slots) -> (&'static str, tera::Context) {
+    fn context(&self, page: &Page, slots: &Slots) -> (&'static str, Layout<'_>, serde_json::Value) {
         let s = self.i18n.get(page.lang);
         let root = page.root();
         let href = |path: String| format!("{root}{path}");
@@ -327,10 +339,7 @@ impl<'a> Renderer<'a> {
             };
         let mut layout = self.layout(page, s, title, crumbs);
         layout.description = self.description(page, s);
-        let mut ctx = tera::Context::new();
-        ctx.insert("layout", &layout);
-        ctx.insert("page", &body);
-        (template, ctx)
+        (template, layout, body)
     }
 
     fn layout<'s>(
@@ -399,7 +408,8 @@ impl<'a> Renderer<'a> {
                 .map(|&l| og_locale(l))
                 .collect(),
             feeds: self.feeds(page, s),
-            t: &s.text,
+            page_lang: page.lang,
+            t: None,
         }
     }
 
@@ -1036,9 +1046,10 @@ fn lang_counts(s: &Strings, d: &Discussion) -> Vec<Link> {
 }
 
 /// A page's template and context, with the reply HTML it shows kept aside.
-pub struct Prepared {
+pub struct Prepared<'r> {
     template: &'static str,
-    ctx: tera::Context,
+    layout: Layout<'r>,
+    body: serde_json::Value,
     slots: Vec<Slot>,
     /// The page's way to the site's root and its language: `../../fr/`.
     site_prefix: String,

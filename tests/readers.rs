@@ -1010,6 +1010,7 @@ fn big_site(n: usize) -> palabre::model::Site {
                 answers: answers.clone(),
                 lang: langs[i % 3],
                 lang_source,
+                text: palabre::extras::text::plain_text(&body),
                 html: body,
                 parts: Vec::new(),
                 links: Vec::new(),
@@ -1024,11 +1025,10 @@ fn big_site(n: usize) -> palabre::model::Site {
 #[test]
 fn one_query_downloads_less_than_300_kb_at_10000_replies() {
     let site = big_site(10_000);
-    let files: BTreeMap<String, usize> =
-        palabre::extras::search::files(&site, &palabre::extras::text::reply_texts(&site))
-            .into_iter()
-            .map(|f| (f.path, f.bytes.len()))
-            .collect();
+    let files: BTreeMap<String, usize> = palabre::extras::search::files(&site)
+        .into_iter()
+        .map(|f| (f.path, f.bytes.len()))
+        .collect();
     let manifest = files["search/index.js"];
     let shards: Vec<&str> = files
         .keys()

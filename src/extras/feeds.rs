@@ -149,5 +149,5 @@ fn feed(
 
 /// Site links in a feed entry, made absolute.
 fn fill_links(html: &str, prefix: &str) -> String {
-    String::from_utf8_lossy(&crate::links::fill(html.as_bytes(), prefix)).into_owned()
+    String::from_utf8_lossy(&crate::links::fill(html.as_bytes().to_vec(), prefix)).into_owned()
 }

@@ -25,35 +25,58 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
-/// Every extra file of the site, and what could not be made: warnings
-/// (feeds and sitemap without `base_url`) and errors, on which the build must
-/// stop. `content` is the content folder, named in messages.
-pub fn files(
-    site: &Site,
-    i18n: &Translations,
+/// Makes some of the extra files. Jobs run one at a time per thread, and
+/// their files are written before the next starts, so that only a few large
+/// files (a discussion's open data) are in memory at once.
+pub struct Job<'a> {
+    /// What it makes, for messages.
+    pub what: &'static str,
+    make: Box<dyn Fn() -> Result<Vec<OutputFile>, String> + Send + Sync + 'a>,
+}
+
+impl<'a> Job<'a> {
+    fn new(
+        what: &'static str,
+        make: impl Fn() -> Result<Vec<OutputFile>, String> + Send + Sync + 'a,
+    ) -> Job<'a> {
+        Job {
+            what,
+            make: Box::new(make),
+        }
+    }
+
+    /// The files; an error here is a bug in palabre, reported against `site.yaml`.
+    pub fn run(&self, content: &Path) -> Result<Vec<OutputFile>, Diagnostic> {
+        (self.make)().map_err(|e| {
+            Diagnostic::error(
+                &content.join("site.yaml"),
+                None,
+                format!("cannot write the {}: {e}", self.what),
+            )
+            .hint("this is a bug in palabre; please report it with the content folder")
+        })
+    }
+}
+
+/// The jobs that make every extra file of the site, and warnings about what
+/// cannot be made (feeds and sitemap without `base_url`). `content` is the
+/// content folder, named in messages.
+pub fn jobs<'a>(
+    site: &'a Site,
+    i18n: &'a Translations,
     content: &Path,
-) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+) -> (Vec<Job<'a>>, Vec<Diagnostic>) {
     let site_file = content.join("site.yaml");
     let mut diags = Vec::new();
-    let mut internal = |what: &str, e: String| {
-        diags.push(
-            Diagnostic::error(&site_file, None, format!("cannot write the {what}: {e}"))
-                .hint("this is a bug in palabre; please report it with the content folder"),
-        );
-    };
-    let texts = text::reply_texts(site);
-    let mut out = search::files(site, &texts);
-    match opendata::files(site, &texts) {
-        Ok(files) => out.extend(files),
-        Err(e) => internal("open data", e),
+    let mut jobs = vec![Job::new("search index", || Ok(search::files(site)))];
+    for d in &site.discussions {
+        jobs.push(Job::new("open data", move || opendata::csv_file(d)));
+        jobs.push(Job::new("open data", move || opendata::json_file(d)));
     }
     match site.config.base_url.as_deref() {
         Some(base) if site::has_feeds(site) => {
-            match feeds::files(site, i18n, base) {
-                Ok(files) => out.extend(files),
-                Err(e) => internal("feeds", e),
-            }
-            out.extend(sitemap::files(site, base));
+            jobs.push(Job::new("feeds", move || feeds::files(site, i18n, base)));
+            jobs.push(Job::new("sitemap", move || Ok(sitemap::files(site, base))));
         }
         _ => diags.push(
             Diagnostic::warning(
@@ -64,5 +87,5 @@ pub fn files(
             .hint("they need the site's absolute address: add `base_url: https://example.org/discussions` to site.yaml"),
         ),
     }
-    (out, diags)
+    (jobs, diags)
 }

@@ -4,9 +4,8 @@
 use serde::Serialize;
 
 use super::OutputFile;
-use super::text::ReplyTexts;
 
-use crate::model::{Discussion, Site};
+use crate::model::Discussion;
 use crate::site;
 
 /// One reply as a row: the same fields, in the same order, in both formats.
@@ -22,7 +21,7 @@ struct Row<'a> {
     language: &'static str,
     /// Question ids, e.g. `1.1 1.2` in CSV and a list in JSON.
     questions: Vec<String>,
-    text: String,
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -31,11 +30,10 @@ struct JsonFile<'a> {
     replies: Vec<Row<'a>>,
 }
 
-fn rows<'a>(d: &'a Discussion, texts: &[String]) -> Vec<Row<'a>> {
+fn rows(d: &Discussion) -> Vec<Row<'_>> {
     d.replies
         .iter()
-        .zip(texts)
-        .map(|(r, text)| Row {
+        .map(|r| Row {
             id: &r.id,
             author: r.author.as_deref(),
             organisation: r.organisation.as_deref(),
@@ -43,31 +41,31 @@ fn rows<'a>(d: &'a Discussion, texts: &[String]) -> Vec<Row<'a>> {
             date: r.date.map(|x| x.format("%Y-%m-%d").to_string()),
             language: r.lang.code(),
             questions: r.answers.iter().map(ToString::to_string).collect(),
-            text: text.clone(),
+            text: &r.text,
         })
         .collect()
 }
 
-/// `data/<discussion>.csv` and `data/<discussion>.json` for every discussion.
-pub fn files(site: &Site, texts: &ReplyTexts) -> Result<Vec<OutputFile>, String> {
-    let mut out = Vec::new();
-    for (d, texts) in site.discussions.iter().zip(texts) {
-        out.push(OutputFile {
-            path: site::data_path(d, "csv"),
-            bytes: csv_bytes(d, texts)?,
-        });
-        let json = JsonFile {
-            discussion: &d.slug,
-            replies: rows(d, texts),
-        };
-        let mut bytes = serde_json::to_vec_pretty(&json).map_err(|e| e.to_string())?;
-        bytes.push(b'\n');
-        out.push(OutputFile {
-            path: site::data_path(d, "json"),
-            bytes,
-        });
-    }
-    Ok(out)
+/// `data/<discussion>.csv`.
+pub fn csv_file(d: &Discussion) -> Result<Vec<OutputFile>, String> {
+    Ok(vec![OutputFile {
+        path: site::data_path(d, "csv"),
+        bytes: csv_bytes(d)?,
+    }])
+}
+
+/// `data/<discussion>.json`.
+pub fn json_file(d: &Discussion) -> Result<Vec<OutputFile>, String> {
+    let json = JsonFile {
+        discussion: &d.slug,
+        replies: rows(d),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&json).map_err(|e| e.to_string())?;
+    bytes.push(b'\n');
+    Ok(vec![OutputFile {
+        path: site::data_path(d, "json"),
+        bytes,
+    }])
 }
 
 /// Text from the public that a spreadsheet would run as a formula (`=`, `+`,
@@ -80,7 +78,7 @@ fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn csv_bytes(d: &Discussion, texts: &[String]) -> Result<Vec<u8>, String> {
+fn csv_bytes(d: &Discussion) -> Result<Vec<u8>, String> {
     // A byte-order mark, so that Excel reads the file as UTF-8 (accents intact);
     // LibreOffice and csv libraries accept it.
     let mut buf = "\u{feff}".as_bytes().to_vec();
@@ -97,7 +95,7 @@ fn csv_bytes(d: &Discussion, texts: &[String]) -> Result<Vec<u8>, String> {
             "text",
         ])
         .map_err(|e| e.to_string())?;
-        for r in rows(d, texts) {
+        for r in rows(d) {
             let questions = r.questions.join(" ");
             w.write_record([
                 r.id,
@@ -107,7 +105,7 @@ fn csv_bytes(d: &Discussion, texts: &[String]) -> Result<Vec<u8>, String> {
                 r.date.as_deref().unwrap_or(""),
                 r.language,
                 &questions,
-                &spreadsheet_safe(&r.text),
+                &spreadsheet_safe(r.text),
             ])
             .map_err(|e| e.to_string())?;
         }

@@ -22,7 +22,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
 
 use super::OutputFile;
-use super::text::{ReplyTexts, plain_text, truncate};
+use super::text::{plain_text, truncate};
 use crate::lang::Lang;
 use crate::model::Site;
 use crate::site;
@@ -95,27 +95,29 @@ struct Source {
 
 /// The distinct words of `text`, lower-cased and sorted.
 fn distinct_words(text: &str) -> Vec<String> {
-    let raw: HashSet<&str> = text
+    let lower = text.to_lowercase();
+    let distinct: HashSet<&str> = lower
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    let mut words: Vec<String> = raw.into_iter().map(str::to_lowercase).collect();
+    let mut words: Vec<String> = distinct.into_iter().map(str::to_string).collect();
     words.sort_unstable();
-    words.dedup();
     words
 }
 
-/// Every document of the site, in a fixed order: each discussion's replies,
-/// then its summaries. `texts` holds each reply's plain text.
-fn sources(site: &Site, texts: &ReplyTexts) -> Vec<Source> {
+/// What makes a document, in the site's fixed order: each discussion's
+/// replies, then its summaries.
+type Job<'a> = Box<dyn Fn() -> Source + Sync + 'a>;
+
+fn jobs(site: &Site) -> Vec<Job<'_>> {
     // `en` stands for any language: the client swaps in the reader's.
     let strip = |path: String| path.trim_start_matches("en/").to_string();
-    let mut jobs: Vec<Box<dyn Fn() -> Source + Sync + '_>> = Vec::new();
-    for (d, texts) in site.discussions.iter().zip(texts) {
-        for (r, text) in d.replies.iter().zip(texts) {
+    let mut jobs: Vec<Job<'_>> = Vec::new();
+    for d in &site.discussions {
+        for r in &d.replies {
             jobs.push(Box::new(move || {
                 let questions: Vec<String> = r.answers.iter().map(ToString::to_string).collect();
-                let mut all = text.clone();
+                let mut all = r.text.clone();
                 for field in [&r.author, &r.organisation, &r.country]
                     .into_iter()
                     .flatten()
@@ -129,7 +131,7 @@ fn sources(site: &Site, texts: &ReplyTexts) -> Vec<Source> {
                         r.author.clone().unwrap_or_default(),
                         questions.join(", "),
                         r.lang.code(),
-                        truncate(text, SNIPPET_CHARS),
+                        truncate(&r.text, SNIPPET_CHARS),
                     ),
                     lang: r.lang,
                     words: distinct_words(&all),
@@ -155,54 +157,61 @@ fn sources(site: &Site, texts: &ReplyTexts) -> Vec<Source> {
             }
         }
     }
-    jobs.par_iter().map(|job| job()).collect()
+    jobs
 }
 
-/// Every stem of the site with the documents holding it. Each distinct word
-/// of a language is stemmed once, however many documents use it.
-fn stems(sources: &[Source]) -> BTreeMap<String, Stem> {
-    let vocabulary: HashSet<(Lang, &str)> = sources
-        .par_iter()
-        .fold(HashSet::new, |mut set, s| {
-            set.extend(s.words.iter().map(|w| (s.lang, w.as_str())));
-            set
-        })
-        .reduce(HashSet::new, |mut a, b| {
-            a.extend(b);
-            a
-        });
-    let terms: HashMap<(Lang, &str), (String, String)> = vocabulary
-        .into_par_iter()
-        .filter_map(|(lang, word)| {
-            let (form, stem) = term(word, &stemmer(lang))?;
-            Some(((lang, word), (form, stem)))
-        })
-        .collect();
-    let mut stems: BTreeMap<String, Stem> = BTreeMap::new();
-    for (form, stem) in terms.values() {
-        let entry = stems.entry(stem.clone()).or_default();
-        if form != stem {
-            entry.forms.insert(form.clone());
-        }
-    }
-    for (id, s) in sources.iter().enumerate() {
-        for word in &s.words {
-            if let Some((_, stem)) = terms.get(&(s.lang, word.as_str()))
-                && let Some(entry) = stems.get_mut(stem)
-                && entry.docs.last() != Some(&id)
-            {
-                entry.docs.push(id);
+/// Documents read in parallel this many at a time: their word lists are
+/// dropped once indexed, so memory does not grow with the site.
+const CHUNK: usize = 1024;
+
+/// Every document of the site, and every stem with the documents holding it.
+/// Each distinct word of a language is stemmed once, however many
+/// documents use it.
+fn index(site: &Site) -> (Vec<Doc>, BTreeMap<String, Stem>) {
+    let jobs = jobs(site);
+    let mut docs = Vec::with_capacity(jobs.len());
+    // Per language, each word's stem number (`None`: too short to index).
+    let mut words: BTreeMap<Lang, HashMap<String, Option<usize>>> = BTreeMap::new();
+    let mut stem_numbers: HashMap<String, usize> = HashMap::new();
+    let mut stems: Vec<(String, Stem)> = Vec::new();
+    for chunk in jobs.chunks(CHUNK) {
+        let sources: Vec<Source> = chunk.par_iter().map(|job| job()).collect();
+        for source in sources {
+            let id = docs.len();
+            let known = words.entry(source.lang).or_default();
+            for word in source.words {
+                let number = match known.get(&word) {
+                    Some(n) => *n,
+                    None => {
+                        let n = term(&word, &stemmer(source.lang)).map(|(form, stem)| {
+                            let n = *stem_numbers.entry(stem.clone()).or_insert_with(|| {
+                                stems.push((stem.clone(), Stem::default()));
+                                stems.len() - 1
+                            });
+                            if form != stem {
+                                stems[n].1.forms.insert(form);
+                            }
+                            n
+                        });
+                        known.insert(word, n);
+                        n
+                    }
+                };
+                if let Some(n) = number
+                    && stems[n].1.docs.last() != Some(&id)
+                {
+                    stems[n].1.docs.push(id);
+                }
             }
+            docs.push(source.doc);
         }
     }
-    stems
+    (docs, stems.into_iter().collect())
 }
 
-/// The index files of the site; `texts` holds each reply's plain text.
-pub fn files(site: &Site, texts: &ReplyTexts) -> Vec<OutputFile> {
-    let sources = sources(site, texts);
-    let stems = stems(&sources);
-    let docs: Vec<Doc> = sources.into_iter().map(|s| s.doc).collect();
+/// The index files of the site.
+pub fn files(site: &Site) -> Vec<OutputFile> {
+    let (docs, stems) = index(site);
 
     let mut out = Vec::new();
     let mut shards = Vec::new();

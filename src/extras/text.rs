@@ -1,21 +1,7 @@
 //! Plain text from a reply's sanitised HTML, for open data, feeds' summaries
 //! and page descriptions.
 
-use rayon::prelude::*;
 use scraper::{ElementRef, Html, Node};
-
-use crate::model::Site;
-
-/// Every reply's plain text, per discussion, in the model's order: computed
-/// once (HTML parsing is not cheap) for the files that need it.
-pub type ReplyTexts = Vec<Vec<String>>;
-
-pub fn reply_texts(site: &Site) -> ReplyTexts {
-    site.discussions
-        .iter()
-        .map(|d| d.replies.par_iter().map(|r| plain_text(&r.html)).collect())
-        .collect()
-}
 
 /// Elements after which a line ends.
 const BLOCKS: &[&str] = &[
@@ -93,7 +79,18 @@ fn walk(el: ElementRef<'_>, out: &mut String) {
 /// At most `max` characters of `text`, cut at a word boundary, with "…"
 /// when something was cut.
 pub fn truncate(text: &str, max: usize) -> String {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Only the first words matter: a few more than fit, to tell whether
+    // something was cut.
+    let mut flat = String::new();
+    for word in text.split_whitespace() {
+        if flat.chars().count() > max {
+            break;
+        }
+        if !flat.is_empty() {
+            flat.push(' ');
+        }
+        flat.push_str(word);
+    }
     if flat.chars().count() <= max {
         return flat;
     }
