@@ -7,11 +7,13 @@
 # same corpus in English only, converts the latter into a Hugo site (examples/to_hugo.rs) when
 # `hugo` is installed, then times whole processes with hyperfine (medians) and measures peak
 # memory with /usr/bin/time -f %M:
-#   build        palabre build --force into a deleted output folder (clean build)
-#   check        palabre check
-#   rebuild +1   palabre build into the existing output after adding one new reply file
+#   build        palabre build --force, output folder and build cache deleted (clean build)
 #   build (en)   clean build of the English-only corpus (what Hugo is compared with)
 #   hugo         hugo --minify on the English-only corpus converted to Hugo
+#   check        palabre check
+#   rebuild +1   palabre build into the existing output after adding one new reply file
+#   rebuild edit palabre build into the existing output after editing one reply
+# (rebuilds on both corpora), and the ratios of medians the issue's targets are about.
 # and prints a Markdown table on stdout (progress goes to stderr).
 #
 # palabre is built from a clean export of the commit $REV (default HEAD), not from the working
@@ -91,22 +93,41 @@ for N in "$@"; do
   "$BIN/examples/gen_corpus" --replies "$N" --seed "$SEED" --out "$E" --languages en --force
   CSIZE=$(du -sh "$C" | cut -f1)
 
-  bench "$N" "build" "rm -rf $O" "$PALABRE build --content $C --output $O --force" "$O"
-  bench "$N" "check" "true" "$PALABRE check --content $C" ""
-  # One new reply per run (a copy of the first one under a new name), into the existing output.
-  replies=("$C"/discussion-01/replies/*.md) # (not `ls | head`: SIGPIPE under pipefail)
-  NEW=$(basename "${replies[0]}")
-  bench "$N" "rebuild +1 reply" \
-    "cp $C/discussion-01/replies/$NEW $C/discussion-01/replies/zz-bench-\$(date +%s%N).md" \
-    "$PALABRE build --content $C --output $O --force" "$O"
-  rm -f "$C"/discussion-01/replies/zz-bench-*.md
-  bench "$N" "build (en only)" "rm -rf $OE" "$PALABRE build --content $E --output $OE --force" "$OE"
+  # A clean build starts with neither the output nor the build cache beside it.
+  clean() { echo "rm -rf $1 $(dirname "$1")/.$(basename "$1").palabre-cache"; }
+  bench "$N" "build" "$(clean "$O")" "$PALABRE build --content $C --output $O --force" "$O"
+  bench "$N" "build (en only)" "$(clean "$OE")" "$PALABRE build --content $E --output $OE --force" "$OE"
   if [ "$HUGO" = 1 ]; then
     "$BIN/examples/to_hugo" --content "$E" --out "$H" --lang en
     bench "$N" "hugo --minify (en only)" "rm -rf $OH" "hugo --minify --quiet --source $H --destination $OH" "$OH"
-    p=$(cat "$WORK/median-$N-build__en_only_") h=$(cat "$WORK/median-$N-hugo___minify__en_only_")
-    RATIOS+=("- N=$N: palabre build (en only) / hugo --minify = $(jq -n "$p / $h * 100 | round / 100")")
   fi
+  bench "$N" "check" "true" "$PALABRE check --content $C" ""
+  # Rebuilds into the existing output: one new reply per run (a copy of the
+  # first one under a new name), or one reply edited (a sentence appended).
+  for corpus in "$C" "$E"; do
+    out=$O label=""
+    [ "$corpus" = "$E" ] && out=$OE label=" (en only)"
+    replies=("$corpus"/discussion-01/replies/*.md) # (not `ls | head`: SIGPIPE under pipefail)
+    first=${replies[0]}
+    bench "$N" "rebuild +1 reply$label" \
+      "cp $first $corpus/discussion-01/replies/zz-bench-\$(date +%s%N).md" \
+      "$PALABRE build --content $corpus --output $out" "$out"
+    rm -f "$corpus"/discussion-01/replies/zz-bench-*.md
+    bench "$N" "rebuild, 1 reply edited$label" \
+      "echo \"Edited at \$(date +%s%N).\" >> ${replies[1]}" \
+      "$PALABRE build --content $corpus --output $out" "$out"
+  done
+  ratio() { # ratio <label> <numerator step> <denominator step>
+    local a b
+    a=$(cat "$WORK/median-$N-${2//[^a-z0-9]/_}" 2>/dev/null) || return 0
+    b=$(cat "$WORK/median-$N-${3//[^a-z0-9]/_}" 2>/dev/null) || return 0
+    RATIOS+=("- N=$N: $1 = $(jq -n "$a / $b * 100 | round / 100")")
+  }
+  ratio "palabre build (en only) / hugo --minify" "build (en only)" "hugo --minify (en only)"
+  ratio "palabre build (3 languages) / hugo --minify (en only)" "build" "hugo --minify (en only)"
+  ratio "rebuild +1 reply / clean build (en only)" "rebuild +1 reply (en only)" "build (en only)"
+  ratio "rebuild, 1 reply edited / clean build (en only)" "rebuild, 1 reply edited (en only)" "build (en only)"
+  ratio "rebuild +1 reply / clean build (3 languages)" "rebuild +1 reply" "build"
   ROWS+=("| $N | (corpus: $CSIZE, $(find "$C" -name '*.md' | wc -l) files) | | | | | | |")
 done
 
@@ -117,6 +138,6 @@ echo "|---:|---|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${ROWS[@]}"
 if [ ${#RATIOS[@]} -gt 0 ]; then
   echo
-  echo "$(hugo version | cut -d' ' -f1-2):"
+  [ "$HUGO" = 1 ] && echo "$(hugo version | cut -d' ' -f1-2); ratios of medians:"
   printf '%s\n' "${RATIOS[@]}"
 fi
