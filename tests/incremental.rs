@@ -26,6 +26,11 @@ fn palabre(args: &[&str]) -> Output {
 }
 
 fn build(content: &Path, output: &Path) -> String {
+    build_with_themes(content, output, Path::new(common::THEMES))
+}
+
+/// Builds and returns the summary line.
+fn build_with_themes(content: &Path, output: &Path, themes: &Path) -> String {
     let out = palabre(&[
         "build",
         "--content",
@@ -33,7 +38,7 @@ fn build(content: &Path, output: &Path) -> String {
         "--output",
         output.to_str().expect("utf-8 path"),
         "--themes",
-        common::THEMES,
+        themes.to_str().expect("utf-8 path"),
     ]);
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -89,6 +94,15 @@ fn assert_same_site(incremental: &Path, clean: &Path) {
     }
 }
 
+/// "built N pages" from the build's summary line.
+fn total(summary: &str) -> usize {
+    summary
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .expect("page count")
+}
+
 /// "(N rendered, M unchanged)" from the build's summary line.
 fn rendered(summary: &str) -> usize {
     let (_, after) = summary.split_once('(').expect("summary has counts");
@@ -108,11 +122,7 @@ fn rebuild_after_a_new_reply_equals_a_clean_build_and_touches_only_what_depends_
     copy_dir(Path::new(common::SAMPLE_CONTENT), &content);
     let site = tmp.path().join("site");
     let first = build(&content, &site);
-    let total: usize = first
-        .split_whitespace()
-        .nth(1)
-        .and_then(|n| n.parse().ok())
-        .expect("page count");
+    let total = total(&first);
     assert_eq!(
         rendered(&first),
         total,
@@ -233,22 +243,11 @@ fn files_deleted_from_the_output_by_hand_come_back_and_a_theme_change_redoes_eve
     let themes = tmp.path().join("themes");
     copy_dir(Path::new(common::THEMES), &themes);
     let site = tmp.path().join("site");
-    let build_with_themes = || {
-        palabre(&[
-            "build",
-            "--content",
-            content.to_str().expect("utf-8 path"),
-            "--output",
-            site.to_str().expect("utf-8 path"),
-            "--themes",
-            themes.to_str().expect("utf-8 path"),
-        ])
-    };
-    build_with_themes();
+    build_with_themes(&content, &site, &themes);
     let page = site.join("es/territorial-approach-2013/replies/011-howard-duncan/index.html");
     fs::remove_file(&page).expect("delete a page");
     fs::remove_file(site.join("static/style.css")).expect("delete a style sheet");
-    build_with_themes();
+    build_with_themes(&content, &site, &themes);
     assert!(page.is_file(), "the deleted page is written again");
     assert!(
         site.join("static/style.css").is_file(),
@@ -263,29 +262,15 @@ fn files_deleted_from_the_output_by_hand_come_back_and_a_theme_change_redoes_eve
         template.replace("</footer>", "<p>Edited footer</p></footer>"),
     )
     .expect("edit the theme");
-    let out = build_with_themes();
-    let summary = String::from_utf8_lossy(&out.stdout);
-    let total: usize = summary
-        .split_whitespace()
-        .nth(1)
-        .and_then(|n| n.parse().ok())
-        .expect("page count");
-    assert_eq!(rendered(&summary), total, "{summary}");
+    let summary = build_with_themes(&content, &site, &themes);
+    assert_eq!(rendered(&summary), total(&summary), "{summary}");
     assert!(
         fs::read_to_string(&page)
             .expect("page")
             .contains("Edited footer")
     );
     let clean = tmp.path().join("clean");
-    palabre(&[
-        "build",
-        "--content",
-        content.to_str().expect("utf-8 path"),
-        "--output",
-        clean.to_str().expect("utf-8 path"),
-        "--themes",
-        themes.to_str().expect("utf-8 path"),
-    ]);
+    build_with_themes(&content, &clean, &themes);
     assert_same_site(&site, &clean);
 }
 
