@@ -15,10 +15,11 @@
 //! - `search/d-<n>.js`: documents `n * DOCS_PER_FILE ..`: address, author,
 //!   questions, language and the first words, to show results.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use super::OutputFile;
@@ -90,19 +91,42 @@ struct Stem {
 struct Source {
     doc: Doc,
     lang: Lang,
-    words: Vec<String>,
+    words: Words,
 }
 
-/// The distinct words of `text`, lower-cased and sorted.
-fn distinct_words(text: &str) -> Vec<String> {
-    let lower = text.to_lowercase();
-    let distinct: HashSet<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let mut words: Vec<String> = distinct.into_iter().map(str::to_string).collect();
-    words.sort_unstable();
-    words
+/// The distinct words of a text, lower-cased: the lower-cased text and where
+/// each distinct word is in it (one allocation per document, not per word).
+struct Words {
+    lower: String,
+    spans: Vec<(usize, usize)>,
+}
+
+impl Words {
+    fn of(text: &str) -> Words {
+        let lower = text.to_lowercase();
+        let mut spans = Vec::new();
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
+        let mut start = None;
+        let end = std::iter::once((lower.len(), ' '));
+        for (i, c) in lower.char_indices().chain(end) {
+            match (c.is_alphanumeric(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    if seen.insert(&lower[s..i]) {
+                        spans.push((s, i));
+                    }
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        drop(seen);
+        Words { lower, spans }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        self.spans.iter().map(|&(s, e)| &self.lower[s..e])
+    }
 }
 
 /// What makes a document, in the site's fixed order: each discussion's
@@ -134,7 +158,7 @@ fn jobs(site: &Site) -> Vec<Job<'_>> {
                         truncate(&r.text, SNIPPET_CHARS),
                     ),
                     lang: r.lang,
-                    words: distinct_words(&all),
+                    words: Words::of(&all),
                 }
             }));
         }
@@ -151,7 +175,7 @@ fn jobs(site: &Site) -> Vec<Job<'_>> {
                             truncate(&text, SNIPPET_CHARS),
                         ),
                         lang,
-                        words: distinct_words(&text),
+                        words: Words::of(&text),
                     }
                 }));
             }
@@ -171,19 +195,19 @@ fn index(site: &Site) -> (Vec<Doc>, BTreeMap<String, Stem>) {
     let jobs = jobs(site);
     let mut docs = Vec::with_capacity(jobs.len());
     // Per language, each word's stem number (`None`: too short to index).
-    let mut words: BTreeMap<Lang, HashMap<String, Option<usize>>> = BTreeMap::new();
-    let mut stem_numbers: HashMap<String, usize> = HashMap::new();
+    let mut words: BTreeMap<Lang, FxHashMap<String, Option<usize>>> = BTreeMap::new();
+    let mut stem_numbers: FxHashMap<String, usize> = FxHashMap::default();
     let mut stems: Vec<(String, Stem)> = Vec::new();
     for chunk in jobs.chunks(CHUNK) {
         let sources: Vec<Source> = chunk.par_iter().map(|job| job()).collect();
         for source in sources {
             let id = docs.len();
             let known = words.entry(source.lang).or_default();
-            for word in source.words {
-                let number = match known.get(&word) {
+            for word in source.words.iter() {
+                let number = match known.get(word) {
                     Some(n) => *n,
                     None => {
-                        let n = term(&word, &stemmer(source.lang)).map(|(form, stem)| {
+                        let n = term(word, &stemmer(source.lang)).map(|(form, stem)| {
                             let n = *stem_numbers.entry(stem.clone()).or_insert_with(|| {
                                 stems.push((stem.clone(), Stem::default()));
                                 stems.len() - 1
@@ -193,7 +217,7 @@ fn index(site: &Site) -> (Vec<Doc>, BTreeMap<String, Stem>) {
                             }
                             n
                         });
-                        known.insert(word, n);
+                        known.insert(word.to_string(), n);
                         n
                     }
                 };
