@@ -17,8 +17,9 @@
 //! 3. Rendering ([`fill`]): [`SITE_ROOT`] becomes the page's way back to the
 //!    site's root plus the page's language.
 //!
-//! Both markers hold U+00A0, which sanitised HTML never holds raw (the
-//! serialiser writes `&nbsp;`), so no text can forge one.
+//! Both markers hold U+00A0, which the HTML of a text never holds raw
+//! (`markdown::render` writes it back as `&nbsp;` after minifying), so no
+//! text can forge one; and only a marker that starts an href is filled.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
