@@ -421,9 +421,41 @@ fn paragraph_text(events: &[(Event, std::ops::Range<usize>)]) -> String {
     s
 }
 
-/// The level each heading of a text gets on the page, in order: the text's
-/// top level becomes `h3` (below the page's `h1` and section `h2`), and no
-/// level is skipped, whatever levels the author used (`##` then `####`).
+/// The level a text's top heading is stored at; pages that show a reply move
+/// its headings under their own with [`shift_headings`].
+pub const TOP_HEADING: u8 = 3;
+
+/// `html` (a text rendered by [`render`]) with its headings moved so that
+/// the top one is `h<top>`; the others follow, down to `h6`, and none goes
+/// above `h<top>` (not even one from raw HTML).
+pub fn shift_headings(html: &str, top: u8) -> std::borrow::Cow<'_, str> {
+    if top == TOP_HEADING || !html.contains("<h") {
+        return html.into();
+    }
+    let delta = i16::from(top) - i16::from(TOP_HEADING);
+    let bytes = html.as_bytes();
+    let mut out = bytes.to_vec();
+    for i in memchr::memchr_iter(b'<', bytes) {
+        let h = if bytes.get(i + 1) == Some(&b'/') {
+            i + 2
+        } else {
+            i + 1
+        };
+        let (Some(b'h'), Some(&digit @ b'1'..=b'6'), Some(b'>' | b' ' | b'/')) =
+            (bytes.get(h), bytes.get(h + 1), bytes.get(h + 2))
+        else {
+            continue;
+        };
+        let level = (i16::from(digit - b'0') + delta).clamp(i16::from(top), 6);
+        out[h + 1] = b'0' + level as u8;
+    }
+    // Only ASCII digits were replaced by ASCII digits.
+    String::from_utf8(out).map_or_else(|_| html.into(), Into::into)
+}
+
+/// The level each heading of a text gets, in order: the text's top level
+/// becomes [`TOP_HEADING`], and no level is skipped, whatever levels the
+/// author used (`##` then `####`).
 fn outline(events: &[(Event, std::ops::Range<usize>)]) -> Vec<HeadingLevel> {
     let found: Vec<usize> = events
         .iter()
@@ -437,7 +469,9 @@ fn outline(events: &[(Event, std::ops::Range<usize>)]) -> Vec<HeadingLevel> {
     found
         .iter()
         .map(|&l| {
-            let level = (l + 3 - top).min(previous + 1).min(6);
+            let level = (l + usize::from(TOP_HEADING) - top)
+                .min(previous + 1)
+                .min(6);
             previous = level;
             HeadingLevel::try_from(level).unwrap_or(HeadingLevel::H6)
         })
@@ -572,6 +606,24 @@ mod tests {
         // Without a base, nothing is recorded or changed.
         let plain = render(md, "t", &|_| None);
         assert!(plain.links.is_empty() && plain.html.contains("href=002-maria.md>"));
+    }
+
+    #[test]
+    fn headings_move_under_the_page_s_own() {
+        let html = "<h3>A</h3><p>x<hr></p><h4 id=b>B</h4><h1>raw</h1><header>h</header>";
+        assert_eq!(shift_headings(html, 3), html);
+        assert_eq!(
+            shift_headings(html, 2),
+            "<h2>A</h2><p>x<hr></p><h3 id=b>B</h3><h2>raw</h2><header>h</header>"
+        );
+        assert_eq!(
+            shift_headings(html, 4),
+            "<h4>A</h4><p>x<hr></p><h5 id=b>B</h5><h4>raw</h4><header>h</header>"
+        );
+        assert_eq!(
+            shift_headings(html, 6),
+            "<h6>A</h6><p>x<hr></p><h6 id=b>B</h6><h6>raw</h6><header>h</header>"
+        );
     }
 
     #[test]

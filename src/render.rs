@@ -11,6 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::extras::text::{plain_text, truncate};
 use crate::i18n::{Strings, Translations};
 use crate::lang::Lang;
+use crate::markdown;
 use crate::model::{Discussion, LangText, QuestionId, Reply, Site};
 use crate::site::{self, Page, PageKind, ReplyIndex};
 use crate::theme::Theme;
@@ -169,6 +170,7 @@ impl<'a> Renderer<'a> {
             layout,
             body,
             slots: slots.0.into_inner(),
+            reply_headings: reply_headings(&page.kind),
             site_prefix: format!("{}{}/", page.root(), page.lang.code()),
         }
     }
@@ -180,7 +182,11 @@ impl<'a> Renderer<'a> {
         ctx.insert("layout", &page.layout);
         ctx.insert("page", &page.body);
         let html = self.tera.render(page.template, &ctx)?;
-        let html = self.fill_slots(&crate::output::minify(&html), &page.slots);
+        let html = self.fill_slots(
+            &crate::output::minify(&html),
+            &page.slots,
+            page.reply_headings,
+        );
         // Links between texts are stored once for all the pages they show on.
         Ok(crate::links::fill(html, &page.site_prefix))
     }
@@ -212,7 +218,7 @@ impl<'a> Renderer<'a> {
     /// `page` with each slot tag replaced by the reply HTML it stands for.
     /// Slot tags can only come from the template: tera escapes `<` in text,
     /// and the sanitiser drops unknown elements from contributions.
-    fn fill_slots(&self, page: &[u8], slots: &[Slot]) -> Vec<u8> {
+    fn fill_slots(&self, page: &[u8], slots: &[Slot], headings: u8) -> Vec<u8> {
         let mut out = Vec::with_capacity(page.len());
         let mut rest = page;
         while let Some(start) = memchr::memmem::find(rest, SLOT_OPEN.as_bytes()) {
@@ -227,10 +233,11 @@ impl<'a> Renderer<'a> {
             out.extend_from_slice(&rest[..start]);
             if let Some(slot) = slot {
                 let r = &self.site.discussions[slot.discussion].replies[slot.reply];
-                match slot.question {
-                    Some(q) => out.extend_from_slice(r.html_for(q).0.as_bytes()),
-                    None => out.extend_from_slice(r.html.as_bytes()),
-                }
+                let html = match slot.question {
+                    Some(q) => r.html_for(q).0.into(),
+                    None => std::borrow::Cow::from(r.html.as_str()),
+                };
+                out.extend_from_slice(markdown::shift_headings(&html, headings).as_bytes());
             }
             rest = &after[end + SLOT_CLOSE.len()..];
         }
@@ -1051,6 +1058,8 @@ pub struct Prepared<'r> {
     layout: Layout<'r>,
     body: serde_json::Value,
     slots: Vec<Slot>,
+    /// The level reply headings start at on this page.
+    reply_headings: u8,
     /// The page's way to the site's root and its language: `../../fr/`.
     site_prefix: String,
 }
@@ -1064,6 +1073,18 @@ struct Slot {
     discussion: usize,
     reply: usize,
     question: Option<QuestionId>,
+}
+
+/// The level a reply's top heading gets on a page: just under the default
+/// theme's heading for the reply (its author): `h1` on the reply's page,
+/// `h3` on a question page, `h5` in the report.
+fn reply_headings(kind: &PageKind) -> u8 {
+    match kind {
+        PageKind::Reply(..) => 2,
+        PageKind::Question(..) => 4,
+        PageKind::Report(..) => 6,
+        _ => markdown::TOP_HEADING,
+    }
 }
 
 const SLOT_OPEN: &str = "<palabre-slot>";
