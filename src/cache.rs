@@ -1,5 +1,6 @@
-//! The build cache, kept beside the output folder (never published): what
-//! each page was made from, and every reply as already read. A rebuild after
+//! The build cache, kept beside the output folder (never published): every
+//! file of the output with what it was made from, and every reply as already
+//! read. A rebuild after
 //! one new reply reads and renders only what depends on it.
 //!
 //! Anything wrong with the cache (missing, corrupt, from another version)

@@ -1,6 +1,7 @@
-//! Writing the site: minifying HTML, and building the new site beside the old
-//! one so that it is swapped in whole. A failed build never leaves a
-//! half-written site, and palabre never deletes a folder it did not make.
+//! Writing the site: minifying HTML, and writing what changed beside the old
+//! site first, then applying it in place (small changes) or swapping the new
+//! folder in whole. A failed build never touches the previous site, and
+//! palabre never deletes a folder it did not make.
 
 use std::collections::HashSet;
 use std::fs;
