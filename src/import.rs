@@ -320,10 +320,21 @@ static FORWARD_NEXT: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
+/// Whether `line` starts the sender's signature (`-- `, RFC 3676; `--` alone
+/// after a blank line, as clients that trim spaces send it: after text, it
+/// would underline a Markdown heading) or a mailing list's footer (a rule of
+/// underscores, as Mailman adds).
+fn starts_signature(line: &str, previous: Option<&str>) -> bool {
+    line == "-- "
+        || (line == "--" && previous.is_none_or(|p| p.trim().is_empty()))
+        || (line.len() >= 30 && line.chars().all(|c| c == '_'))
+}
+
 /// Removes quoted earlier messages: lines starting with `>`, and everything
 /// from an attribution line ("On ... wrote:", "Le ... a écrit :",
-/// "El ... escribió:") or a quoted header block ("-----Original Message-----",
-/// "From: ... / Sent: ...") to the end. Blank runs are collapsed, ends trimmed.
+/// "El ... escribió:"), a quoted header block ("-----Original Message-----",
+/// "From: ... / Sent: ..."), a signature or a list footer to the end. Blank
+/// runs are collapsed, ends trimmed.
 pub fn strip_quotes(text: &str) -> String {
     let text = text.replace("\r\n", "\n");
     let lines: Vec<&str> = text.lines().collect();
@@ -339,7 +350,9 @@ pub fn strip_quotes(text: &str) -> String {
                 .iter()
                 .take(3)
                 .any(|l| FORWARD_NEXT.is_match(l));
-        if REPLY_HEADER_ONE_LINE.is_match(line) || wrapped_attribution || header_block {
+        let signature = starts_signature(line, i.checked_sub(1).map(|p| lines[p]));
+        if REPLY_HEADER_ONE_LINE.is_match(line) || wrapped_attribution || header_block || signature
+        {
             end = i;
             break;
         }
@@ -494,6 +507,25 @@ mod tests {
             "Mine.\nOn Mon, 8 Jul 2013 at 10:00, Ada Lovelace\n<ada@example.org> wrote:\n> old";
         assert_eq!(strip_quotes(wrapped), "Mine.");
         assert_eq!(strip_quotes("a\n> q\n\n\n\nb\n"), "a\n\nb");
+    }
+
+    #[test]
+    fn signatures_and_list_footers_go() {
+        assert_eq!(
+            strip_quotes("My answer.\n\n-- \nAda Lovelace\nCity of X"),
+            "My answer."
+        );
+        assert_eq!(
+            strip_quotes("My answer.\n\n--\nAda\n+33 1 23"),
+            "My answer."
+        );
+        let footer = format!(
+            "My answer.\n{}\nM4D mailing list\nhttps://lists.example.org/m4d",
+            "_".repeat(47)
+        );
+        assert_eq!(strip_quotes(&footer), "My answer.");
+        // Right under a line of text, `--` underlines a Markdown heading: kept.
+        assert_eq!(strip_quotes("Context\n--\nText."), "Context\n--\nText.");
     }
 
     #[test]
