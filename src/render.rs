@@ -12,7 +12,7 @@ use crate::extras::text::{plain_text, truncate};
 use crate::i18n::{Strings, Translations};
 use crate::lang::Lang;
 use crate::markdown;
-use crate::model::{Discussion, LangText, QuestionId, Reply, Site};
+use crate::model::{Discussion, LangText, QuestionId, Reply, Site, Summary};
 use crate::site::{self, Page, PageKind, ReplyIndex};
 use crate::theme::Theme;
 
@@ -45,7 +45,8 @@ struct LangLink {
 /// What every page's layout needs.
 #[derive(Serialize)]
 struct Layout<'a> {
-    lang: &'static str,
+    /// Serialised as its code, e.g. `fr`.
+    lang: Lang,
     title: String,
     site_title: &'a str,
     root: String,
@@ -68,8 +69,6 @@ struct Layout<'a> {
     /// The site's own text in the page's language: set only to render.
     #[serde(skip_serializing_if = "Option::is_none")]
     t: Option<&'a std::collections::BTreeMap<String, String>>,
-    #[serde(skip)]
-    page_lang: Lang,
 }
 
 /// A text with the language it is written in and whether that is a fallback.
@@ -177,7 +176,7 @@ impl<'a> Renderer<'a> {
 
     /// The page as minified HTML.
     pub fn render<'r>(&'r self, mut page: Prepared<'r>) -> Result<Vec<u8>, tera::Error> {
-        page.layout.t = Some(&self.i18n.get(page.layout.page_lang).text);
+        page.layout.t = Some(&self.i18n.get(page.layout.lang).text);
         let mut ctx = tera::Context::new();
         ctx.insert("layout", &page.layout);
         ctx.insert("page", &page.body);
@@ -389,7 +388,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         Layout {
-            lang: page.lang.code(),
+            lang: page.lang,
             title,
             site_title: self.site.config.title(page.lang),
             home: format!("{root}{}", site::home_path(page.lang.code())),
@@ -415,7 +414,6 @@ impl<'a> Renderer<'a> {
                 .map(|&l| og_locale(l))
                 .collect(),
             feeds: self.feeds(page, s),
-            page_lang: page.lang,
             t: None,
         }
     }
@@ -657,9 +655,8 @@ impl<'a> Renderer<'a> {
         s: &Strings,
         d: &Discussion,
     ) -> serde_json::Map<String, serde_json::Value> {
-        let conclusion = pick_summary(&d.conclusion, s.lang, d.original_lang).map(|(l, sum)| {
-            serde_json::json!({ "html": sum.html, "lang": l.code(), "fallback": l != s.lang, "lang_name": s.lang_name(l) })
-        });
+        let conclusion = pick_summary(&d.conclusion, s.lang, d.original_lang)
+            .map(|picked| summary_json(s, picked));
         let common = serde_json::json!({
             "title": text_in(&d.title, s.lang, d.original_lang),
             "intro_html": d.intro_html,
@@ -810,7 +807,7 @@ impl<'a> Renderer<'a> {
             "question": item,
             "discussion": text_in(&d.title, s.lang, d.original_lang),
             "original_lang_name": s.lang_name(d.original_lang),
-            "summary": summary.map(|(l, sum)| serde_json::json!({ "html": sum.html, "title": sum.title, "lang": l.code(), "fallback": l != s.lang, "lang_name": s.lang_name(l) })),
+            "summary": summary.map(|picked| summary_json(s, picked)),
             "other_summaries": other_summaries,
             "replies": replies,
             "prev": neighbour(pos.and_then(|p| p.checked_sub(1))),
@@ -941,7 +938,7 @@ impl<'a> Renderer<'a> {
                             "text": text_in(&q.text, s.lang, d.original_lang),
                             "href": href(site::question_path(s.lang.code(), d, q.id)),
                             "count": s.count("replies", replies.len()),
-                            "summary": summary.map(|(l, sum)| serde_json::json!({ "html": sum.html, "title": sum.title, "lang": l.code(), "fallback": l != s.lang, "lang_name": s.lang_name(l) })),
+                            "summary": summary.map(|picked| summary_json(s, picked)),
                             "replies": replies,
                         })
                     })
@@ -1130,6 +1127,18 @@ fn author(s: &Strings, r: &Reply) -> String {
     r.author
         .clone()
         .unwrap_or_else(|| s.t("anonymous").to_string())
+}
+
+/// A moderators' summary (or conclusion) as templates see it, with the
+/// language it was picked in.
+fn summary_json(s: &Strings, (lang, sum): (Lang, &Summary)) -> serde_json::Value {
+    serde_json::json!({
+        "html": sum.html,
+        "title": sum.title,
+        "lang": lang.code(),
+        "fallback": lang != s.lang,
+        "lang_name": s.lang_name(lang),
+    })
 }
 
 /// The summary in the page's language, else the original's, else any.

@@ -22,24 +22,6 @@ use scraper::{Html, Node};
 
 const SITE_YAML: &str = "title: {en: \"Adversarial\"}\nlanguages: [en, fr, es]\n";
 
-const DISCUSSION: &str = r#"---
-title: {en: "A discussion"}
-group_label: week
-groups:
-  - id: 1
-    questions:
-      - id: 1
-        text: {en: "Question one?"}
-      - id: 2
-        text: {en: "Question two?"}
-      - id: 10
-        text: {en: "Question ten?"}
----
-The introduction.
-"#;
-
-const GOOD_REPLY: &str = "---\nauthor: \"Ada\"\nlang: en\nanswers: [\"1.1\"]\n---\nA good reply to the first question.\n";
-
 /// A reply file's text: `front` lines between the fences, then `body`.
 fn reply(front: &str, body: &str) -> String {
     format!("---\n{front}\n---\n{body}")
@@ -60,8 +42,8 @@ impl Site {
         let out = dir.path().join("out");
         let site = Site { dir, content, out };
         site.write("site.yaml", SITE_YAML);
-        site.write("d/_discussion.md", DISCUSSION);
-        site.write("d/replies/good.md", GOOD_REPLY);
+        site.write("d/_discussion.md", FIXTURE_DISCUSSION);
+        site.write("d/replies/good.md", FIXTURE_REPLY);
         site
     }
 
@@ -417,7 +399,7 @@ fn hostile() -> &'static Hostile {
             fs::write(p, text).expect("write");
         };
         write("site.yaml", SITE_YAML);
-        write("d/_discussion.md", DISCUSSION);
+        write("d/_discussion.md", FIXTURE_DISCUSSION);
         for (id, body, _) in HOSTILE {
             write(
                 &format!("d/replies/{id}.md"),
@@ -679,7 +661,12 @@ fn template_syntax_and_html_in_front_matter_values_appear_literally() {
 fn discussion_folders_with_spaces_or_unicode_are_refused() {
     for name in ["my discussion", "débat", "a;b", "x%2e%2e"] {
         let file = format!("{name}/_discussion.md");
-        let run = refused(&[(&file, DISCUSSION.as_bytes())], name, &[], &["rename"]);
+        let run = refused(
+            &[(&file, FIXTURE_DISCUSSION.as_bytes())],
+            name,
+            &[],
+            &["rename"],
+        );
         assert!(
             !run.stderr.contains("panicked"),
             "{name}: {}",
@@ -692,7 +679,12 @@ fn discussion_folders_with_spaces_or_unicode_are_refused() {
 fn reply_file_names_with_spaces_or_unicode_are_refused() {
     for name in ["my reply", "réponse", "a&b", "x?y"] {
         let file = format!("d/replies/{name}.md");
-        refused(&[(&file, GOOD_REPLY.as_bytes())], &file, &[], &["rename"]);
+        refused(
+            &[(&file, FIXTURE_REPLY.as_bytes())],
+            &file,
+            &[],
+            &["rename"],
+        );
     }
 }
 
@@ -700,9 +692,9 @@ fn reply_file_names_with_spaces_or_unicode_are_refused() {
 fn hidden_folders_and_files_are_skipped_and_nothing_is_written_outside() {
     let site = Site::built();
     // Names starting with a dot are hidden (`.git`, editor backups): skipped.
-    site.write("..d/_discussion.md", DISCUSSION);
-    site.write("..d/replies/r.md", GOOD_REPLY);
-    site.write("d/replies/..md", GOOD_REPLY);
+    site.write("..d/_discussion.md", FIXTURE_DISCUSSION);
+    site.write("..d/replies/r.md", FIXTURE_REPLY);
+    site.write("d/replies/..md", FIXTURE_REPLY);
     site.write("d/replies/.draft.md", "not even front-matter");
     let run = site.build();
     assert_built(&run);
@@ -973,7 +965,10 @@ fn bom_and_crlf_build_fine() {
     let site = Site::built();
     let crlf = |s: &str| s.replace('\n', "\r\n");
     site.write("site.yaml", format!("\u{feff}{}", crlf(SITE_YAML)));
-    site.write("d/_discussion.md", format!("\u{feff}{}", crlf(DISCUSSION)));
+    site.write(
+        "d/_discussion.md",
+        format!("\u{feff}{}", crlf(FIXTURE_DISCUSSION)),
+    );
     site.write(
         "d/replies/windows.md",
         format!(
@@ -1132,7 +1127,7 @@ fn symlinks_pointing_outside_are_never_followed() {
     .expect("write");
     fs::write(
         outside.join("e/_discussion.md"),
-        DISCUSSION.replace("A discussion", "SECRET-DISCUSSION"),
+        FIXTURE_DISCUSSION.replace("A discussion", "SECRET-FIXTURE_DISCUSSION"),
     )
     .expect("write");
     fs::write(
@@ -1164,7 +1159,11 @@ fn symlinks_pointing_outside_are_never_followed() {
     }
     for (rel, bytes) in snapshot(&site.out) {
         let text = String::from_utf8_lossy(&bytes);
-        for secret in ["TOP-SECRET-REPLY", "SECRET-DISCUSSION", "SECRET-NESTED"] {
+        for secret in [
+            "TOP-SECRET-REPLY",
+            "SECRET-FIXTURE_DISCUSSION",
+            "SECRET-NESTED",
+        ] {
             assert!(
                 !text.contains(secret),
                 "{rel} holds {secret} from outside the content folder"
@@ -1274,7 +1273,7 @@ fn group_and_question_ids_must_be_plain_numbers() {
         ("-1", 5),
         ("4294967296", 5),
     ] {
-        let discussion = DISCUSSION.replacen("  - id: 1", &format!("  - id: {id}"), 1);
+        let discussion = FIXTURE_DISCUSSION.replacen("  - id: 1", &format!("  - id: {id}"), 1);
         refused(
             &[("d/_discussion.md", discussion.as_bytes())],
             "d/_discussion.md",
@@ -1286,14 +1285,14 @@ fn group_and_question_ids_must_be_plain_numbers() {
     let site = Site::built();
     site.write(
         "d/_discussion.md",
-        DISCUSSION.replacen("  - id: 1", "  - id: \"1\"", 1),
+        FIXTURE_DISCUSSION.replacen("  - id: 1", "  - id: \"1\"", 1),
     );
     assert_built(&site.build());
 }
 
 #[test]
 fn null_where_text_is_expected_is_a_clear_error() {
-    let discussion = DISCUSSION.replacen(
+    let discussion = FIXTURE_DISCUSSION.replacen(
         "group_label: week",
         "organisers: [JMDI, ~]\ngroup_label: week",
         1,

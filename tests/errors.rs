@@ -10,30 +10,6 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 
-const DISCUSSION: &str = r#"---
-title: {en: "A discussion"}
-group_label: week
-groups:
-  - id: 1
-    questions:
-      - id: 1
-        text: {en: "Question one?"}
-      - id: 2
-        text: {en: "Question two?"}
-      - id: 10
-        text: {en: "Question ten?"}
----
-The introduction.
-"#;
-
-const GOOD_REPLY: &str = r#"---
-author: "Ada"
-lang: en
-answers: ["1.1"]
----
-A good reply to the first question.
-"#;
-
 const MARKED_REPLY: &str = r#"---
 author: "Bo"
 lang: en
@@ -61,8 +37,8 @@ impl Fixture {
         let out = dir.path().join("out");
         let fx = Fixture { dir, content, out };
         fx.write("site.yaml", FIXTURE_SITE_YAML);
-        fx.write("d/_discussion.md", DISCUSSION);
-        fx.write("d/replies/good.md", GOOD_REPLY);
+        fx.write("d/_discussion.md", FIXTURE_DISCUSSION);
+        fx.write("d/replies/good.md", FIXTURE_REPLY);
         fx.write("d/replies/marked.md", MARKED_REPLY);
         let run = fx.build();
         assert!(
@@ -333,7 +309,7 @@ fn unreadable_reply() {
     use std::os::unix::fs::PermissionsExt;
     let fx = Fixture::new();
     let before = fx.state();
-    fx.write("d/replies/bad.md", GOOD_REPLY);
+    fx.write("d/replies/bad.md", FIXTURE_REPLY);
     let path = fx.content.join("d/replies/bad.md");
     fs::set_permissions(&path, fs::Permissions::from_mode(0o000)).expect("chmod 000");
     if fs::read(&path).is_ok() {

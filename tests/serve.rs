@@ -16,8 +16,6 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
-const SITE_YAML: &str = "title: {en: T}\nlanguages: [en, fr, es]\n";
-
 const DISCUSSION: &str = r#"---
 title: {en: "A discussion"}
 group_label: week
@@ -193,7 +191,7 @@ fn site() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let dir = scratch_dir("serve-");
     let content = dir.path().join("content");
     fs::create_dir_all(content.join("d/replies")).expect("folders");
-    fs::write(content.join("site.yaml"), SITE_YAML).expect("site.yaml");
+    fs::write(content.join("site.yaml"), FIXTURE_SITE_YAML).expect("site.yaml");
     fs::write(content.join("d/_discussion.md"), DISCUSSION).expect("discussion");
     fs::write(
         content.join("d/replies/001-ada.md"),

@@ -25,7 +25,7 @@ use serde::Serialize;
 use super::OutputFile;
 use super::text::{plain_text, truncate};
 use crate::lang::Lang;
-use crate::model::Site;
+use crate::model::{Discussion, QuestionId, Reply, Site, Summary};
 use crate::site;
 
 /// Above this, a shard is split by one more character of its prefix.
@@ -129,17 +129,31 @@ impl Words {
     }
 }
 
-/// What makes a document, in the site's fixed order: each discussion's
-/// replies, then its summaries.
-type Job<'a> = Box<dyn Fn() -> Source + Sync + 'a>;
+/// A text to index.
+enum Text<'a> {
+    Reply(&'a Discussion, &'a Reply),
+    Summary(&'a Discussion, QuestionId, Lang, &'a Summary),
+}
 
-fn jobs(site: &Site) -> Vec<Job<'_>> {
-    // `en` stands for any language: the client swaps in the reader's.
-    let strip = |path: String| path.trim_start_matches("en/").to_string();
-    let mut jobs: Vec<Job<'_>> = Vec::new();
+/// Every text of the site, in a fixed order: each discussion's replies, then
+/// its summaries.
+fn texts(site: &Site) -> Vec<Text<'_>> {
+    let mut texts = Vec::new();
     for d in &site.discussions {
-        for r in &d.replies {
-            jobs.push(Box::new(move || {
+        texts.extend(d.replies.iter().map(|r| Text::Reply(d, r)));
+        for (&q, by_lang) in &d.summaries {
+            texts.extend(by_lang.iter().map(|(&l, sum)| Text::Summary(d, q, l, sum)));
+        }
+    }
+    texts
+}
+
+impl Text<'_> {
+    fn read(&self) -> Source {
+        // `en` stands for any language: the client swaps in the reader's.
+        let strip = |path: String| path.trim_start_matches("en/").to_string();
+        match *self {
+            Text::Reply(d, r) => {
                 let questions: Vec<String> = r.answers.iter().map(ToString::to_string).collect();
                 let mut all = r.text.clone();
                 for field in [&r.author, &r.organisation, &r.country]
@@ -160,28 +174,23 @@ fn jobs(site: &Site) -> Vec<Job<'_>> {
                     lang: r.lang,
                     words: Words::of(&all),
                 }
-            }));
-        }
-        for (q, by_lang) in &d.summaries {
-            for (&lang, summary) in by_lang {
-                jobs.push(Box::new(move || {
-                    let text = plain_text(&summary.html);
-                    Source {
-                        doc: Doc(
-                            strip(site::question_path("en", d, *q)),
-                            String::new(),
-                            q.to_string(),
-                            lang.code(),
-                            truncate(&text, SNIPPET_CHARS),
-                        ),
-                        lang,
-                        words: Words::of(&text),
-                    }
-                }));
+            }
+            Text::Summary(d, q, lang, summary) => {
+                let text = plain_text(&summary.html);
+                Source {
+                    doc: Doc(
+                        strip(site::question_path("en", d, q)),
+                        String::new(),
+                        q.to_string(),
+                        lang.code(),
+                        truncate(&text, SNIPPET_CHARS),
+                    ),
+                    lang,
+                    words: Words::of(&text),
+                }
             }
         }
     }
-    jobs
 }
 
 /// Documents read in parallel this many at a time: their word lists are
@@ -192,14 +201,14 @@ const CHUNK: usize = 1024;
 /// Each distinct word of a language is stemmed once, however many
 /// documents use it.
 fn index(site: &Site) -> (Vec<Doc>, BTreeMap<String, Stem>) {
-    let jobs = jobs(site);
-    let mut docs = Vec::with_capacity(jobs.len());
+    let texts = texts(site);
+    let mut docs = Vec::with_capacity(texts.len());
     // Per language, each word's stem number (`None`: too short to index).
     let mut words: BTreeMap<Lang, FxHashMap<String, Option<usize>>> = BTreeMap::new();
     let mut stem_numbers: FxHashMap<String, usize> = FxHashMap::default();
     let mut stems: Vec<(String, Stem)> = Vec::new();
-    for chunk in jobs.chunks(CHUNK) {
-        let sources: Vec<Source> = chunk.par_iter().map(|job| job()).collect();
+    for chunk in texts.chunks(CHUNK) {
+        let sources: Vec<Source> = chunk.par_iter().map(Text::read).collect();
         for source in sources {
             let id = docs.len();
             let known = words.entry(source.lang).or_default();

@@ -24,6 +24,27 @@ pub const THEMES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/themes");
 /// `site.yaml` of the small fixture sites the error and command tests write.
 pub const FIXTURE_SITE_YAML: &str = "title: {en: T}\nlanguages: [en, fr, es]\n";
 
+/// `_discussion.md` of the fixture sites of the error and hardening tests:
+/// questions 1.1, 1.2 and 1.10 (so that `1.10` is never read as `1.1`).
+pub const FIXTURE_DISCUSSION: &str = r#"---
+title: {en: "A discussion"}
+group_label: week
+groups:
+  - id: 1
+    questions:
+      - id: 1
+        text: {en: "Question one?"}
+      - id: 2
+        text: {en: "Question two?"}
+      - id: 10
+        text: {en: "Question ten?"}
+---
+The introduction.
+"#;
+
+/// A valid reply to question 1.1 of [`FIXTURE_DISCUSSION`].
+pub const FIXTURE_REPLY: &str = "---\nauthor: \"Ada\"\nlang: en\nanswers: [\"1.1\"]\n---\nA good reply to the first question.\n";
+
 /// The languages of the sample site and of every fixture.
 pub const LANGS: [&str; 3] = ["en", "fr", "es"];
 
