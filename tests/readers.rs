@@ -955,7 +955,9 @@ fn search_finds_an_english_reply_by_an_inflected_form_and_filters_by_language() 
 
 /// The sample site with its first discussion given `n` replies made of the
 /// sample's words: the search index of a large site, without writing files.
-fn big_site(n: usize) -> palabre::model::Site {
+/// Replies are undated, or dated `per_day` a day from 1 March 2024 (reply
+/// `i` on day `i / per_day`).
+fn big_site(n: usize, per_day: Option<usize>) -> palabre::model::Site {
     let (site, diags) = palabre::content::load(Path::new(SAMPLE_CONTENT));
     let mut site = site.unwrap_or_else(|| panic!("the sample does not load: {diags:?}"));
     // The words of every sample reply, in order: drawing from this stream
@@ -1006,7 +1008,10 @@ fn big_site(n: usize) -> palabre::model::Site {
                 author: Some(format!("Person {i}")),
                 organisation: None,
                 country: Some(format!("Country {}", i % 40)),
-                date: None,
+                date: per_day.and_then(|k| {
+                    chrono::NaiveDate::from_ymd_opt(2024, 3, 1)?
+                        .checked_add_days(chrono::Days::new((i / k) as u64))
+                }),
                 answers: answers.clone(),
                 lang: langs[i % 3],
                 lang_source,
@@ -1024,7 +1029,7 @@ fn big_site(n: usize) -> palabre::model::Site {
 
 #[test]
 fn one_query_downloads_less_than_300_kb_at_10000_replies() {
-    let site = big_site(10_000);
+    let site = big_site(10_000, None);
     let files: BTreeMap<String, usize> = palabre::extras::search::files(&site)
         .into_iter()
         .map(|f| (f.path, f.bytes.len()))
@@ -1084,5 +1089,70 @@ fn one_query_downloads_less_than_300_kb_at_10000_replies() {
     assert!(
         total > 1024 * 1024,
         "the index is suspiciously small: {total} bytes"
+    );
+}
+
+/// Every search file by path.
+fn search_files(site: &palabre::model::Site) -> BTreeMap<String, Vec<u8>> {
+    palabre::extras::search::files(site)
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect()
+}
+
+#[test]
+fn a_new_reply_changes_one_document_file_and_only_the_shards_of_its_words() {
+    // 2,000 replies, 40 a day; the new one is the last of day 25 (reply
+    // 1039), in the middle of the discussion, as a reply arriving late.
+    let after = big_site(2_000, Some(40));
+    let mut before = big_site(2_000, Some(40));
+    let new = before.discussions[0].replies.remove(1039);
+    let (before, after) = (search_files(&before), search_files(&after));
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|&(path, bytes)| before.get(path) != Some(bytes))
+        .map(|(path, _)| path)
+        .chain(before.keys().filter(|path| !after.contains_key(*path)))
+        .collect();
+    let docs: Vec<&&String> = changed
+        .iter()
+        .filter(|p| p.starts_with("search/d-"))
+        .collect();
+    assert_eq!(docs.len(), 1, "document files changed: {docs:?}");
+    assert!(
+        String::from_utf8_lossy(&after[docs[0].as_str()]).contains(&new.text[..40]),
+        "{} does not hold the new reply",
+        docs[0]
+    );
+    // A shard changes only if it holds one of the new reply's words (its
+    // text, author and country are indexed).
+    let indexed = [
+        &new.text,
+        &new.author.unwrap_or_default(),
+        &new.country.unwrap_or_default(),
+    ];
+    let words: BTreeSet<String> = indexed
+        .iter()
+        .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()))
+        .map(palabre::extras::search::fold)
+        .filter(|w| w.len() >= 2)
+        .collect();
+    let shards: Vec<&&String> = changed
+        .iter()
+        .filter(|p| p.starts_with("search/t-"))
+        .collect();
+    let all_shards = after.keys().filter(|p| p.starts_with("search/t-")).count();
+    for shard in &shards {
+        let prefix = &shard["search/t-".len()..shard.len() - ".js".len()];
+        assert!(
+            words.iter().any(|w| w.starts_with(prefix)),
+            "{shard} changed but holds none of the new reply's words"
+        );
+    }
+    assert!(
+        shards.len() <= words.len() && shards.len() < all_shards,
+        "{} of {all_shards} shards changed for a reply of {} words",
+        shards.len(),
+        words.len()
     );
 }

@@ -12,11 +12,18 @@
 //!   documents holding it, and the word forms seen for them. A prefix is split
 //!   further while its shard is larger than [`SHARD_BYTES`], so one word of a
 //!   query loads one shard of bounded size whatever the size of the site;
-//! - `search/d-<n>.js`: documents `n * DOCS_PER_FILE ..`: address, author,
-//!   questions, language and the first words, to show results.
+//! - `search/d-<n>.js`: the documents whose number, shifted right by the
+//!   manifest's `file_shift`, is `n`: address, author, questions, language
+//!   and the first words, to show results.
+//!
+//! A document's number says where it sorts (discussion, day, rank that day)
+//! rather than how many documents come before it, so that one new reply
+//! changes one document file and the shards of its own words: a rebuild
+//! rewrites, and a sync to the host uploads, a few files, not the index.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::Datelike;
 use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -30,8 +37,14 @@ use crate::site;
 
 /// Above this, a shard is split by one more character of its prefix.
 pub const SHARD_BYTES: usize = 32 * 1024;
-/// Documents per `d-<n>.js`: a page of results loads a few small files.
+/// Documents per `d-<n>.js`, on average at least: a page of results loads a
+/// few small files.
 pub const DOCS_PER_FILE: usize = 10;
+/// Bits of a document number for its day: days since 1970, until 2149.
+const DAY_BITS: u32 = 16;
+/// The "days" of undated replies and of summaries, after every date.
+const UNDATED: u64 = (1 << DAY_BITS) - 2;
+const SUMMARIES: u64 = (1 << DAY_BITS) - 1;
 /// Longest shard prefix: past it, a shard is kept whatever its size (only
 /// reached by many stems sharing a long prefix, such as numbered names).
 const MAX_PREFIX: usize = 16;
@@ -81,7 +94,7 @@ fn term(lower: &str, stemmer: &Stemmer) -> Option<(String, String)> {
 #[derive(Default)]
 struct Stem {
     /// Documents holding the stem, in increasing order.
-    docs: Vec<usize>,
+    docs: Vec<u64>,
     /// Word forms seen for this stem, when they differ from it.
     forms: BTreeSet<String>,
 }
@@ -135,17 +148,68 @@ enum Text<'a> {
     Summary(&'a Discussion, QuestionId, Lang, &'a Summary),
 }
 
-/// Every text of the site, in a fixed order: each discussion's replies, then
-/// its summaries.
-fn texts(site: &Site) -> Vec<Text<'_>> {
+/// The documents that sort together and are numbered in a row: a
+/// discussion's replies of one day, its undated replies, its summaries.
+type Group = (u64, u64);
+
+/// Every text of the site in a fixed order, each discussion's replies (by
+/// date, as in the model) then its summaries, with its group.
+fn texts(site: &Site) -> Vec<(Group, Text<'_>)> {
     let mut texts = Vec::new();
-    for d in &site.discussions {
-        texts.extend(d.replies.iter().map(|r| Text::Reply(d, r)));
+    for (i, d) in (0u64..).zip(&site.discussions) {
+        texts.extend(d.replies.iter().map(|r| ((i, day(r)), Text::Reply(d, r))));
         for (&q, by_lang) in &d.summaries {
-            texts.extend(by_lang.iter().map(|(&l, sum)| Text::Summary(d, q, l, sum)));
+            texts.extend(
+                by_lang
+                    .iter()
+                    .map(|(&l, sum)| ((i, SUMMARIES), Text::Summary(d, q, l, sum))),
+            );
         }
     }
     texts
+}
+
+/// The day a reply sorts in, as the model orders replies (undated last).
+fn day(r: &Reply) -> u64 {
+    /// Days from 1 January of year 1 to 1 January 1970.
+    const EPOCH_FROM_CE: i64 = 719_163;
+    r.date.map_or(UNDATED, |date| {
+        let days = i64::from(date.num_days_from_ce()) - EPOCH_FROM_CE;
+        days.clamp(0, UNDATED as i64 - 1) as u64
+    })
+}
+
+/// The number of each document: its discussion, day and rank that day, in
+/// bits, so numbers increase in the documents' order and do not change when
+/// a document is added to another day. Ranks get as many bits as the
+/// largest group needs.
+fn numbers(groups: &[Group]) -> Vec<u64> {
+    let mut ranks = Vec::with_capacity(groups.len());
+    for (i, g) in groups.iter().enumerate() {
+        let rank = match i.checked_sub(1).map(|p| &groups[p]) {
+            Some(previous) if previous == g => ranks[i - 1] + 1,
+            _ => 0,
+        };
+        ranks.push(rank);
+    }
+    let bits = u64::BITS - ranks.iter().max().copied().unwrap_or(0u64).leading_zeros();
+    groups
+        .iter()
+        .zip(ranks)
+        .map(|(&(discussion, day), rank)| (discussion << (DAY_BITS + bits)) | (day << bits) | rank)
+        .collect()
+}
+
+/// How far numbers are shifted to name their document file: the least that
+/// gives files of [`DOCS_PER_FILE`] documents or more on average. `numbers`
+/// are increasing.
+fn file_shift(numbers: &[u64]) -> u32 {
+    (0..u64::BITS)
+        .find(|&shift| {
+            let files = numbers.chunk_by(|a, b| a >> shift == b >> shift).count();
+            numbers.len() >= files * DOCS_PER_FILE
+        })
+        .unwrap_or(u64::BITS - 1)
 }
 
 impl Text<'_> {
@@ -197,20 +261,20 @@ impl Text<'_> {
 /// dropped once indexed, so memory does not grow with the site.
 const CHUNK: usize = 1024;
 
-/// Every document of the site, and every stem with the documents holding it.
-/// Each distinct word of a language is stemmed once, however many
-/// documents use it.
-fn index(site: &Site) -> (Vec<Doc>, BTreeMap<String, Stem>) {
-    let texts = texts(site);
+/// Every document of the site with its number, and every stem with the
+/// documents holding it. Each distinct word of a language is stemmed once,
+/// however many documents use it.
+fn index(site: &Site) -> (Vec<(u64, Doc)>, BTreeMap<String, Stem>) {
+    let (groups, texts): (Vec<Group>, Vec<Text>) = texts(site).into_iter().unzip();
+    let numbers = numbers(&groups);
     let mut docs = Vec::with_capacity(texts.len());
     // Per language, each word's stem number (`None`: too short to index).
     let mut words: BTreeMap<Lang, FxHashMap<String, Option<usize>>> = BTreeMap::new();
     let mut stem_numbers: FxHashMap<String, usize> = FxHashMap::default();
     let mut stems: Vec<(String, Stem)> = Vec::new();
-    for chunk in texts.chunks(CHUNK) {
+    for (chunk, chunk_numbers) in texts.chunks(CHUNK).zip(numbers.chunks(CHUNK)) {
         let sources: Vec<Source> = chunk.par_iter().map(Text::read).collect();
-        for source in sources {
-            let id = docs.len();
+        for (source, &id) in sources.into_iter().zip(chunk_numbers) {
             let known = words.entry(source.lang).or_default();
             for word in source.words.iter() {
                 let number = match known.get(word) {
@@ -236,7 +300,7 @@ fn index(site: &Site) -> (Vec<Doc>, BTreeMap<String, Stem>) {
                     stems[n].1.docs.push(id);
                 }
             }
-            docs.push(source.doc);
+            docs.push((id, source.doc));
         }
     }
     (docs, stems.into_iter().collect())
@@ -259,17 +323,26 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
             bytes: shard_js(prefix, entries).into_bytes(),
         });
     });
-    for (n, chunk) in docs.chunks(DOCS_PER_FILE).enumerate() {
-        let json = serde_json::to_string(chunk).unwrap_or_else(|_| "[]".to_string());
+    let numbers: Vec<u64> = docs.iter().map(|(id, _)| *id).collect();
+    let shift = file_shift(&numbers);
+    for file in docs.chunk_by(|a, b| a.0 >> shift == b.0 >> shift) {
+        let n = file[0].0 >> shift;
+        let body: Vec<String> = file
+            .iter()
+            .map(|(id, doc)| {
+                let json = serde_json::to_string(doc).unwrap_or_else(|_| "[]".to_string());
+                format!("\"{id}\":{json}")
+            })
+            .collect();
         out.push(OutputFile {
             path: format!("search/d-{n}.js"),
-            bytes: format!("palabreSearch.docs({n},{json});\n").into_bytes(),
+            bytes: format!("palabreSearch.docs({n},{{{}}});\n", body.join(",")).into_bytes(),
         });
     }
     let manifest = serde_json::json!({
         "shards": shards,
         "docs": docs.len(),
-        "per_file": DOCS_PER_FILE,
+        "file_shift": shift,
     });
     out.push(OutputFile {
         path: "search/index.js".to_string(),
@@ -346,11 +419,11 @@ fn entry_json(stem: &str, s: &Stem) -> String {
     )
 }
 
-fn base36(mut n: usize) -> String {
+fn base36(mut n: u64) -> String {
     const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
     let mut s = Vec::new();
     loop {
-        s.push(DIGITS[n % 36]);
+        s.push(DIGITS[(n % 36) as usize]);
         n /= 36;
         if n == 0 {
             break;

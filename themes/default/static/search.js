@@ -4,8 +4,10 @@
 // files loaded with <script> tags, which work from file:// where fetch does
 // not: search/index.js lists the term shards, search/t-<prefix>.js holds the
 // stems starting with <prefix> (with the documents holding each and the word
-// forms seen for it), search/d-<n>.js the documents to show. Only the files a
-// query needs are loaded. Reply text is only ever set with textContent.
+// forms seen for it), search/d-<n>.js the documents to show, by number (a
+// number says where the document sorts: results are shown in that order).
+// Only the files a query needs are loaded. Reply text is only ever set with
+// textContent.
 (function () {
   "use strict";
 
@@ -104,9 +106,10 @@
     });
   }
 
+  // Document numbers can pass 2^32: divide rather than shift bits.
   function doc(id) {
-    var n = Math.floor(id / manifest.per_file);
-    return load("d-" + n + ".js").then(function () { return docFiles[n][id - n * manifest.per_file]; });
+    var n = Math.floor(id / Math.pow(2, manifest.file_shift));
+    return load("d-" + n + ".js").then(function () { return docFiles[n][id]; });
   }
 
   var results = [];
