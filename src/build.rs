@@ -213,7 +213,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         }
         Ok((path.to_string(), hash))
     };
-    let (jobs, extra_diags) = crate::extras::jobs(&site, renderer.translations(), &opts.content);
+    let saved_index = cache.search_index();
+    let (jobs, extra_diags) = crate::extras::jobs(
+        &site,
+        renderer.translations(),
+        &opts.content,
+        Some(&saved_index),
+    );
     let made: Vec<Vec<(String, blake3::Hash)>> = jobs
         .par_iter()
         .map(|job| {

@@ -17,6 +17,7 @@ use crate::model::Reply;
 
 const FILES_TABLE: &str = "files.tsv";
 const REPLIES_DIR: &str = "replies";
+const SEARCH_INDEX: &str = "search-index.bin";
 
 pub struct Cache {
     dir: PathBuf,
@@ -80,6 +81,11 @@ impl Cache {
         let tmp = self.dir.join(format!("{FILES_TABLE}.tmp"));
         fs::write(&tmp, text)?;
         fs::rename(tmp, self.dir.join(FILES_TABLE))
+    }
+
+    /// Where the search index is kept between builds (see [`crate::extras::search`]).
+    pub fn search_index(&self) -> PathBuf {
+        self.dir.join(SEARCH_INDEX)
     }
 
     /// The reply in `path`, from the cache when the file has not changed

@@ -1030,7 +1030,7 @@ fn big_site(n: usize, per_day: Option<usize>) -> palabre::model::Site {
 #[test]
 fn one_query_downloads_less_than_300_kb_at_10000_replies() {
     let site = big_site(10_000, None);
-    let files: BTreeMap<String, usize> = palabre::extras::search::files(&site)
+    let files: BTreeMap<String, usize> = palabre::extras::search::files(&site, None)
         .into_iter()
         .map(|f| (f.path, f.bytes.len()))
         .collect();
@@ -1094,7 +1094,7 @@ fn one_query_downloads_less_than_300_kb_at_10000_replies() {
 
 /// Every search file by path.
 fn search_files(site: &palabre::model::Site) -> BTreeMap<String, Vec<u8>> {
-    palabre::extras::search::files(site)
+    palabre::extras::search::files(site, None)
         .into_iter()
         .map(|f| (f.path, f.bytes))
         .collect()
@@ -1155,4 +1155,45 @@ fn a_new_reply_changes_one_document_file_and_only_the_shards_of_its_words() {
         shards.len(),
         words.len()
     );
+}
+
+#[test]
+fn an_index_updated_from_the_previous_build_equals_one_made_from_scratch() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let saved = dir.path().join("search-index.bin");
+    let files = |site: &palabre::model::Site, saved: Option<&Path>| -> BTreeMap<String, Vec<u8>> {
+        palabre::extras::search::files(site, saved)
+            .into_iter()
+            .map(|f| (f.path, f.bytes))
+            .collect()
+    };
+    let first = big_site(1_000, Some(40));
+    let _ = files(&first, Some(&saved));
+    // A reply removed, one added (last of its day) and one edited with a new word.
+    let mut next = big_site(1_000, Some(40));
+    let replies = &mut next.discussions[0].replies;
+    replies.remove(10);
+    let mut added = big_site(1_001, Some(40));
+    replies.push(added.discussions[0].replies.remove(1_000));
+    let edited = &mut replies[500];
+    edited.text.push_str(" Quetzalcoatl");
+    edited.author = Some("Someone Else".to_string());
+    let updated = files(&next, Some(&saved));
+    assert_eq!(
+        updated,
+        files(&next, None),
+        "updated index differs from a fresh one"
+    );
+    assert!(
+        String::from_utf8_lossy(&updated["search/t-q.js"]).contains("\"quetzalcoatl\""),
+        "the edited reply's new word is not indexed"
+    );
+    // And back: the removed reply returns, the new word goes.
+    let back = files(&first, Some(&saved));
+    assert_eq!(
+        back,
+        files(&first, None),
+        "index updated back differs from a fresh one"
+    );
+    assert!(!String::from_utf8_lossy(&back["search/t-q.js"]).contains("quetzalcoatl"));
 }

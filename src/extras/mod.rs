@@ -60,15 +60,19 @@ impl<'a> Job<'a> {
 
 /// The jobs that make every extra file of the site, and warnings about what
 /// cannot be made (feeds and sitemap without `base_url`). `content` is the
-/// content folder, named in messages.
+/// content folder, named in messages; `saved_index` where the search index
+/// is kept between builds.
 pub fn jobs<'a>(
     site: &'a Site,
     i18n: &'a Translations,
     content: &Path,
+    saved_index: Option<&'a Path>,
 ) -> (Vec<Job<'a>>, Vec<Diagnostic>) {
     let site_file = content.join("site.yaml");
     let mut diags = Vec::new();
-    let mut jobs = vec![Job::new("search index", || Ok(search::files(site)))];
+    let mut jobs = vec![Job::new("search index", move || {
+        Ok(search::files(site, saved_index))
+    })];
     for d in &site.discussions {
         jobs.push(Job::new("open data", move || opendata::csv_file(d)));
         jobs.push(Job::new("open data", move || opendata::json_file(d)));

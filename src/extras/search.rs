@@ -22,12 +22,13 @@
 //! rewrites, and a sync to the host uploads, a few files, not the index.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use chrono::Datelike;
 use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::OutputFile;
 use super::text::{plain_text, truncate};
@@ -54,8 +55,8 @@ const SNIPPET_CHARS: usize = 220;
 /// What a result shows: `[path, author, questions, lang, snippet]`; `path` is
 /// under a language folder (the client adds the reader's language), `author`
 /// is empty for a summary.
-#[derive(Serialize)]
-struct Doc(String, String, String, &'static str, String);
+#[derive(Serialize, Deserialize)]
+struct Doc(String, String, String, Lang, String);
 
 fn stemmer(lang: Lang) -> Stemmer {
     Stemmer::create(match lang {
@@ -89,14 +90,6 @@ fn term(lower: &str, stemmer: &Stemmer) -> Option<(String, String)> {
     let form = fold(lower);
     let stem = fold(&stemmer.stem(lower));
     (stem.len() >= 2 && form.len() >= 2).then_some((form, stem))
-}
-
-#[derive(Default)]
-struct Stem {
-    /// Documents holding the stem, in increasing order.
-    docs: Vec<u64>,
-    /// Word forms seen for this stem, when they differ from it.
-    forms: BTreeSet<String>,
 }
 
 /// A document to index: what a result shows, the language to stem in, and
@@ -213,6 +206,35 @@ fn file_shift(numbers: &[u64]) -> u32 {
 }
 
 impl Text<'_> {
+    /// A hash of everything the document is read from: equal hashes, equal
+    /// documents.
+    fn hash(&self) -> [u8; 32] {
+        let mut h = blake3::Hasher::new();
+        let mut field = |bytes: &[u8]| {
+            h.update(&(bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        };
+        match *self {
+            Text::Reply(d, r) => {
+                field(site::reply_path("en", d, &r.id).as_bytes());
+                for f in [&r.author, &r.organisation, &r.country] {
+                    field(f.as_deref().unwrap_or("\0").as_bytes());
+                }
+                for q in &r.answers {
+                    field(q.to_string().as_bytes());
+                }
+                field(r.lang.code().as_bytes());
+                field(r.text.as_bytes());
+            }
+            Text::Summary(d, q, lang, summary) => {
+                field(site::question_path("en", d, q).as_bytes());
+                field(lang.code().as_bytes());
+                field(summary.html.as_bytes());
+            }
+        }
+        *h.finalize().as_bytes()
+    }
+
     fn read(&self) -> Source {
         // `en` stands for any language: the client swaps in the reader's.
         let strip = |path: String| path.trim_start_matches("en/").to_string();
@@ -232,7 +254,7 @@ impl Text<'_> {
                         strip(site::reply_path("en", d, &r.id)),
                         r.author.clone().unwrap_or_default(),
                         questions.join(", "),
-                        r.lang.code(),
+                        r.lang,
                         truncate(&r.text, SNIPPET_CHARS),
                     ),
                     lang: r.lang,
@@ -246,7 +268,7 @@ impl Text<'_> {
                         strip(site::question_path("en", d, q)),
                         String::new(),
                         q.to_string(),
-                        lang.code(),
+                        lang,
                         truncate(&text, SNIPPET_CHARS),
                     ),
                     lang,
@@ -261,119 +283,319 @@ impl Text<'_> {
 /// dropped once indexed, so memory does not grow with the site.
 const CHUNK: usize = 1024;
 
-/// Every document of the site with its number, and every stem with the
-/// documents holding it. Each distinct word of a language is stemmed once,
-/// however many documents use it.
-fn index(site: &Site) -> (Vec<(u64, Doc)>, BTreeMap<String, Stem>) {
-    let (groups, texts): (Vec<Group>, Vec<Text>) = texts(site).into_iter().unzip();
-    let numbers = numbers(&groups);
-    let mut docs = Vec::with_capacity(texts.len());
-    // Per language, each word's stem number (`None`: too short to index).
-    let mut words: BTreeMap<Lang, FxHashMap<String, Option<usize>>> = BTreeMap::new();
-    let mut stem_numbers: FxHashMap<String, usize> = FxHashMap::default();
-    let mut stems: Vec<(String, Stem)> = Vec::new();
-    for (chunk, chunk_numbers) in texts.chunks(CHUNK).zip(numbers.chunks(CHUNK)) {
-        let sources: Vec<Source> = chunk.par_iter().map(Text::read).collect();
-        for (source, &id) in sources.into_iter().zip(chunk_numbers) {
-            let known = words.entry(source.lang).or_default();
-            for word in source.words.iter() {
-                let number = match known.get(word) {
-                    Some(n) => *n,
-                    None => {
-                        let n = term(word, &stemmer(source.lang)).map(|(form, stem)| {
-                            let n = *stem_numbers.entry(stem.clone()).or_insert_with(|| {
-                                stems.push((stem.clone(), Stem::default()));
-                                stems.len() - 1
-                            });
-                            if form != stem {
-                                stems[n].1.forms.insert(form);
-                            }
-                            n
-                        });
-                        known.insert(word.to_string(), n);
-                        n
-                    }
-                };
-                if let Some(n) = number
-                    && stems[n].1.docs.last() != Some(&id)
-                {
-                    stems[n].1.docs.push(id);
-                }
+/// What a saved index must have been made by: this version of palabre.
+const SAVED_FORMAT: &str = concat!("palabre ", env!("CARGO_PKG_VERSION"), " search index 1");
+
+/// Every document of the site with its words, and every stem with the
+/// documents holding it. Each distinct word of a language is stemmed once.
+///
+/// Kept in the build cache between builds, so that a rebuild reads only the
+/// texts that changed: removing a document undoes exactly what adding it
+/// did, so an updated index equals one made from scratch.
+#[derive(Default, Serialize, Deserialize)]
+struct Index {
+    docs: BTreeMap<u64, Indexed>,
+    /// Every distinct lower-case word seen, per language.
+    words: Vec<Word>,
+    stems: Vec<Stem>,
+    /// Where each word and stem is in `words` and `stems`: made again when loaded.
+    #[serde(skip)]
+    word_ids: BTreeMap<Lang, FxHashMap<String, u32>>,
+    #[serde(skip)]
+    stem_ids: FxHashMap<String, u32>,
+}
+
+/// A document of the index: the hash of what it was read from, what a
+/// result shows, and its distinct words.
+#[derive(Serialize, Deserialize)]
+struct Indexed {
+    hash: [u8; 32],
+    doc: Doc,
+    words: Vec<u32>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Word {
+    lang: Lang,
+    word: String,
+    /// Its stem and, when it differs from the stem, its folded form; `None`
+    /// for a word too short to index.
+    term: Option<(u32, Option<String>)>,
+}
+
+#[derive(Default, Serialize, Deserialize)]
+struct Stem {
+    stem: String,
+    /// Documents holding the stem, in increasing order.
+    docs: Vec<u64>,
+    /// Words with this stem whose form differs from it, each with the
+    /// number of documents holding it.
+    forms: BTreeMap<u32, u32>,
+}
+
+impl Index {
+    /// The index saved in `path`, if it was saved by this version.
+    fn load(path: &Path) -> Option<Index> {
+        let bytes = std::fs::read(path).ok()?;
+        let (format, mut index): (String, Index) = postcard::from_bytes(&bytes).ok()?;
+        if format != SAVED_FORMAT {
+            return None;
+        }
+        for (i, w) in (0u32..).zip(&index.words) {
+            index
+                .word_ids
+                .entry(w.lang)
+                .or_default()
+                .insert(w.word.clone(), i);
+        }
+        index.stem_ids = (0u32..)
+            .zip(&index.stems)
+            .map(|(i, s)| (s.stem.clone(), i))
+            .collect();
+        Some(index)
+    }
+
+    fn save(&self, path: &Path) -> std::io::Result<()> {
+        let bytes = postcard::to_allocvec(&(SAVED_FORMAT, self)).map_err(std::io::Error::other)?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, bytes)?;
+        std::fs::rename(tmp, path)
+    }
+
+    /// Brings the index up to date with `site`: documents gone or changed
+    /// are removed, new or changed ones read and added.
+    fn update(&mut self, site: &Site) {
+        let (groups, texts): (Vec<Group>, Vec<Text>) = texts(site).into_iter().unzip();
+        let numbers = numbers(&groups);
+        let hashes: Vec<[u8; 32]> = texts.par_iter().map(Text::hash).collect();
+        let current: FxHashMap<u64, &[u8; 32]> = numbers.iter().copied().zip(&hashes).collect();
+        let stale: Vec<u64> = self
+            .docs
+            .iter()
+            .filter(|(n, d)| current.get(n) != Some(&&d.hash))
+            .map(|(n, _)| *n)
+            .collect();
+        // Removing costs more per document than adding: past a quarter of
+        // the site (numbers shifted), start afresh.
+        if stale.len() * 4 > self.docs.len() {
+            *self = Index::default();
+        }
+        for n in stale {
+            self.remove(n);
+        }
+        let fresh: Vec<usize> = (0..texts.len())
+            .filter(|&i| self.docs.get(&numbers[i]).map(|d| &d.hash) != Some(&hashes[i]))
+            .collect();
+        for chunk in fresh.chunks(CHUNK) {
+            let sources: Vec<Source> = chunk.par_iter().map(|&i| texts[i].read()).collect();
+            for (source, &i) in sources.into_iter().zip(chunk) {
+                self.add(numbers[i], hashes[i], source);
             }
-            docs.push((id, source.doc));
         }
     }
-    (docs, stems.into_iter().collect())
-}
 
-/// The index files of the site.
-pub fn files(site: &Site) -> Vec<OutputFile> {
-    let (docs, stems) = index(site);
-
-    let mut out = Vec::new();
-    let mut shards = Vec::new();
-    let all: Vec<(&String, &Stem, usize)> = stems
-        .iter()
-        .map(|(stem, s)| (stem, s, entry_json(stem, s).len() + 1))
-        .collect();
-    split("", &all, &mut |prefix, entries| {
-        shards.push(prefix.to_string());
-        out.push(OutputFile {
-            path: format!("search/t-{prefix}.js"),
-            bytes: shard_js(prefix, entries).into_bytes(),
-        });
-    });
-    let numbers: Vec<u64> = docs.iter().map(|(id, _)| *id).collect();
-    let shift = file_shift(&numbers);
-    for file in docs.chunk_by(|a, b| a.0 >> shift == b.0 >> shift) {
-        let n = file[0].0 >> shift;
-        let body: Vec<String> = file
+    fn add(&mut self, n: u64, hash: [u8; 32], source: Source) {
+        let words: Vec<u32> = source
+            .words
             .iter()
-            .map(|(id, doc)| {
-                let json = serde_json::to_string(doc).unwrap_or_else(|_| "[]".to_string());
-                format!("\"{id}\":{json}")
-            })
+            .map(|word| self.word_id(source.lang, word))
             .collect();
-        out.push(OutputFile {
-            path: format!("search/d-{n}.js"),
-            bytes: format!("palabreSearch.docs({n},{{{}}});\n", body.join(",")).into_bytes(),
-        });
+        for &w in &words {
+            let Some((s, form)) = &self.words[w as usize].term else {
+                continue;
+            };
+            let stem = &mut self.stems[*s as usize];
+            match stem.docs.last() {
+                Some(&last) if last >= n => {
+                    if let Err(at) = stem.docs.binary_search(&n) {
+                        stem.docs.insert(at, n);
+                    }
+                }
+                _ => stem.docs.push(n),
+            }
+            if form.is_some() {
+                *stem.forms.entry(w).or_insert(0) += 1;
+            }
+        }
+        let doc = Indexed {
+            hash,
+            doc: source.doc,
+            words,
+        };
+        self.docs.insert(n, doc);
     }
-    let manifest = serde_json::json!({
-        "shards": shards,
-        "docs": docs.len(),
-        "file_shift": shift,
-    });
-    out.push(OutputFile {
-        path: "search/index.js".to_string(),
-        bytes: format!("palabreSearch.index({manifest});\n").into_bytes(),
-    });
-    out
+
+    fn remove(&mut self, n: u64) {
+        let Some(doc) = self.docs.remove(&n) else {
+            return;
+        };
+        for w in doc.words {
+            let Some((s, form)) = &self.words[w as usize].term else {
+                continue;
+            };
+            let stem = &mut self.stems[*s as usize];
+            if let Ok(at) = stem.docs.binary_search(&n) {
+                stem.docs.remove(at);
+            }
+            if form.is_some()
+                && let Some(count) = stem.forms.get_mut(&w)
+            {
+                *count -= 1;
+                if *count == 0 {
+                    stem.forms.remove(&w);
+                }
+            }
+        }
+    }
+
+    /// The number of `word` in `words`, added (and stemmed) when new.
+    fn word_id(&mut self, lang: Lang, word: &str) -> u32 {
+        let known = self.word_ids.entry(lang).or_default();
+        if let Some(&w) = known.get(word) {
+            return w;
+        }
+        let term = term(word, &stemmer(lang)).map(|(form, stem)| {
+            let s = match self.stem_ids.get(&stem) {
+                Some(&s) => s,
+                None => {
+                    let s = self.stems.len() as u32;
+                    self.stem_ids.insert(stem.clone(), s);
+                    self.stems.push(Stem {
+                        stem: stem.clone(),
+                        ..Stem::default()
+                    });
+                    s
+                }
+            };
+            (s, (form != stem).then_some(form))
+        });
+        let w = self.words.len() as u32;
+        known.insert(word.to_string(), w);
+        self.words.push(Word {
+            lang,
+            word: word.to_string(),
+            term,
+        });
+        w
+    }
+
+    /// The index files.
+    fn files(&self) -> Vec<OutputFile> {
+        let mut all: Vec<Entry<'_>> = self
+            .stems
+            .par_iter()
+            .filter(|s| !s.docs.is_empty())
+            .map(|s| (s.stem.as_str(), self.entry_json(s)))
+            .collect();
+        all.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let all: Vec<&Entry<'_>> = all.iter().collect();
+        let mut out = Vec::new();
+        let mut shards = Vec::new();
+        split("", &all, &mut |prefix, entries| {
+            shards.push(prefix.to_string());
+            out.push(OutputFile {
+                path: format!("search/t-{prefix}.js"),
+                bytes: shard_js(prefix, entries).into_bytes(),
+            });
+        });
+        let docs: Vec<(u64, &Doc)> = self.docs.iter().map(|(n, d)| (*n, &d.doc)).collect();
+        let numbers: Vec<u64> = self.docs.keys().copied().collect();
+        let shift = file_shift(&numbers);
+        for file in docs.chunk_by(|a, b| a.0 >> shift == b.0 >> shift) {
+            let n = file[0].0 >> shift;
+            let body: Vec<String> = file
+                .iter()
+                .map(|(id, doc)| {
+                    let json = serde_json::to_string(doc).unwrap_or_else(|_| "[]".to_string());
+                    format!("\"{id}\":{json}")
+                })
+                .collect();
+            out.push(OutputFile {
+                path: format!("search/d-{n}.js"),
+                bytes: format!("palabreSearch.docs({n},{{{}}});\n", body.join(",")).into_bytes(),
+            });
+        }
+        let manifest = serde_json::json!({
+            "shards": shards,
+            "docs": docs.len(),
+            "file_shift": shift,
+        });
+        out.push(OutputFile {
+            path: "search/index.js".to_string(),
+            bytes: format!("palabreSearch.index({manifest});\n").into_bytes(),
+        });
+        out
+    }
+
+    /// `"<stem>":["<gaps>","<forms>"]`. Stems and forms are folded to ASCII
+    /// letters and digits (see [`fold`]): nothing to escape.
+    fn entry_json(&self, s: &Stem) -> String {
+        let mut json = String::with_capacity(s.stem.len() + 8 + 3 * s.docs.len());
+        json.push('"');
+        json.push_str(&s.stem);
+        json.push_str("\":[\"");
+        let mut last = 0;
+        for (i, &d) in s.docs.iter().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            push_base36(&mut json, d - last);
+            last = d;
+        }
+        json.push_str("\",\"");
+        let forms: BTreeSet<&str> = s
+            .forms
+            .keys()
+            .filter_map(|&w| self.words[w as usize].term.as_ref()?.1.as_deref())
+            .collect();
+        for (i, form) in forms.into_iter().enumerate() {
+            if i > 0 {
+                json.push(' ');
+            }
+            json.push_str(form);
+        }
+        json.push_str("\"]");
+        json
+    }
 }
 
-/// A stem, its postings and forms, with the size of its JSON (computed once).
-type Entry<'a> = (&'a String, &'a Stem, usize);
+/// The index files of the site. With `saved`, the index saved there by the
+/// previous build is updated rather than made from scratch, and saved again
+/// (a file that cannot be read or written only costs time).
+pub fn files(site: &Site, saved: Option<&Path>) -> Vec<OutputFile> {
+    let mut index = saved.and_then(Index::load).unwrap_or_default();
+    index.update(site);
+    if let Some(path) = saved {
+        let _ = index.save(path);
+    }
+    index.files()
+}
+
+/// A stem and its JSON in a shard.
+type Entry<'a> = (&'a str, String);
 
 /// Emits `entries` (sorted stems) as shards: one for `prefix` when small
 /// enough, else the stems equal to `prefix` plus one shard per next character.
-fn split(prefix: &str, entries: &[Entry<'_>], emit: &mut dyn FnMut(&str, &[Entry<'_>])) {
+fn split(prefix: &str, entries: &[&Entry<'_>], emit: &mut dyn FnMut(&str, &[&Entry<'_>])) {
     if entries.is_empty() {
         return;
     }
-    let size: usize = entries.iter().map(|e| e.2).sum();
+    let size: usize = entries.iter().map(|e| e.1.len() + 1).sum();
     // A small site gets few files: the whole index may be one shard (prefix "").
     if size <= SHARD_BYTES || prefix.len() >= MAX_PREFIX {
         emit(prefix, entries);
         return;
     }
-    let (here, longer): (Vec<_>, Vec<_>) = entries
+    let (here, longer): (Vec<&Entry<'_>>, Vec<&Entry<'_>>) = entries
         .iter()
-        .copied()
-        .partition(|(stem, _, _)| stem.len() <= prefix.len());
+        .partition(|(stem, _)| stem.len() <= prefix.len());
     if !here.is_empty() {
         emit(prefix, &here);
     }
-    let mut groups: BTreeMap<char, Vec<Entry<'_>>> = BTreeMap::new();
+    let mut groups: BTreeMap<char, Vec<&Entry<'_>>> = BTreeMap::new();
     for e in longer {
         if let Some(c) = e.0[prefix.len()..].chars().next() {
             groups.entry(c).or_default().push(e);
@@ -387,50 +609,37 @@ fn split(prefix: &str, entries: &[Entry<'_>], emit: &mut dyn FnMut(&str, &[Entry
 /// `palabreSearch.shard("<prefix>", {"<stem>": ["<docs>", "<forms>"], ...})`:
 /// document numbers as base-36 gaps (`"0,3,a"` is 0, 3, 13), forms
 /// space-separated.
-fn shard_js(prefix: &str, entries: &[Entry<'_>]) -> String {
-    let body: Vec<String> = entries
-        .iter()
-        .map(|(stem, s, _)| entry_json(stem, s))
-        .collect();
-    format!(
-        "palabreSearch.shard({},{{{}}});\n",
-        serde_json::Value::String(prefix.to_string()),
-        body.join(",")
-    )
+fn shard_js(prefix: &str, entries: &[&Entry<'_>]) -> String {
+    let size: usize = entries.iter().map(|e| e.1.len() + 1).sum();
+    let mut js = String::with_capacity(size + 64);
+    js.push_str("palabreSearch.shard(");
+    js.push_str(&serde_json::Value::String(prefix.to_string()).to_string());
+    js.push_str(",{");
+    for (i, (_, json)) in entries.iter().enumerate() {
+        if i > 0 {
+            js.push(',');
+        }
+        js.push_str(json);
+    }
+    js.push_str("});\n");
+    js
 }
 
-/// `"<stem>":["<gaps>","<forms>"]`
-fn entry_json(stem: &str, s: &Stem) -> String {
-    let mut last = 0;
-    let gaps: Vec<String> = s
-        .docs
-        .iter()
-        .map(|&d| {
-            let gap = d - last;
-            last = d;
-            base36(gap)
-        })
-        .collect();
-    let forms: Vec<&str> = s.forms.iter().map(String::as_str).collect();
-    format!(
-        "{}:{}",
-        serde_json::Value::String(stem.to_string()),
-        serde_json::json!([gaps.join(","), forms.join(" ")])
-    )
-}
-
-fn base36(mut n: u64) -> String {
+/// Appends `n` in base 36, lower-case.
+fn push_base36(out: &mut String, n: u64) {
     const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut s = Vec::new();
+    let mut digits = [0u8; 13];
+    let mut i = digits.len();
+    let mut n = n;
     loop {
-        s.push(DIGITS[(n % 36) as usize]);
+        i -= 1;
+        digits[i] = DIGITS[(n % 36) as usize];
         n /= 36;
         if n == 0 {
             break;
         }
     }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
+    out.extend(digits[i..].iter().map(|&d| char::from(d)));
 }
 
 #[cfg(test)]
@@ -448,8 +657,14 @@ mod tests {
 
     #[test]
     fn base36_gaps() {
+        let base36 = |n| {
+            let mut s = String::new();
+            push_base36(&mut s, n);
+            s
+        };
         assert_eq!(base36(0), "0");
         assert_eq!(base36(13), "d");
         assert_eq!(base36(36), "10");
+        assert_eq!(base36(u64::MAX), "3w5e11264sgsf");
     }
 }
