@@ -568,10 +568,8 @@ impl Index {
 pub fn files(site: &Site, saved: Option<&Path>) -> Vec<OutputFile> {
     let mut index = saved.and_then(Index::load).unwrap_or_default();
     index.update(site);
-    if let Some(path) = saved {
-        let _ = index.save(path);
-    }
-    index.files()
+    let (_, files) = rayon::join(|| saved.map(|path| index.save(path)), || index.files());
+    files
 }
 
 /// A stem and its JSON in a shard.
