@@ -2,11 +2,12 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::cache::Cache;
+use crate::cache::{Cache, OutputTable};
 use crate::content;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::lang::Lang;
@@ -32,6 +33,11 @@ pub struct BuildReport {
     /// Pages rendered by this build; the others were unchanged.
     pub rendered: usize,
     pub files: usize,
+    /// Jobs that make the files other than pages (search index, open data,
+    /// feeds, sitemap), and how many of them ran: the others' inputs had
+    /// not changed, so their files were kept.
+    pub jobs: usize,
+    pub jobs_run: usize,
     pub replies_by_lang: BTreeMap<Lang, usize>,
     /// Warnings about the content; the build went through.
     pub warnings: Vec<Diagnostic>,
@@ -140,7 +146,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 
     let themes = opts.themes_dir();
     let theme = Theme::load(&themes, &site.config.theme).map_err(Diagnostics)?;
-    let renderer = Renderer::new(&theme, &site).map_err(Diagnostics)?;
+    let reply_hashes = site.reply_hashes();
+    let renderer = Renderer::new(&theme, &site, &reply_hashes).map_err(Diagnostics)?;
     let pages = site::pages(&site);
     let write_error = |e: std::io::Error| {
         fail(
@@ -149,7 +156,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             ),
         )
     };
-    let previous = cache.output_files();
+    let OutputTable {
+        files: previous,
+        jobs: previous_jobs,
+    } = cache.output_files();
     // Pages go straight to disk, beside the output folder, so that memory does
     // not grow with the site; the output changes only at the end.
     let staging = Staging::new(&opts.output).map_err(write_error)?;
@@ -217,19 +227,31 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let (jobs, extra_diags) = crate::extras::jobs(
         &site,
         renderer.translations(),
+        &reply_hashes,
         &opts.content,
         Some(&saved_index),
     );
-    let made: Vec<Vec<(String, blake3::Hash)>> = jobs
+    // A job whose key is in the table, with its files still in the output,
+    // would make the same files again: they are kept instead.
+    let jobs_run = AtomicUsize::new(0);
+    let made: Vec<(blake3::Hash, Vec<(String, blake3::Hash)>)> = jobs
         .par_iter()
         .map(|job| {
+            if let Some(kept) = previous_jobs.get(&job.key) {
+                let paths: Vec<&str> = kept.iter().map(|(p, _)| p.as_str()).collect();
+                if staging.keep_all(&paths) {
+                    return Ok((job.key, kept.clone()));
+                }
+            }
+            jobs_run.fetch_add(1, Ordering::Relaxed);
             let made = job.run(&opts.content).map_err(fail)?;
-            made.iter()
+            let files = made
+                .iter()
                 .map(|f| write_other(&f.path, &f.bytes))
-                .collect::<Result<_, _>>()
+                .collect::<Result<_, _>>()?;
+            Ok((job.key, files))
         })
-        .collect::<Result<_, _>>()?;
-    files.extend(made.into_iter().flatten());
+        .collect::<Result<_, Diagnostics>>()?;
     for (path, bytes) in &theme.statics {
         files.push(write_other(&format!("static/{path}"), bytes)?);
     }
@@ -239,7 +261,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         .commit((!previous.is_empty()).then(|| previous.keys()))
         .map_err(write_error)?;
     let mut warnings: Vec<Diagnostic> = diags.0.into_iter().chain(extra_diags).collect();
-    if let Err(e) = cache.save_output_files(&files) {
+    if let Err(e) = cache.save_output_files(&files, &made) {
         warnings.push(
             Diagnostic::warning(
                 &opts.output,
@@ -257,7 +279,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     Ok(BuildReport {
         pages: pages.len(),
         rendered,
-        files: files.len(),
+        files: files.len() + made.iter().map(|(_, f)| f.len()).sum::<usize>(),
+        jobs: jobs.len(),
+        jobs_run: jobs_run.into_inner(),
         replies_by_lang,
         warnings,
         elapsed: start.elapsed(),

@@ -1,7 +1,7 @@
 //! The build cache, kept beside the output folder (never published): every
-//! file of the output with what it was made from, and every reply as already
-//! read. A rebuild after
-//! one new reply reads and renders only what depends on it.
+//! file of the output with what it was made from (and, for the extra files,
+//! the key of the job that made it), and every reply as already read. A
+//! rebuild after one new reply reads, renders and runs only what depends on it.
 //!
 //! Anything wrong with the cache (missing, corrupt, from another version)
 //! only costs time: entries that cannot be read are computed again.
@@ -26,6 +26,17 @@ pub struct Cache {
 /// A reply as read from its file, with the warnings reading it gave.
 pub type CachedReply = (Reply, Vec<Diagnostic>);
 
+/// What the last build wrote: the table `files.tsv`, one file per line
+/// (path, hash, and the key of the job that made it, for extra files).
+#[derive(Default)]
+pub struct OutputTable {
+    /// Every file of the output with its hash: for a page, the fingerprint
+    /// it was rendered from; for other files, their bytes' hash.
+    pub files: HashMap<String, blake3::Hash>,
+    /// The files each extra-file job made, by the job's key.
+    pub jobs: HashMap<blake3::Hash, Vec<(String, blake3::Hash)>>,
+}
+
 impl Cache {
     /// The cache of output folder `output`: `.<name>.palabre-cache` beside it.
     pub fn beside(output: &Path) -> Cache {
@@ -40,23 +51,37 @@ impl Cache {
         }
     }
 
-    /// Every file of the current output with its hash: for a page, the
-    /// fingerprint it was rendered from; for other files, their bytes' hash.
-    /// Empty when unknown.
-    pub fn output_files(&self) -> HashMap<String, blake3::Hash> {
+    /// The table of the current output's files; empty when unknown.
+    pub fn output_files(&self) -> OutputTable {
+        let mut table = OutputTable::default();
         let Ok(text) = fs::read_to_string(self.dir.join(FILES_TABLE)) else {
-            return HashMap::new();
+            return table;
         };
         let mut lines = text.lines();
         if lines.next() != Some(header().as_str()) {
-            return HashMap::new();
+            return table;
         }
-        lines
-            .filter_map(|l| {
-                let (path, hex) = l.split_once('\t')?;
-                Some((path.to_string(), blake3::Hash::from_hex(hex).ok()?))
-            })
-            .collect()
+        for line in lines {
+            let mut fields = line.split('\t');
+            let (Some(path), Some(Ok(hash))) =
+                (fields.next(), fields.next().map(blake3::Hash::from_hex))
+            else {
+                continue;
+            };
+            match fields.next().map(blake3::Hash::from_hex) {
+                Some(Ok(job)) => table
+                    .jobs
+                    .entry(job)
+                    .or_default()
+                    .push((path.to_string(), hash)),
+                // A file whose job cannot be told is not counted as any
+                // job's: that job runs again.
+                Some(Err(_)) => continue,
+                None => {}
+            }
+            table.files.insert(path.to_string(), hash);
+        }
+        table
     }
 
     /// Forgets the table of files: called before the output changes, so
@@ -68,14 +93,28 @@ impl Cache {
         }
     }
 
-    pub fn save_output_files(&self, files: &[(String, blake3::Hash)]) -> io::Result<()> {
+    /// Saves the table of the output's files: `files` as [`OutputTable::files`],
+    /// `jobs` as [`OutputTable::jobs`] (their files need not be in `files`).
+    pub fn save_output_files(
+        &self,
+        files: &[(String, blake3::Hash)],
+        jobs: &[(blake3::Hash, Vec<(String, blake3::Hash)>)],
+    ) -> io::Result<()> {
         fs::create_dir_all(&self.dir)?;
         let mut text = header();
         text.push('\n');
-        for (path, hash) in files {
+        let rows = files.iter().map(|(path, hash)| (path, hash, None));
+        let job_rows = jobs
+            .iter()
+            .flat_map(|(job, made)| made.iter().map(move |(path, hash)| (path, hash, Some(job))));
+        for (path, hash, job) in rows.chain(job_rows) {
             text.push_str(path);
             text.push('\t');
             text.push_str(&hash.to_hex());
+            if let Some(job) = job {
+                text.push('\t');
+                text.push_str(&job.to_hex());
+            }
             text.push('\n');
         }
         let tmp = self.dir.join(format!("{FILES_TABLE}.tmp"));
@@ -118,10 +157,11 @@ impl Cache {
 }
 
 /// Raised whenever what the cache stores changes meaning within a version.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
-/// Cache entries from another version of palabre are never used.
-fn header() -> String {
+/// Cache entries from another version of palabre are never used; job keys
+/// start with this too.
+pub fn header() -> String {
     format!("palabre-cache {} {FORMAT}", env!("CARGO_PKG_VERSION"))
 }
 

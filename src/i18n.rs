@@ -8,6 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use crate::lang::Lang;
 use crate::theme::{I18nFile, PluralForms};
 
+#[derive(Debug)]
 pub struct Strings {
     pub lang: Lang,
     /// Every text key, merged with the default language's.
@@ -18,6 +19,7 @@ pub struct Strings {
 }
 
 /// Strings for every site language.
+#[derive(Debug)]
 pub struct Translations {
     by_lang: BTreeMap<Lang, Strings>,
     /// Each language's name in itself.

@@ -90,6 +90,18 @@ pub struct Site {
     pub discussions: Vec<Discussion>,
 }
 
+impl Site {
+    /// Per discussion, per reply: [`Reply::hash`]. Computed once per build
+    /// and shared by everything that needs to know whether a reply changed.
+    pub fn reply_hashes(&self) -> Vec<Vec<blake3::Hash>> {
+        use rayon::prelude::*;
+        self.discussions
+            .iter()
+            .map(|d| d.replies.par_iter().map(Reply::hash).collect())
+            .collect()
+    }
+}
+
 #[derive(Debug)]
 pub struct Discussion {
     /// The folder name; also the discussion's URL segment.
@@ -112,6 +124,50 @@ pub struct Discussion {
 }
 
 impl Discussion {
+    /// A hash of everything the discussion holds; its replies enter as
+    /// their `reply_hashes` (from [`Site::reply_hashes`]).
+    pub fn hash(&self, reply_hashes: &[blake3::Hash]) -> blake3::Hash {
+        // Destructured, so that a field added later cannot be left out.
+        let Discussion {
+            slug,
+            title,
+            original_lang,
+            opens,
+            closes,
+            organisers,
+            group_label,
+            groups,
+            intro_html,
+            intro_links,
+            replies,
+            summaries,
+            conclusion,
+        } = self;
+        let mut h = blake3::Hasher::new();
+        hash_debug(
+            &mut h,
+            &(
+                slug,
+                title,
+                original_lang,
+                opens,
+                closes,
+                organisers,
+                group_label,
+                groups,
+                intro_html,
+                intro_links,
+                summaries,
+                conclusion,
+            ),
+        );
+        h.update(&(replies.len() as u64).to_le_bytes());
+        for r in reply_hashes {
+            h.update(r.as_bytes());
+        }
+        h.finalize()
+    }
+
     pub fn questions(&self) -> impl Iterator<Item = &Question> {
         self.groups.iter().flat_map(|g| g.questions.iter())
     }
@@ -159,6 +215,54 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// A hash of everything the reply holds, taken once links are resolved:
+    /// it stands for the reply in page fingerprints and in the keys of the
+    /// extra files (see [`Site::reply_hashes`]).
+    pub fn hash(&self) -> blake3::Hash {
+        // Destructured, so that a field added later cannot be left out.
+        let Reply {
+            id,
+            source,
+            author,
+            organisation,
+            country,
+            date,
+            answers,
+            lang,
+            lang_source,
+            html,
+            text,
+            parts,
+            links,
+        } = self;
+        let mut h = blake3::Hasher::new();
+        // The short fields by their Debug form (strings quoted and escaped,
+        // so unambiguous); the long texts as bytes, each after its length.
+        let questions: Vec<&Vec<QuestionId>> = parts.iter().map(|p| &p.questions).collect();
+        let short = (
+            id,
+            source,
+            author,
+            organisation,
+            country,
+            date,
+            answers,
+            lang,
+            lang_source,
+            links,
+            questions,
+        );
+        hash_debug(&mut h, &short);
+        let texts = [html, text]
+            .into_iter()
+            .chain(parts.iter().map(|ReplyPart { questions: _, html }| html));
+        for t in texts {
+            h.update(&(t.len() as u64).to_le_bytes());
+            h.update(t.as_bytes());
+        }
+        h.finalize()
+    }
+
     /// What to show on the page of `question`: the parts marked for it, or the
     /// whole reply when none is.
     pub fn html_for(&self, question: QuestionId) -> (String, bool) {
@@ -194,4 +298,11 @@ pub struct Summary {
     pub title: Option<String>,
     pub html: String,
     pub links: Vec<Link>,
+}
+
+/// Adds the Debug form of `value` to `h`: it holds every field, and the
+/// strings in it are quoted and escaped.
+pub fn hash_debug(h: &mut blake3::Hasher, value: &impl fmt::Debug) {
+    // One update: many small ones cost more than building the string.
+    h.update(format!("{value:?}").as_bytes());
 }

@@ -173,11 +173,19 @@ impl Staging {
     /// modification time, so a sync to the host skips it); `false` when the
     /// current output does not have it.
     pub fn keep(&self, path: &str) -> bool {
-        let exists = fs::symlink_metadata(self.output.join(path)).is_ok_and(|m| m.is_file());
-        if exists {
-            lock(&self.kept).push(path.to_string());
+        self.keep_all(&[path])
+    }
+
+    /// Keeps every file of `paths` when the current output has them all,
+    /// else none (so that none is kept twice when they are written again).
+    pub fn keep_all(&self, paths: &[&str]) -> bool {
+        let all = paths
+            .iter()
+            .all(|path| fs::symlink_metadata(self.output.join(path)).is_ok_and(|m| m.is_file()));
+        if all {
+            lock(&self.kept).extend(paths.iter().map(|p| p.to_string()));
         }
-        exists
+        all
     }
 
     /// Writes `bytes` unless the current output already has them at `path`,

@@ -23,9 +23,9 @@ pub struct Renderer<'a> {
     index: ReplyIndex,
     /// Hash of everything in the theme: any change re-renders every page.
     theme_hash: blake3::Hash,
-    /// Per discussion, per reply: a hash of the reply's HTML, which stands in
-    /// for the HTML itself in fingerprints.
-    reply_hashes: Vec<Vec<String>>,
+    /// Per discussion, per reply: the reply's hash ([`Site::reply_hashes`]),
+    /// which stands in for its HTML in fingerprints.
+    reply_hashes: &'a [Vec<blake3::Hash>],
 }
 
 #[derive(Serialize)]
@@ -127,7 +127,11 @@ struct ReplyCard {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(theme: &Theme, site: &'a Site) -> Result<Renderer<'a>, Vec<Diagnostic>> {
+    pub fn new(
+        theme: &Theme,
+        site: &'a Site,
+        reply_hashes: &'a [Vec<blake3::Hash>],
+    ) -> Result<Renderer<'a>, Vec<Diagnostic>> {
         let mut tera = Tera::default();
         tera.add_raw_templates(
             theme
@@ -136,11 +140,6 @@ impl<'a> Renderer<'a> {
                 .map(|(n, s)| (n.as_str(), s.as_str())),
         )
         .map_err(|e| vec![template_error(theme, &e)])?;
-        let reply_hashes = site
-            .discussions
-            .iter()
-            .map(|d| d.replies.iter().map(reply_hash).collect())
-            .collect();
         Ok(Renderer {
             tera,
             i18n: Translations::new(
@@ -1107,20 +1106,6 @@ fn og_locale(lang: Lang) -> &'static str {
         Lang::Fr => "fr_FR",
         Lang::Es => "es_ES",
     }
-}
-
-/// What a reply's HTML (whole and parts) hashes to.
-fn reply_hash(r: &Reply) -> String {
-    let mut h = blake3::Hasher::new();
-    h.update(r.html.as_bytes());
-    for p in &r.parts {
-        h.update(b"\0");
-        for q in &p.questions {
-            h.update(q.to_string().as_bytes());
-        }
-        h.update(p.html.as_bytes());
-    }
-    h.finalize().to_hex().to_string()
 }
 
 fn author(s: &Strings, r: &Reply) -> String {

@@ -47,7 +47,7 @@ pub struct I18nFile {
     pub date_format: Option<String>,
 }
 
-#[derive(Deserialize, Clone)]
+#[derive(Deserialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct PluralForms {
     pub one: String,

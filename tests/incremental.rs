@@ -113,6 +113,37 @@ fn rendered(summary: &str) -> usize {
         .expect("rendered count")
 }
 
+/// Builds with the library, for the counts the summary line does not give.
+fn build_report(content: &Path, output: &Path, themes: &Path) -> palabre::BuildReport {
+    let opts = palabre::BuildOptions {
+        content: content.to_path_buf(),
+        output: output.to_path_buf(),
+        themes: Some(themes.to_path_buf()),
+        force: false,
+        progress: None,
+    };
+    palabre::build(&opts).unwrap_or_else(|d| panic!("build failed: {d:?}"))
+}
+
+/// The sample content, copied into `dir` with `base_url` set (so that the
+/// site has feeds and a sitemap).
+fn sample_with_base_url(dir: &Path, base_url: &str) -> PathBuf {
+    let content = dir.join("content");
+    copy_dir(Path::new(common::SAMPLE_CONTENT), &content);
+    set_base_url(&content, base_url);
+    content
+}
+
+fn set_base_url(content: &Path, base_url: &str) {
+    let yaml =
+        fs::read_to_string(Path::new(common::SAMPLE_CONTENT).join("site.yaml")).expect("site.yaml");
+    fs::write(
+        content.join("site.yaml"),
+        format!("{yaml}base_url: {base_url}\n"),
+    )
+    .expect("write site.yaml");
+}
+
 const NEW_REPLY: &str = "---\nauthor: \"Nouvelle Personne\"\ndate: 2015-07-20\nanswers: [\"1.2\"]\n---\nLa coopération décentralisée permet aux collectivités locales de travailler ensemble sur les questions de migration et de développement, avec les associations de migrants.\n";
 
 #[test]
@@ -247,11 +278,16 @@ fn files_deleted_from_the_output_by_hand_come_back_and_a_theme_change_redoes_eve
     let page = site.join("es/territorial-approach-2013/replies/011-howard-duncan/index.html");
     fs::remove_file(&page).expect("delete a page");
     fs::remove_file(site.join("static/style.css")).expect("delete a style sheet");
+    fs::remove_file(site.join("data/territorial-approach-2013.json")).expect("delete open data");
     build_with_themes(&content, &site, &themes);
     assert!(page.is_file(), "the deleted page is written again");
     assert!(
         site.join("static/style.css").is_file(),
         "the deleted style sheet is written again"
+    );
+    assert!(
+        site.join("data/territorial-approach-2013.json").is_file(),
+        "the deleted open data is written again"
     );
 
     // A change to the theme touches every page: the new site is swapped in whole.
@@ -302,4 +338,114 @@ fn a_killed_build_is_tidied_up_and_a_stranded_site_put_back() {
         clean.keys().collect::<Vec<_>>(),
         "the site is complete again"
     );
+}
+
+#[test]
+fn a_new_reply_redoes_only_the_extra_files_of_its_discussion() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let content = sample_with_base_url(tmp.path(), "https://example.org/d");
+    let themes = Path::new(common::THEMES);
+    let site = tmp.path().join("site");
+    let first = build_report(&content, &site, themes);
+    assert_eq!(first.jobs_run, first.jobs, "a first build runs every job");
+    let again = build_report(&content, &site, themes);
+    assert_eq!(again.jobs_run, 0, "nothing changed, no job runs");
+
+    let before = snapshot(&site);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fs::write(
+        content.join("mainstreaming-migration-2015/replies/020-nouvelle-personne.md"),
+        NEW_REPLY,
+    )
+    .expect("write reply");
+    let after_add = build_report(&content, &site, themes);
+    // The other discussion's CSV, JSON and feeds depend on none of its
+    // replies; the search index and the sitemap cover the whole site.
+    assert_eq!(
+        after_add.jobs_run,
+        after_add.jobs - 3,
+        "only the jobs that depend on the new reply run"
+    );
+    let clean = tmp.path().join("clean");
+    build_report(&content, &clean, themes);
+    assert_same_site(&site, &clean);
+    let after = snapshot(&site);
+    let csv = Path::new("data/mainstreaming-migration-2015.csv");
+    assert!(
+        String::from_utf8_lossy(&after[csv].0).contains("Nouvelle Personne"),
+        "the discussion's open data has the new reply"
+    );
+    let other = Path::new("data/territorial-approach-2013.json");
+    assert_eq!(
+        before[other].1, after[other].1,
+        "the other discussion's open data was rewritten"
+    );
+
+    // An edit that keeps the number of replies, in the other discussion.
+    let edited = content.join("territorial-approach-2013/replies/011-howard-duncan.md");
+    let text = fs::read_to_string(&edited).expect("read reply");
+    fs::write(&edited, text.replace("Howard Duncan", "Howard R. Duncan")).expect("edit");
+    let after_edit = build_report(&content, &site, themes);
+    assert_eq!(after_edit.jobs_run, after_edit.jobs - 3, "after an edit");
+    let clean = tmp.path().join("clean-2");
+    build_report(&content, &clean, themes);
+    assert_same_site(&site, &clean);
+}
+
+#[test]
+fn a_new_base_url_redoes_the_feeds_and_the_sitemap() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let content = sample_with_base_url(tmp.path(), "https://old.example.org/d");
+    let themes = Path::new(common::THEMES);
+    let site = tmp.path().join("site");
+    build_report(&content, &site, themes);
+    set_base_url(&content, "https://new.example.org/e");
+    let report = build_report(&content, &site, themes);
+    assert!(report.jobs_run > 0, "no job ran after base_url changed");
+    for file in [
+        "sitemap.xml",
+        "robots.txt",
+        "fr/territorial-approach-2013/feed.xml",
+        "es/mainstreaming-migration-2015/week-1/question-2/feed.xml",
+    ] {
+        let text = fs::read_to_string(site.join(file)).expect("extra file");
+        assert!(
+            text.contains("https://new.example.org/e/") && !text.contains("old.example.org"),
+            "{file} does not use the new base_url"
+        );
+    }
+    let clean = tmp.path().join("clean");
+    build_report(&content, &clean, themes);
+    assert_same_site(&site, &clean);
+}
+
+#[test]
+fn a_new_translation_of_the_feed_titles_redoes_the_feeds() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let content = sample_with_base_url(tmp.path(), "https://example.org/d");
+    let themes = tmp.path().join("themes");
+    copy_dir(Path::new(common::THEMES), &themes);
+    let site = tmp.path().join("site");
+    build_report(&content, &site, &themes);
+    let i18n = themes.join("default/i18n/fr.yaml");
+    let yaml = fs::read_to_string(&i18n).expect("fr.yaml");
+    let line = yaml
+        .lines()
+        .find(|l| l.trim_start().starts_with("feed_discussion:"))
+        .expect("fr.yaml has feed_discussion");
+    let edited = yaml.replace(
+        line,
+        "  feed_discussion: \"{title} : nouvelles contributions\"",
+    );
+    fs::write(&i18n, edited).expect("edit fr.yaml");
+    build_report(&content, &site, &themes);
+    let feed =
+        fs::read_to_string(site.join("fr/territorial-approach-2013/feed.xml")).expect("feed");
+    assert!(
+        feed.contains(" : nouvelles contributions"),
+        "the feed's title is not the new translation"
+    );
+    let clean = tmp.path().join("clean");
+    build_report(&content, &clean, &themes);
+    assert_same_site(&site, &clean);
 }

@@ -1,5 +1,6 @@
 //! Atom feeds: one per discussion and one per question, in every site
-//! language (titles and links in that language), newest replies first.
+//! language (titles and links in that language), newest replies first. Each
+//! discussion's feeds are one job: a new reply redoes its discussion's only.
 
 use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -9,16 +10,19 @@ use crate::i18n::{Strings, Translations};
 use crate::model::{Discussion, QuestionId, Reply, Site};
 use crate::site;
 
-/// Every feed of the site; `base` is the site's absolute address.
-pub fn files(site: &Site, i18n: &Translations, base: &str) -> Result<Vec<OutputFile>, String> {
+/// Every feed of discussion `d`; `base` is the site's absolute address.
+pub fn files(
+    site: &Site,
+    i18n: &Translations,
+    d: &Discussion,
+    base: &str,
+) -> Result<Vec<OutputFile>, String> {
     let mut out = Vec::new();
     for &lang in &site.config.languages {
         let s = i18n.get(lang);
-        for d in &site.discussions {
-            out.push(feed(site, s, d, None, base)?);
-            for q in d.questions() {
-                out.push(feed(site, s, d, Some(q.id), base)?);
-            }
+        out.push(feed(site, s, d, None, base)?);
+        for q in d.questions() {
+            out.push(feed(site, s, d, Some(q.id), base)?);
         }
     }
     Ok(out)

@@ -31,16 +31,30 @@ pub struct OutputFile {
 pub struct Job<'a> {
     /// What it makes, for messages.
     pub what: &'static str,
+    /// A hash of everything its files are made from: a job whose key is in
+    /// the build cache, with its files still in the output, need not run.
+    pub key: blake3::Hash,
     make: Box<dyn Fn() -> Result<Vec<OutputFile>, String> + Send + Sync + 'a>,
 }
 
 impl<'a> Job<'a> {
+    /// A job named `name` (unique among jobs) whose files are made by
+    /// `make` from `inputs` and nothing else: every value `make` reads must
+    /// be in `inputs`, else a rebuild would keep stale files.
     fn new(
         what: &'static str,
+        name: &str,
+        inputs: &impl std::fmt::Debug,
         make: impl Fn() -> Result<Vec<OutputFile>, String> + Send + Sync + 'a,
     ) -> Job<'a> {
+        let mut h = blake3::Hasher::new();
+        // palabre's version and the cache format: other code, other files.
+        h.update(crate::cache::header().as_bytes());
+        h.update(name.as_bytes());
+        crate::model::hash_debug(&mut h, inputs);
         Job {
             what,
+            key: h.finalize(),
             make: Box::new(make),
         }
     }
@@ -59,28 +73,49 @@ impl<'a> Job<'a> {
 }
 
 /// The jobs that make every extra file of the site, and warnings about what
-/// cannot be made (feeds and sitemap without `base_url`). `content` is the
-/// content folder, named in messages; `saved_index` where the search index
-/// is kept between builds.
+/// cannot be made (feeds and sitemap without `base_url`). `reply_hashes`
+/// are [`Site::reply_hashes`]; `content` is the content folder, named in
+/// messages; `saved_index` where the search index is kept between builds.
 pub fn jobs<'a>(
     site: &'a Site,
     i18n: &'a Translations,
+    reply_hashes: &[Vec<blake3::Hash>],
     content: &Path,
     saved_index: Option<&'a Path>,
 ) -> (Vec<Job<'a>>, Vec<Diagnostic>) {
     let site_file = content.join("site.yaml");
     let mut diags = Vec::new();
-    let mut jobs = vec![Job::new("search index", move || {
+    // The whole site as keys: its settings and each discussion's hash.
+    let discussions: Vec<blake3::Hash> = site
+        .discussions
+        .iter()
+        .zip(reply_hashes)
+        .map(|(d, replies)| d.hash(replies))
+        .collect();
+    let whole_site = (&site.config, &discussions);
+    let mut jobs = vec![Job::new("search index", "search", &whole_site, move || {
         Ok(search::files(site, saved_index))
     })];
-    for d in &site.discussions {
-        jobs.push(Job::new("open data", move || opendata::csv_file(d)));
-        jobs.push(Job::new("open data", move || opendata::json_file(d)));
+    for (d, key) in site.discussions.iter().zip(&discussions) {
+        jobs.push(Job::new("open data", "csv", key, move || {
+            opendata::csv_file(d)
+        }));
+        jobs.push(Job::new("open data", "json", key, move || {
+            opendata::json_file(d)
+        }));
     }
     match site.config.base_url.as_deref() {
         Some(base) if site::has_feeds(site) => {
-            jobs.push(Job::new("feeds", move || feeds::files(site, i18n, base)));
-            jobs.push(Job::new("sitemap", move || Ok(sitemap::files(site, base))));
+            for (d, key) in site.discussions.iter().zip(&discussions) {
+                // Titles and languages from the settings, words from the theme.
+                let inputs = (&site.config, i18n, key);
+                jobs.push(Job::new("feeds", "feeds", &inputs, move || {
+                    feeds::files(site, i18n, d, base)
+                }));
+            }
+            jobs.push(Job::new("sitemap", "sitemap", &whole_site, move || {
+                Ok(sitemap::files(site, base))
+            }));
         }
         _ => diags.push(
             Diagnostic::warning(
