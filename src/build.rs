@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::cache::{Cache, OutputTable};
+use crate::cache::{Cache, FileHashes, OutputTable};
 use crate::content;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::lang::Lang;
@@ -170,33 +170,76 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     if let Some(bar) = &opts.progress {
         bar.set_length(pages.len() as u64);
     }
-    let outcomes: Vec<Result<(String, blake3::Hash, bool), Diagnostic>> = pages
-        .par_iter()
-        .map(|page| {
-            if let Some(bar) = &opts.progress {
-                bar.inc(1);
-            }
-            let path = page.path();
-            let prepared = renderer.prepare(page);
-            let fingerprint = renderer.fingerprint(&prepared);
-            if unchanged(&path, &fingerprint) {
-                return Ok((path, fingerprint, false));
-            }
-            let html = renderer.render(prepared).map_err(|e| {
-                Diagnostic::error(
-                    &theme.origin.join("templates"),
-                    None,
-                    format!("rendering {path}: {}", error_chain(&e)),
-                )
-                .hint("fix the theme's template")
-            })?;
-            staging.write_if_changed(&path, &html).map_err(|e| {
-                Diagnostic::error(&opts.output, None, format!("cannot write {path}: {e}"))
-                    .hint("check the disk space and the output folder's permissions")
-            })?;
-            Ok((path, fingerprint, true))
-        })
-        .collect();
+    // Files other than pages: written like pages, hashed by their bytes.
+    let write_other = |path: &str, bytes: &[u8]| -> Result<(String, blake3::Hash), Diagnostics> {
+        let hash = blake3::hash(bytes);
+        if !unchanged(path, &hash) {
+            staging.write_if_changed(path, bytes).map_err(write_error)?;
+        }
+        Ok((path.to_string(), hash))
+    };
+    let saved_index = cache.search_index();
+    let (jobs, extra_diags) = crate::extras::jobs(
+        &site,
+        renderer.translations(),
+        &reply_hashes,
+        &opts.content,
+        Some(&saved_index),
+    );
+    let render_pages = || -> Vec<Result<(String, blake3::Hash, bool), Diagnostic>> {
+        pages
+            .par_iter()
+            .map(|page| {
+                if let Some(bar) = &opts.progress {
+                    bar.inc(1);
+                }
+                let path = page.path();
+                let (fingerprint, prepared) = renderer.fingerprint(page);
+                if unchanged(&path, &fingerprint) {
+                    return Ok((path, fingerprint, false));
+                }
+                let prepared = prepared.unwrap_or_else(|| renderer.prepare(page));
+                let html = renderer.render(prepared).map_err(|e| {
+                    Diagnostic::error(
+                        &theme.origin.join("templates"),
+                        None,
+                        format!("rendering {path}: {}", error_chain(&e)),
+                    )
+                    .hint("fix the theme's template")
+                })?;
+                staging.write_if_changed(&path, &html).map_err(|e| {
+                    Diagnostic::error(&opts.output, None, format!("cannot write {path}: {e}"))
+                        .hint("check the disk space and the output folder's permissions")
+                })?;
+                Ok((path, fingerprint, true))
+            })
+            .collect()
+    };
+    // A job whose key is in the table, with its files still in the output,
+    // would make the same files again: they are kept instead.
+    let jobs_run = AtomicUsize::new(0);
+    let run_jobs = || -> Result<Vec<(blake3::Hash, FileHashes)>, Diagnostics> {
+        jobs.par_iter()
+            .map(|job| {
+                if let Some(kept) = previous_jobs.get(&job.key) {
+                    let paths: Vec<&str> = kept.iter().map(|(p, _)| p.as_str()).collect();
+                    if staging.keep_all(&paths) {
+                        return Ok((job.key, kept.clone()));
+                    }
+                }
+                jobs_run.fetch_add(1, Ordering::Relaxed);
+                let made = job.run(&opts.content).map_err(fail)?;
+                let files = made
+                    .iter()
+                    .map(|f| write_other(&f.path, &f.bytes))
+                    .collect::<Result<_, _>>()?;
+                Ok((job.key, files))
+            })
+            .collect()
+    };
+    // Pages and the other files are made side by side: a rebuild's few pages
+    // (one can be a long report) need not wait for the search index.
+    let (outcomes, made) = rayon::join(render_pages, run_jobs);
     if let Some(bar) = &opts.progress {
         bar.finish_and_clear();
     }
@@ -215,43 +258,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     if !errors.is_empty() {
         return Err(Diagnostics(errors).sorted());
     }
-    // Files other than pages: written like pages, hashed by their bytes.
-    let write_other = |path: &str, bytes: &[u8]| -> Result<(String, blake3::Hash), Diagnostics> {
-        let hash = blake3::hash(bytes);
-        if !unchanged(path, &hash) {
-            staging.write_if_changed(path, bytes).map_err(write_error)?;
-        }
-        Ok((path.to_string(), hash))
-    };
-    let saved_index = cache.search_index();
-    let (jobs, extra_diags) = crate::extras::jobs(
-        &site,
-        renderer.translations(),
-        &reply_hashes,
-        &opts.content,
-        Some(&saved_index),
-    );
-    // A job whose key is in the table, with its files still in the output,
-    // would make the same files again: they are kept instead.
-    let jobs_run = AtomicUsize::new(0);
-    let made: Vec<(blake3::Hash, Vec<(String, blake3::Hash)>)> = jobs
-        .par_iter()
-        .map(|job| {
-            if let Some(kept) = previous_jobs.get(&job.key) {
-                let paths: Vec<&str> = kept.iter().map(|(p, _)| p.as_str()).collect();
-                if staging.keep_all(&paths) {
-                    return Ok((job.key, kept.clone()));
-                }
-            }
-            jobs_run.fetch_add(1, Ordering::Relaxed);
-            let made = job.run(&opts.content).map_err(fail)?;
-            let files = made
-                .iter()
-                .map(|f| write_other(&f.path, &f.bytes))
-                .collect::<Result<_, _>>()?;
-            Ok((job.key, files))
-        })
-        .collect::<Result<_, Diagnostics>>()?;
+    let made = made?;
     for (path, bytes) in &theme.statics {
         files.push(write_other(&format!("static/{path}"), bytes)?);
     }

@@ -26,6 +26,9 @@ pub struct Cache {
 /// A reply as read from its file, with the warnings reading it gave.
 pub type CachedReply = (Reply, Vec<Diagnostic>);
 
+/// Files of the output, each with its hash (see [`OutputTable::files`]).
+pub type FileHashes = Vec<(String, blake3::Hash)>;
+
 /// What the last build wrote: the table `files.tsv`, one file per line
 /// (path, hash, and the key of the job that made it, for extra files).
 #[derive(Default)]
@@ -34,7 +37,7 @@ pub struct OutputTable {
     /// it was rendered from; for other files, their bytes' hash.
     pub files: HashMap<String, blake3::Hash>,
     /// The files each extra-file job made, by the job's key.
-    pub jobs: HashMap<blake3::Hash, Vec<(String, blake3::Hash)>>,
+    pub jobs: HashMap<blake3::Hash, FileHashes>,
 }
 
 impl Cache {
@@ -98,7 +101,7 @@ impl Cache {
     pub fn save_output_files(
         &self,
         files: &[(String, blake3::Hash)],
-        jobs: &[(blake3::Hash, Vec<(String, blake3::Hash)>)],
+        jobs: &[(blake3::Hash, FileHashes)],
     ) -> io::Result<()> {
         fs::create_dir_all(&self.dir)?;
         let mut text = header();

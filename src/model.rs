@@ -127,6 +127,18 @@ impl Discussion {
     /// A hash of everything the discussion holds; its replies enter as
     /// their `reply_hashes` (from [`Site::reply_hashes`]).
     pub fn hash(&self, reply_hashes: &[blake3::Hash]) -> blake3::Hash {
+        let mut h = blake3::Hasher::new();
+        h.update(self.hash_without_replies().as_bytes());
+        h.update(&(reply_hashes.len() as u64).to_le_bytes());
+        for r in reply_hashes {
+            h.update(r.as_bytes());
+        }
+        h.finalize()
+    }
+
+    /// A hash of everything the discussion holds but its replies: all that a
+    /// reply's own page shows of it.
+    pub fn hash_without_replies(&self) -> blake3::Hash {
         // Destructured, so that a field added later cannot be left out.
         let Discussion {
             slug,
@@ -139,7 +151,7 @@ impl Discussion {
             groups,
             intro_html,
             intro_links,
-            replies,
+            replies: _,
             summaries,
             conclusion,
         } = self;
@@ -161,10 +173,6 @@ impl Discussion {
                 conclusion,
             ),
         );
-        h.update(&(replies.len() as u64).to_le_bytes());
-        for r in reply_hashes {
-            h.update(r.as_bytes());
-        }
         h.finalize()
     }
 

@@ -26,6 +26,9 @@ pub struct Renderer<'a> {
     /// Per discussion, per reply: the reply's hash ([`Site::reply_hashes`]),
     /// which stands in for its HTML in fingerprints.
     reply_hashes: &'a [Vec<blake3::Hash>],
+    /// Per discussion: a hash of all but the reply itself and its neighbours
+    /// that a reply page is made from, for [`Renderer::fingerprint`].
+    reply_page_frames: Vec<blake3::Hash>,
 }
 
 #[derive(Serialize)]
@@ -140,6 +143,19 @@ impl<'a> Renderer<'a> {
                 .map(|(n, s)| (n.as_str(), s.as_str())),
         )
         .map_err(|e| vec![template_error(theme, &e)])?;
+        let theme_hash = theme.hash();
+        let reply_page_frames = site
+            .discussions
+            .iter()
+            .map(|d| {
+                let mut h = blake3::Hasher::new();
+                h.update(env!("CARGO_PKG_VERSION").as_bytes());
+                h.update(theme_hash.as_bytes());
+                crate::model::hash_debug(&mut h, &site.config);
+                h.update(d.hash_without_replies().as_bytes());
+                h.finalize()
+            })
+            .collect();
         Ok(Renderer {
             tera,
             i18n: Translations::new(
@@ -149,8 +165,9 @@ impl<'a> Renderer<'a> {
             ),
             site,
             index: ReplyIndex::new(site),
-            theme_hash: theme.hash(),
+            theme_hash,
             reply_hashes,
+            reply_page_frames,
         })
     }
 
@@ -189,10 +206,44 @@ impl<'a> Renderer<'a> {
         Ok(crate::links::fill(html, &page.site_prefix))
     }
 
-    /// A hash of everything the page is made from: equal fingerprints mean
-    /// equal pages, so an unchanged page need not be rendered again. Reply
-    /// HTML enters as its hash, which keeps this much cheaper than rendering.
-    pub fn fingerprint(&self, page: &Prepared) -> blake3::Hash {
+    /// A hash of everything `page` is made from: equal fingerprints mean
+    /// equal pages, so an unchanged page need not be rendered again. With it,
+    /// the page prepared, when that was needed to compute it.
+    pub fn fingerprint(&self, page: &Page) -> (blake3::Hash, Option<Prepared<'_>>) {
+        if let PageKind::Reply(d, i) = page.kind {
+            return (self.reply_page_fingerprint(d, i, page.lang), None);
+        }
+        let prepared = self.prepare(page);
+        (self.prepared_fingerprint(&prepared), Some(prepared))
+    }
+
+    /// A reply page's fingerprint, from what it is made of rather than from
+    /// its context: a site has more reply pages than all others together,
+    /// and this needs no context built for the unchanged ones.
+    fn reply_page_fingerprint(&self, d: &Discussion, i: usize, lang: Lang) -> blake3::Hash {
+        let di = self
+            .site
+            .discussions
+            .iter()
+            .position(|x| std::ptr::eq(x, d))
+            .unwrap_or_default();
+        let mut h = blake3::Hasher::new();
+        h.update(self.reply_page_frames[di].as_bytes());
+        h.update(lang.code().as_bytes());
+        h.update(self.reply_hashes[di][i].as_bytes());
+        // Previous and next reply: linked by id, named by author.
+        let neighbour =
+            |j: Option<usize>| j.and_then(|j| d.replies.get(j)).map(|x| (&x.id, &x.author));
+        crate::model::hash_debug(
+            &mut h,
+            &(neighbour(i.checked_sub(1)), neighbour(Some(i + 1))),
+        );
+        h.finalize()
+    }
+
+    /// The fingerprint of a prepared page. Reply HTML enters as its hash,
+    /// which keeps this much cheaper than rendering.
+    fn prepared_fingerprint(&self, page: &Prepared) -> blake3::Hash {
         let mut h = blake3::Hasher::new();
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
         h.update(self.theme_hash.as_bytes());

@@ -449,3 +449,60 @@ fn a_new_translation_of_the_feed_titles_redoes_the_feeds() {
     build_report(&content, &clean, &themes);
     assert_same_site(&site, &clean);
 }
+
+#[test]
+fn a_reply_page_follows_its_neighbours_and_its_discussion() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let content = tmp.path().join("content");
+    copy_dir(Path::new(common::SAMPLE_CONTENT), &content);
+    let site = tmp.path().join("site");
+    build(&content, &site);
+    let replies = site.join("en/territorial-approach-2013/replies");
+    let own = "011-howard-duncan";
+    // Reply pages that name Howard R. Duncan, other than his own: his
+    // neighbours, through their previous/next links.
+    let naming = |name: &str| -> Vec<String> {
+        fs::read_dir(&replies)
+            .expect("reply pages")
+            .filter_map(|e| {
+                let dir = e.expect("entry").file_name().to_string_lossy().to_string();
+                let page = fs::read_to_string(replies.join(&dir).join("index.html")).ok()?;
+                (dir != own && page.contains(name)).then_some(dir)
+            })
+            .collect()
+    };
+    assert!(naming("Howard R. Duncan").is_empty(), "the sample changed");
+
+    let edited = content.join(format!("territorial-approach-2013/replies/{own}.md"));
+    let text = fs::read_to_string(&edited).expect("read reply");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fs::write(&edited, text.replace("Howard Duncan", "Howard R. Duncan")).expect("edit");
+    let summary = build(&content, &site);
+    let neighbours = naming("Howard R. Duncan");
+    assert!(
+        !neighbours.is_empty(),
+        "no other reply page links to the renamed author: {summary}"
+    );
+    let clean = tmp.path().join("clean");
+    build(&content, &clean);
+    assert_same_site(&site, &clean);
+
+    // Question texts show on the pages of the replies that answer them.
+    let discussion = content.join("territorial-approach-2013/_discussion.md");
+    let yaml = fs::read_to_string(&discussion).expect("read discussion");
+    let old = "Do you know of any examples/structures";
+    assert!(yaml.contains(old), "the sample changed");
+    fs::write(
+        &discussion,
+        yaml.replace(old, "Do you know of any good examples"),
+    )
+    .expect("edit");
+    build(&content, &site);
+    assert!(
+        !naming("Do you know of any good examples").is_empty(),
+        "no reply page shows the new question text"
+    );
+    let clean = tmp.path().join("clean-2");
+    build(&content, &clean);
+    assert_same_site(&site, &clean);
+}
