@@ -26,9 +26,20 @@ pub struct Renderer<'a> {
     /// Per discussion, per reply: the reply's hash ([`Site::reply_hashes`]),
     /// which stands in for its HTML in fingerprints.
     reply_hashes: &'a [Vec<blake3::Hash>],
-    /// Per discussion: a hash of all but the reply itself and its neighbours
-    /// that a reply page is made from, for [`Renderer::fingerprint`].
-    reply_page_frames: Vec<blake3::Hash>,
+    /// Per discussion: what its pages are made from, for
+    /// [`Renderer::fingerprint`].
+    discussion_keys: Vec<DiscussionKeys>,
+}
+
+/// Hashes of what the pages of a discussion are made from.
+struct DiscussionKeys {
+    /// palabre's version, the theme, the site's settings and the discussion
+    /// without its replies: all that a reply page shows besides its reply
+    /// and the neighbours it links to.
+    frame: blake3::Hash,
+    /// The frame and every reply, in order: all that the pages summing up
+    /// the whole discussion are made from.
+    whole: blake3::Hash,
 }
 
 #[derive(Serialize)]
@@ -144,16 +155,27 @@ impl<'a> Renderer<'a> {
         )
         .map_err(|e| vec![template_error(theme, &e)])?;
         let theme_hash = theme.hash();
-        let reply_page_frames = site
+        let discussion_keys = site
             .discussions
             .iter()
-            .map(|d| {
+            .zip(reply_hashes)
+            .map(|(d, replies)| {
                 let mut h = blake3::Hasher::new();
                 h.update(env!("CARGO_PKG_VERSION").as_bytes());
                 h.update(theme_hash.as_bytes());
                 crate::model::hash_debug(&mut h, &site.config);
                 h.update(d.hash_without_replies().as_bytes());
-                h.finalize()
+                let frame = h.finalize();
+                let mut h = blake3::Hasher::new();
+                h.update(frame.as_bytes());
+                h.update(&(replies.len() as u64).to_le_bytes());
+                for r in replies {
+                    h.update(r.as_bytes());
+                }
+                DiscussionKeys {
+                    frame,
+                    whole: h.finalize(),
+                }
             })
             .collect();
         Ok(Renderer {
@@ -167,7 +189,7 @@ impl<'a> Renderer<'a> {
             index: ReplyIndex::new(site),
             theme_hash,
             reply_hashes,
-            reply_page_frames,
+            discussion_keys,
         })
     }
 
@@ -210,25 +232,34 @@ impl<'a> Renderer<'a> {
     /// equal pages, so an unchanged page need not be rendered again. With it,
     /// the page prepared, when that was needed to compute it.
     pub fn fingerprint(&self, page: &Page) -> (blake3::Hash, Option<Prepared<'_>>) {
-        if let PageKind::Reply(d, i) = page.kind {
-            return (self.reply_page_fingerprint(d, i, page.lang), None);
+        match page.kind {
+            PageKind::Reply(d, i) => (self.reply_page_fingerprint(d, i, page.lang), None),
+            // Pages that sum up the whole discussion change with any of its
+            // replies anyway, and the report is the costliest to prepare.
+            PageKind::Discussion(d) | PageKind::Statistics(d) | PageKind::Report(d) => {
+                let mut h = blake3::Hasher::new();
+                h.update(
+                    self.discussion_keys[self.discussion_index(d)]
+                        .whole
+                        .as_bytes(),
+                );
+                h.update(page.path().as_bytes());
+                (h.finalize(), None)
+            }
+            _ => {
+                let prepared = self.prepare(page);
+                (self.prepared_fingerprint(&prepared), Some(prepared))
+            }
         }
-        let prepared = self.prepare(page);
-        (self.prepared_fingerprint(&prepared), Some(prepared))
     }
 
     /// A reply page's fingerprint, from what it is made of rather than from
     /// its context: a site has more reply pages than all others together,
     /// and this needs no context built for the unchanged ones.
     fn reply_page_fingerprint(&self, d: &Discussion, i: usize, lang: Lang) -> blake3::Hash {
-        let di = self
-            .site
-            .discussions
-            .iter()
-            .position(|x| std::ptr::eq(x, d))
-            .unwrap_or_default();
+        let di = self.discussion_index(d);
         let mut h = blake3::Hasher::new();
-        h.update(self.reply_page_frames[di].as_bytes());
+        h.update(self.discussion_keys[di].frame.as_bytes());
         h.update(lang.code().as_bytes());
         h.update(self.reply_hashes[di][i].as_bytes());
         // Previous and next reply: linked by id, named by author.
@@ -239,6 +270,15 @@ impl<'a> Renderer<'a> {
             &(neighbour(i.checked_sub(1)), neighbour(Some(i + 1))),
         );
         h.finalize()
+    }
+
+    /// Where `d` is in the site's discussions.
+    fn discussion_index(&self, d: &Discussion) -> usize {
+        self.site
+            .discussions
+            .iter()
+            .position(|x| std::ptr::eq(x, d))
+            .unwrap_or_default()
     }
 
     /// The fingerprint of a prepared page. Reply HTML enters as its hash,
@@ -792,12 +832,7 @@ impl<'a> Renderer<'a> {
         let r = &d.replies[i];
         let partial = q.is_some_and(|q| r.parts.iter().any(|p| p.questions.contains(&q)));
         let html = slots.add(Slot {
-            discussion: self
-                .site
-                .discussions
-                .iter()
-                .position(|x| std::ptr::eq(x, d))
-                .unwrap_or_default(),
+            discussion: self.discussion_index(d),
             reply: i,
             question: q,
         });
