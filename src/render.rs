@@ -37,7 +37,7 @@ struct DiscussionKeys {
     /// without its replies: all that a reply page shows besides its reply
     /// and the neighbours it links to.
     frame: blake3::Hash,
-    /// The frame and every reply, in order: all that the pages summing up
+    /// The same with every reply, in order: all that the pages summing up
     /// the whole discussion are made from.
     whole: blake3::Hash,
 }
@@ -155,27 +155,25 @@ impl<'a> Renderer<'a> {
         )
         .map_err(|e| vec![template_error(theme, &e)])?;
         let theme_hash = theme.hash();
+        // palabre's version, the theme and the site's settings.
+        let mut h = blake3::Hasher::new();
+        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        h.update(theme_hash.as_bytes());
+        crate::model::hash_debug(&mut h, &site.config);
+        let settings = h.finalize();
+        let with_settings = |hash: blake3::Hash| {
+            let mut h = blake3::Hasher::new();
+            h.update(settings.as_bytes());
+            h.update(hash.as_bytes());
+            h.finalize()
+        };
         let discussion_keys = site
             .discussions
             .iter()
             .zip(reply_hashes)
-            .map(|(d, replies)| {
-                let mut h = blake3::Hasher::new();
-                h.update(env!("CARGO_PKG_VERSION").as_bytes());
-                h.update(theme_hash.as_bytes());
-                crate::model::hash_debug(&mut h, &site.config);
-                h.update(d.hash_without_replies().as_bytes());
-                let frame = h.finalize();
-                let mut h = blake3::Hasher::new();
-                h.update(frame.as_bytes());
-                h.update(&(replies.len() as u64).to_le_bytes());
-                for r in replies {
-                    h.update(r.as_bytes());
-                }
-                DiscussionKeys {
-                    frame,
-                    whole: h.finalize(),
-                }
+            .map(|(d, replies)| DiscussionKeys {
+                frame: with_settings(d.hash_without_replies()),
+                whole: with_settings(d.hash(replies)),
             })
             .collect();
         Ok(Renderer {
