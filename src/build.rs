@@ -115,7 +115,7 @@ fn review(site: &Site, content: &Path) -> Vec<Diagnostic> {
         }
         let mut seen: BTreeMap<(Option<&str>, &str), &Path> = BTreeMap::new();
         for r in &d.replies {
-            if let Some(first) = seen.insert((r.author.as_deref(), r.html.as_str()), &r.source) {
+            if let Some(first) = seen.insert((r.author.as_deref(), r.texts.html()), &r.source) {
                 found.push(
                     Diagnostic::warning(
                         &r.source,

@@ -160,7 +160,7 @@ impl Cache {
 }
 
 /// Raised whenever what the cache stores changes meaning within a version.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// Cache entries from another version of palabre are never used; job keys
 /// start with this too.

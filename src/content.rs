@@ -21,7 +21,7 @@ use crate::links;
 use crate::markdown;
 use crate::model::{
     Discussion, Group, GroupLabel, LangSource, LangText, Question, QuestionId, Reply, ReplyPart,
-    Site, Summary,
+    ReplyTexts, Site, Summary,
 };
 
 pub const SITE_FILE: &str = "site.yaml";
@@ -776,6 +776,7 @@ pub fn reply_from_text(
     if !errors.is_empty() {
         return Err(errors);
     }
+    let text = crate::extras::text::plain_text(&html);
     Ok((
         Reply {
             id,
@@ -787,9 +788,7 @@ pub fn reply_from_text(
             answers,
             lang,
             lang_source,
-            text: crate::extras::text::plain_text(&html),
-            html,
-            parts,
+            texts: ReplyTexts::new(html, text, parts),
             links: found_links,
         },
         warnings,

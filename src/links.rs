@@ -252,22 +252,34 @@ pub fn resolve(site: &mut Site, content: &Path) -> Vec<Diagnostic> {
     for d in &mut site.discussions {
         let slug = d.slug.as_str();
         let intro_file = content.join(slug).join(crate::content::DISCUSSION_FILE);
-        let mut texts = vec![Text {
-            file: &intro_file,
-            folder: slug.to_string(),
-            slug,
-            links: &d.intro_links,
-            html: vec![&mut d.intro_html],
-        }];
-        for r in &mut d.replies {
-            texts.push(Text {
-                file: &r.source,
-                folder: format!("{slug}/replies"),
+        checker.check(
+            Text {
+                file: &intro_file,
+                folder: slug.to_string(),
                 slug,
-                links: &r.links,
-                html: std::iter::once(&mut r.html)
-                    .chain(r.parts.iter_mut().map(|p| &mut p.html))
-                    .collect(),
+                links: &d.intro_links,
+                html: vec![&mut d.intro_html],
+            },
+            &mut found,
+        );
+        for r in &mut d.replies {
+            // Only links change a reply's HTML; without, its texts and their
+            // hash stay as read (and cached).
+            if r.links.is_empty() {
+                continue;
+            }
+            let (file, links) = (&r.source, &r.links);
+            r.texts.edit_html(|html| {
+                checker.check(
+                    Text {
+                        file,
+                        folder: format!("{slug}/replies"),
+                        slug,
+                        links,
+                        html,
+                    },
+                    &mut found,
+                );
             });
         }
         for s in d
@@ -276,16 +288,16 @@ pub fn resolve(site: &mut Site, content: &Path) -> Vec<Diagnostic> {
             .flat_map(|m| m.values_mut())
             .chain(d.conclusion.values_mut())
         {
-            texts.push(Text {
-                file: &s.source,
-                folder: format!("{slug}/summaries"),
-                slug,
-                links: &s.links,
-                html: vec![&mut s.html],
-            });
-        }
-        for text in texts {
-            checker.check(text, &mut found);
+            checker.check(
+                Text {
+                    file: &s.source,
+                    folder: format!("{slug}/summaries"),
+                    slug,
+                    links: &s.links,
+                    html: vec![&mut s.html],
+                },
+                &mut found,
+            );
         }
     }
     found

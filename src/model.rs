@@ -212,14 +212,82 @@ pub struct Reply {
     pub answers: Vec<QuestionId>,
     pub lang: Lang,
     pub lang_source: LangSource,
-    /// The whole reply, as shown on its own page.
-    pub html: String,
-    /// The whole reply as plain text: for search, open data and feeds.
-    pub text: String,
-    /// Parts marked with `<!-- answers: ... -->`; empty when the reply has no markers.
-    pub parts: Vec<ReplyPart>,
+    pub texts: ReplyTexts,
     /// Its links, checked once the whole site is loaded (see [`crate::links`]).
     pub links: Vec<Link>,
+}
+
+/// A reply's text in every form palabre shows it, with a hash of them all,
+/// taken once, when the reply is read, and kept with it in the reply cache:
+/// a rebuild does not hash every reply's text again. The fields are private
+/// so that the hash always matches; [`ReplyTexts::edit_html`] takes it again.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct ReplyTexts {
+    html: String,
+    text: String,
+    parts: Vec<ReplyPart>,
+    hash: [u8; 32],
+}
+
+impl ReplyTexts {
+    pub fn new(html: String, text: String, parts: Vec<ReplyPart>) -> ReplyTexts {
+        let mut texts = ReplyTexts {
+            html,
+            text,
+            parts,
+            hash: [0; 32],
+        };
+        texts.hash = texts.compute_hash();
+        texts
+    }
+
+    /// The whole reply, as shown on its own page.
+    pub fn html(&self) -> &str {
+        &self.html
+    }
+
+    /// The whole reply as plain text: for search, open data and feeds.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Parts marked with `<!-- answers: ... -->`; empty when the reply has
+    /// no markers.
+    pub fn parts(&self) -> &[ReplyPart] {
+        &self.parts
+    }
+
+    /// A hash of the HTML, the text and the parts.
+    pub fn hash(&self) -> [u8; 32] {
+        self.hash
+    }
+
+    /// Lets `edit` change the HTML (the whole reply's, then each part's) and
+    /// hashes the texts again.
+    pub fn edit_html<T>(&mut self, edit: impl FnOnce(Vec<&mut String>) -> T) -> T {
+        let html = std::iter::once(&mut self.html)
+            .chain(self.parts.iter_mut().map(|p| &mut p.html))
+            .collect();
+        let result = edit(html);
+        self.hash = self.compute_hash();
+        result
+    }
+
+    fn compute_hash(&self) -> [u8; 32] {
+        let mut h = blake3::Hasher::new();
+        for p in &self.parts {
+            hash_debug(&mut h, &p.questions);
+        }
+        let texts = [&self.html, &self.text]
+            .into_iter()
+            .chain(self.parts.iter().map(|p| &p.html));
+        // Each text after its length, so that no two lists hash alike.
+        for t in texts {
+            h.update(&(t.len() as u64).to_le_bytes());
+            h.update(t.as_bytes());
+        }
+        *h.finalize().as_bytes()
+    }
 }
 
 impl Reply {
@@ -238,15 +306,12 @@ impl Reply {
             answers,
             lang,
             lang_source,
-            html,
-            text,
-            parts,
+            texts,
             links,
         } = self;
         let mut h = blake3::Hasher::new();
         // The short fields by their Debug form (strings quoted and escaped,
-        // so unambiguous); the long texts as bytes, each after its length.
-        let questions: Vec<&Vec<QuestionId>> = parts.iter().map(|p| &p.questions).collect();
+        // so unambiguous); the texts by their own hash.
         let short = (
             id,
             source,
@@ -258,16 +323,9 @@ impl Reply {
             lang,
             lang_source,
             links,
-            questions,
         );
         hash_debug(&mut h, &short);
-        let texts = [html, text]
-            .into_iter()
-            .chain(parts.iter().map(|ReplyPart { questions: _, html }| html));
-        for t in texts {
-            h.update(&(t.len() as u64).to_le_bytes());
-            h.update(t.as_bytes());
-        }
+        h.update(&texts.hash());
         h.finalize()
     }
 
@@ -275,13 +333,14 @@ impl Reply {
     /// whole reply when none is.
     pub fn html_for(&self, question: QuestionId) -> (String, bool) {
         let marked: Vec<&str> = self
-            .parts
+            .texts
+            .parts()
             .iter()
             .filter(|p| p.questions.contains(&question))
             .map(|p| p.html.as_str())
             .collect();
         if marked.is_empty() {
-            (self.html.clone(), true)
+            (self.texts.html().to_string(), true)
         } else {
             (marked.concat(), false)
         }

@@ -322,7 +322,7 @@ impl<'a> Renderer<'a> {
                 let r = &self.site.discussions[slot.discussion].replies[slot.reply];
                 let html = match slot.question {
                     Some(q) => r.html_for(q).0.into(),
-                    None => std::borrow::Cow::from(r.html.as_str()),
+                    None => std::borrow::Cow::from(r.texts.html()),
                 };
                 out.extend_from_slice(markdown::shift_headings(&html, headings).as_bytes());
             }
@@ -828,7 +828,7 @@ impl<'a> Renderer<'a> {
         slots: &Slots,
     ) -> ReplyCard {
         let r = &d.replies[i];
-        let partial = q.is_some_and(|q| r.parts.iter().any(|p| p.questions.contains(&q)));
+        let partial = q.is_some_and(|q| r.texts.parts().iter().any(|p| p.questions.contains(&q)));
         let html = slots.add(Slot {
             discussion: self.discussion_index(d),
             reply: i,

@@ -506,3 +506,46 @@ fn a_reply_page_follows_its_neighbours_and_its_discussion() {
     build(&content, &clean);
     assert_same_site(&site, &clean);
 }
+
+#[test]
+fn a_link_follows_its_target_reply_away_and_back() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let content = tmp.path().join("content");
+    copy_dir(Path::new(common::SAMPLE_CONTENT), &content);
+    let replies = content.join("territorial-approach-2013/replies");
+    fs::write(
+        replies.join("099-linking.md"),
+        "---\nauthor: \"Link Author\"\ndate: 2013-08-01\nanswers: [\"1.1\"]\n---\nAs [Howard said](011-howard-duncan.md), local authorities need national frameworks to work with migrants.\n",
+    )
+    .expect("write reply");
+    let site = tmp.path().join("site");
+    build(&content, &site);
+    let page = site.join("en/territorial-approach-2013/replies/099-linking/index.html");
+    let links_to_howard = || {
+        fs::read_to_string(&page)
+            .expect("reply page")
+            .contains("011-howard-duncan/index.html")
+    };
+    assert!(links_to_howard(), "the link is not on the page");
+
+    // The target goes: the link becomes text, on a page whose reply file did not change.
+    let target = replies.join("011-howard-duncan.md");
+    let howard = fs::read_to_string(&target).expect("read reply");
+    fs::remove_file(&target).expect("delete");
+    build(&content, &site);
+    assert!(
+        !links_to_howard(),
+        "the page still links to a deleted reply"
+    );
+    let clean = tmp.path().join("clean");
+    build(&content, &clean);
+    assert_same_site(&site, &clean);
+
+    // And comes back.
+    fs::write(&target, howard).expect("restore");
+    build(&content, &site);
+    assert!(links_to_howard(), "the link did not come back");
+    let clean = tmp.path().join("clean-2");
+    build(&content, &clean);
+    assert_same_site(&site, &clean);
+}

@@ -967,7 +967,7 @@ fn big_site(n: usize, per_day: Option<usize>) -> palabre::model::Site {
         .iter()
         .flat_map(|d| &d.replies)
         .flat_map(|r| {
-            palabre::extras::text::plain_text(&r.html)
+            palabre::extras::text::plain_text(r.texts.html())
                 .split_whitespace()
                 .map(String::from)
                 .collect::<Vec<_>>()
@@ -1015,9 +1015,11 @@ fn big_site(n: usize, per_day: Option<usize>) -> palabre::model::Site {
                 answers: answers.clone(),
                 lang: langs[i % 3],
                 lang_source,
-                text: palabre::extras::text::plain_text(&body),
-                html: body,
-                parts: Vec::new(),
+                texts: palabre::model::ReplyTexts::new(
+                    body.clone(),
+                    palabre::extras::text::plain_text(&body),
+                    Vec::new(),
+                ),
                 links: Vec::new(),
             }
         })
@@ -1120,14 +1122,14 @@ fn a_new_reply_changes_one_document_file_and_only_the_shards_of_its_words() {
         .collect();
     assert_eq!(docs.len(), 1, "document files changed: {docs:?}");
     assert!(
-        String::from_utf8_lossy(&after[docs[0].as_str()]).contains(&new.text[..40]),
+        String::from_utf8_lossy(&after[docs[0].as_str()]).contains(&new.texts.text()[..40]),
         "{} does not hold the new reply",
         docs[0]
     );
     // A shard changes only if it holds one of the new reply's words (its
     // text, author and country are indexed).
     let indexed = [
-        &new.text,
+        &new.texts.text().to_string(),
         &new.author.unwrap_or_default(),
         &new.country.unwrap_or_default(),
     ];
@@ -1176,7 +1178,11 @@ fn an_index_updated_from_the_previous_build_equals_one_made_from_scratch() {
     let mut added = big_site(1_001, Some(40));
     replies.push(added.discussions[0].replies.remove(1_000));
     let edited = &mut replies[500];
-    edited.text.push_str(" Quetzalcoatl");
+    edited.texts = palabre::model::ReplyTexts::new(
+        edited.texts.html().to_string(),
+        format!("{} Quetzalcoatl", edited.texts.text()),
+        Vec::new(),
+    );
     edited.author = Some("Someone Else".to_string());
     let updated = files(&next, Some(&saved));
     assert_eq!(

@@ -74,7 +74,7 @@ fn feed(
                     let ids: Vec<String> = r.answers.iter().map(ToString::to_string).collect();
                     (
                         abs(site::reply_path(l, d, &r.id)),
-                        r.html.clone(),
+                        r.texts.html().to_string(),
                         format!("{author} · {} {}", s.t("question"), ids.join(", ")),
                     )
                 }

@@ -41,7 +41,7 @@ fn rows(d: &Discussion) -> Vec<Row<'_>> {
             date: r.date.map(|x| x.format("%Y-%m-%d").to_string()),
             language: r.lang.code(),
             questions: r.answers.iter().map(ToString::to_string).collect(),
-            text: &r.text,
+            text: r.texts.text(),
         })
         .collect()
 }

@@ -224,7 +224,7 @@ impl Text<'_> {
                     field(q.to_string().as_bytes());
                 }
                 field(r.lang.code().as_bytes());
-                field(r.text.as_bytes());
+                field(&r.texts.hash());
             }
             Text::Summary(d, q, lang, summary) => {
                 field(site::question_path("en", d, q).as_bytes());
@@ -241,7 +241,7 @@ impl Text<'_> {
         match *self {
             Text::Reply(d, r) => {
                 let questions: Vec<String> = r.answers.iter().map(ToString::to_string).collect();
-                let mut all = r.text.clone();
+                let mut all = r.texts.text().to_string();
                 for field in [&r.author, &r.organisation, &r.country]
                     .into_iter()
                     .flatten()
@@ -255,7 +255,7 @@ impl Text<'_> {
                         r.author.clone().unwrap_or_default(),
                         questions.join(", "),
                         r.lang,
-                        truncate(&r.text, SNIPPET_CHARS),
+                        truncate(r.texts.text(), SNIPPET_CHARS),
                     ),
                     lang: r.lang,
                     words: Words::of(&all),
