@@ -146,8 +146,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 
     let themes = opts.themes_dir();
     let theme = Theme::load(&themes, &site.config.theme).map_err(Diagnostics)?;
-    let reply_hashes = site.reply_hashes();
-    let renderer = Renderer::new(&theme, &site, &reply_hashes).map_err(Diagnostics)?;
+    let hashes = site.hashes();
+    let renderer = Renderer::new(&theme, &site, &hashes).map_err(Diagnostics)?;
     let pages = site::pages(&site);
     let write_error = |e: std::io::Error| {
         fail(
@@ -182,7 +182,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let (jobs, extra_diags) = crate::extras::jobs(
         &site,
         renderer.translations(),
-        &reply_hashes,
+        &hashes.discussions,
         &opts.content,
         Some(&saved_index),
     );

@@ -91,15 +91,34 @@ pub struct Site {
 }
 
 impl Site {
-    /// Per discussion, per reply: [`Reply::hash`]. Computed once per build
-    /// and shared by everything that needs to know whether a reply changed.
-    pub fn reply_hashes(&self) -> Vec<Vec<blake3::Hash>> {
+    /// The hashes of every reply and discussion, taken once per build.
+    pub fn hashes(&self) -> SiteHashes {
         use rayon::prelude::*;
-        self.discussions
+        let replies: Vec<Vec<blake3::Hash>> = self
+            .discussions
             .iter()
             .map(|d| d.replies.par_iter().map(Reply::hash).collect())
-            .collect()
+            .collect();
+        let discussions = self
+            .discussions
+            .iter()
+            .zip(&replies)
+            .map(|(d, r)| d.hash(r))
+            .collect();
+        SiteHashes {
+            replies,
+            discussions,
+        }
     }
+}
+
+/// What the site holds, as hashes: shared by everything that needs to know
+/// what changed since the last build (page fingerprints, extra-file jobs).
+pub struct SiteHashes {
+    /// Per discussion, per reply: [`Reply::hash`].
+    pub replies: Vec<Vec<blake3::Hash>>,
+    /// Per discussion: [`Discussion::hash`].
+    pub discussions: Vec<blake3::Hash>,
 }
 
 #[derive(Debug)]
@@ -125,7 +144,7 @@ pub struct Discussion {
 
 impl Discussion {
     /// A hash of everything the discussion holds; its replies enter as
-    /// their `reply_hashes` (from [`Site::reply_hashes`]).
+    /// their `reply_hashes` (see [`Site::hashes`]).
     pub fn hash(&self, reply_hashes: &[blake3::Hash]) -> blake3::Hash {
         let mut h = blake3::Hasher::new();
         h.update(self.hash_without_replies().as_bytes());
@@ -293,7 +312,7 @@ impl ReplyTexts {
 impl Reply {
     /// A hash of everything the reply holds, taken once links are resolved:
     /// it stands for the reply in page fingerprints and in the keys of the
-    /// extra files (see [`Site::reply_hashes`]).
+    /// extra files (see [`Site::hashes`]).
     pub fn hash(&self) -> blake3::Hash {
         // Destructured, so that a field added later cannot be left out.
         let Reply {

@@ -12,7 +12,7 @@ use crate::extras::text::{plain_text, truncate};
 use crate::i18n::{Strings, Translations};
 use crate::lang::Lang;
 use crate::markdown;
-use crate::model::{Discussion, LangText, QuestionId, Reply, Site, Summary};
+use crate::model::{Discussion, LangText, QuestionId, Reply, Site, SiteHashes, Summary};
 use crate::site::{self, Page, PageKind, ReplyIndex};
 use crate::theme::Theme;
 
@@ -23,7 +23,7 @@ pub struct Renderer<'a> {
     index: ReplyIndex,
     /// Hash of everything in the theme: any change re-renders every page.
     theme_hash: blake3::Hash,
-    /// Per discussion, per reply: the reply's hash ([`Site::reply_hashes`]),
+    /// Per discussion, per reply: the reply's hash ([`SiteHashes`]),
     /// which stands in for its HTML in fingerprints.
     reply_hashes: &'a [Vec<blake3::Hash>],
     /// Per discussion: what its pages are made from, for
@@ -144,7 +144,7 @@ impl<'a> Renderer<'a> {
     pub fn new(
         theme: &Theme,
         site: &'a Site,
-        reply_hashes: &'a [Vec<blake3::Hash>],
+        hashes: &'a SiteHashes,
     ) -> Result<Renderer<'a>, Vec<Diagnostic>> {
         let mut tera = Tera::default();
         tera.add_raw_templates(
@@ -170,10 +170,10 @@ impl<'a> Renderer<'a> {
         let discussion_keys = site
             .discussions
             .iter()
-            .zip(reply_hashes)
-            .map(|(d, replies)| DiscussionKeys {
+            .zip(&hashes.discussions)
+            .map(|(d, &whole)| DiscussionKeys {
                 frame: with_settings(d.hash_without_replies()),
-                whole: with_settings(d.hash(replies)),
+                whole: with_settings(whole),
             })
             .collect();
         Ok(Renderer {
@@ -186,7 +186,7 @@ impl<'a> Renderer<'a> {
             site,
             index: ReplyIndex::new(site),
             theme_hash,
-            reply_hashes,
+            reply_hashes: &hashes.replies,
             discussion_keys,
         })
     }

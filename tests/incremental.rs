@@ -76,6 +76,15 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, SystemTime)> {
     files
 }
 
+/// Builds `content` afresh into a new folder (with `themes`) and checks that
+/// the incremental output `site` is byte for byte the same.
+fn assert_equals_a_clean_build(content: &Path, site: &Path, themes: &Path) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let clean = tmp.path().join("clean");
+    build_with_themes(content, &clean, themes);
+    assert_same_site(site, &clean);
+}
+
 fn assert_same_site(incremental: &Path, clean: &Path) {
     let a = snapshot(incremental);
     let b = snapshot(clean);
@@ -187,9 +196,7 @@ fn rebuild_after_a_new_reply_equals_a_clean_build_and_touches_only_what_depends_
         folder,
         "a small change is applied in place: the output folder itself stays (a server or sync watching it keeps working)"
     );
-    let clean = tmp.path().join("clean");
-    build(&content, &clean);
-    assert_same_site(&site, &clean);
+    assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
 
     // Pages of the other discussion do not depend on the new reply: same file, same time.
     let after = snapshot(&site);
@@ -229,9 +236,7 @@ fn rebuild_after_editing_and_deleting_replies_equals_a_clean_build() {
     fs::remove_file(content.join("mainstreaming-migration-2015/replies/019-anonymous.md"))
         .expect("delete");
     build(&content, &site);
-    let clean = tmp.path().join("clean");
-    build(&content, &clean);
-    assert_same_site(&site, &clean);
+    assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
     let page = fs::read_to_string(
         site.join("fr/territorial-approach-2013/replies/011-howard-duncan/index.html"),
     )
@@ -261,9 +266,7 @@ fn a_corrupt_cache_only_costs_time() {
     fs::write(site.join("en/index.html"), b"tampered").expect("tamper");
     fs::remove_file(cache.join("files.tsv")).expect("remove table");
     build(&content, &site);
-    let clean = tmp.path().join("clean");
-    build(&content, &clean);
-    assert_same_site(&site, &clean);
+    assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
 }
 
 #[test]
@@ -305,9 +308,7 @@ fn files_deleted_from_the_output_by_hand_come_back_and_a_theme_change_redoes_eve
             .expect("page")
             .contains("Edited footer")
     );
-    let clean = tmp.path().join("clean");
-    build_with_themes(&content, &clean, &themes);
-    assert_same_site(&site, &clean);
+    assert_equals_a_clean_build(&content, &site, &themes);
 }
 
 #[test]
@@ -366,9 +367,7 @@ fn a_new_reply_redoes_only_the_extra_files_of_its_discussion() {
         after_add.jobs - 3,
         "only the jobs that depend on the new reply run"
     );
-    let clean = tmp.path().join("clean");
-    build_report(&content, &clean, themes);
-    assert_same_site(&site, &clean);
+    assert_equals_a_clean_build(&content, &site, themes);
     let after = snapshot(&site);
     let csv = Path::new("data/mainstreaming-migration-2015.csv");
     assert!(
@@ -387,9 +386,7 @@ fn a_new_reply_redoes_only_the_extra_files_of_its_discussion() {
     fs::write(&edited, text.replace("Howard Duncan", "Howard R. Duncan")).expect("edit");
     let after_edit = build_report(&content, &site, themes);
     assert_eq!(after_edit.jobs_run, after_edit.jobs - 3, "after an edit");
-    let clean = tmp.path().join("clean-2");
-    build_report(&content, &clean, themes);
-    assert_same_site(&site, &clean);
+    assert_equals_a_clean_build(&content, &site, themes);
 }
 
 #[test]
@@ -414,9 +411,7 @@ fn a_new_base_url_redoes_the_feeds_and_the_sitemap() {
             "{file} does not use the new base_url"
         );
     }
-    let clean = tmp.path().join("clean");
-    build_report(&content, &clean, themes);
-    assert_same_site(&site, &clean);
+    assert_equals_a_clean_build(&content, &site, themes);
 }
 
 #[test]
@@ -445,9 +440,7 @@ fn a_new_translation_of_the_feed_titles_redoes_the_feeds() {
         feed.contains(" : nouvelles contributions"),
         "the feed's title is not the new translation"
     );
-    let clean = tmp.path().join("clean");
-    build_report(&content, &clean, &themes);
-    assert_same_site(&site, &clean);
+    assert_equals_a_clean_build(&content, &site, &themes);
 }
 
 #[test]
@@ -483,9 +476,7 @@ fn a_reply_page_follows_its_neighbours_and_its_discussion() {
         !neighbours.is_empty(),
         "no other reply page links to the renamed author: {summary}"
     );
-    let clean = tmp.path().join("clean");
-    build(&content, &clean);
-    assert_same_site(&site, &clean);
+    assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
 
     // Question texts show on the pages of the replies that answer them.
     let discussion = content.join("territorial-approach-2013/_discussion.md");
@@ -502,9 +493,7 @@ fn a_reply_page_follows_its_neighbours_and_its_discussion() {
         !naming("Do you know of any good examples").is_empty(),
         "no reply page shows the new question text"
     );
-    let clean = tmp.path().join("clean-2");
-    build(&content, &clean);
-    assert_same_site(&site, &clean);
+    assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
 }
 
 #[test]
@@ -537,15 +526,11 @@ fn a_link_follows_its_target_reply_away_and_back() {
         !links_to_howard(),
         "the page still links to a deleted reply"
     );
-    let clean = tmp.path().join("clean");
-    build(&content, &clean);
-    assert_same_site(&site, &clean);
+    assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
 
     // And comes back.
     fs::write(&target, howard).expect("restore");
     build(&content, &site);
     assert!(links_to_howard(), "the link did not come back");
-    let clean = tmp.path().join("clean-2");
-    build(&content, &clean);
-    assert_same_site(&site, &clean);
+    assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
 }

@@ -73,30 +73,24 @@ impl<'a> Job<'a> {
 }
 
 /// The jobs that make every extra file of the site, and warnings about what
-/// cannot be made (feeds and sitemap without `base_url`). `reply_hashes`
-/// are [`Site::reply_hashes`]; `content` is the content folder, named in
+/// cannot be made (feeds and sitemap without `base_url`). `discussions` are
+/// the discussions' hashes ([`crate::model::SiteHashes`]); `content` is the content folder, named in
 /// messages; `saved_index` where the search index is kept between builds.
 pub fn jobs<'a>(
     site: &'a Site,
     i18n: &'a Translations,
-    reply_hashes: &[Vec<blake3::Hash>],
+    discussions: &[blake3::Hash],
     content: &Path,
     saved_index: Option<&'a Path>,
 ) -> (Vec<Job<'a>>, Vec<Diagnostic>) {
     let site_file = content.join("site.yaml");
     let mut diags = Vec::new();
     // The whole site as keys: its settings and each discussion's hash.
-    let discussions: Vec<blake3::Hash> = site
-        .discussions
-        .iter()
-        .zip(reply_hashes)
-        .map(|(d, replies)| d.hash(replies))
-        .collect();
-    let whole_site = (&site.config, &discussions);
+    let whole_site = (&site.config, discussions);
     let mut jobs = vec![Job::new("search index", "search", &whole_site, move || {
         Ok(search::files(site, saved_index))
     })];
-    for (d, key) in site.discussions.iter().zip(&discussions) {
+    for (d, key) in site.discussions.iter().zip(discussions) {
         jobs.push(Job::new("open data", "csv", key, move || {
             opendata::csv_file(d)
         }));
@@ -106,7 +100,7 @@ pub fn jobs<'a>(
     }
     match site.config.base_url.as_deref() {
         Some(base) if site::has_feeds(site) => {
-            for (d, key) in site.discussions.iter().zip(&discussions) {
+            for (d, key) in site.discussions.iter().zip(discussions) {
                 // Titles and languages from the settings, words from the theme.
                 let inputs = (&site.config, i18n, key);
                 jobs.push(Job::new("feeds", "feeds", &inputs, move || {
