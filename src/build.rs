@@ -13,7 +13,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::lang::Lang;
 use crate::model::Site;
 use crate::output::{self, Staging};
-use crate::render::Renderer;
+use crate::render::{RenderError, Renderer};
 use crate::site;
 use crate::theme::Theme;
 
@@ -113,9 +113,10 @@ fn review(site: &Site, content: &Path) -> Vec<Diagnostic> {
                 );
             }
         }
-        let mut seen: BTreeMap<(Option<&str>, &str), &Path> = BTreeMap::new();
+        // Equal texts have equal hashes: the texts need not be read.
+        let mut seen: BTreeMap<(Option<&str>, [u8; 32]), &Path> = BTreeMap::new();
         for r in &d.replies {
-            if let Some(first) = seen.insert((r.author.as_deref(), r.texts.html()), &r.source) {
+            if let Some(first) = seen.insert((r.author.as_deref(), r.texts.hash()), &r.source) {
                 found.push(
                     Diagnostic::warning(
                         &r.source,
@@ -199,13 +200,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                     return Ok((path, fingerprint, false));
                 }
                 let prepared = prepared.unwrap_or_else(|| renderer.prepare(page));
-                let html = renderer.render(prepared).map_err(|e| {
-                    Diagnostic::error(
+                let html = renderer.render(prepared).map_err(|e| match e {
+                    RenderError::Template(e) => Diagnostic::error(
                         &theme.origin.join("templates"),
                         None,
                         format!("rendering {path}: {}", error_chain(&e)),
                     )
-                    .hint("fix the theme's template")
+                    .hint("fix the theme's template"),
+                    RenderError::Texts(d) => d,
                 })?;
                 staging.write_if_changed(&path, &html).map_err(|e| {
                     Diagnostic::error(&opts.output, None, format!("cannot write {path}: {e}"))

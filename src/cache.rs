@@ -8,12 +8,12 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::Reply;
+use crate::model::{Reply, StoredTexts, Texts};
 
 const FILES_TABLE: &str = "files.tsv";
 const REPLIES_DIR: &str = "replies";
@@ -132,35 +132,115 @@ impl Cache {
 
     /// The reply in `path`, from the cache when the file has not changed
     /// since (same size and modification time, same `context`), else from
-    /// `read`, whose successful result is then stored.
+    /// `read`, whose successful result is then stored. A reply from the cache
+    /// comes without its texts, which are read from there when needed, or
+    /// with `again` (reading the reply's file) when the cache fails them.
     pub fn reply<E>(
         &self,
         path: &Path,
         context: &blake3::Hash,
         read: impl FnOnce() -> Result<CachedReply, E>,
+        again: Box<dyn Fn() -> Option<Texts> + Send + Sync>,
     ) -> Result<CachedReply, E> {
         let Some(key) = reply_key(path, context) else {
             return read();
         };
         let file = self.dir.join(REPLIES_DIR).join(key.to_hex().as_str());
-        if let Some(hit) = fs::read(&file)
-            .ok()
-            .and_then(|bytes| postcard::from_bytes::<CachedReply>(&bytes).ok())
-        {
-            return Ok(hit);
+        if let Some(((mut reply, warnings), texts_at)) = read_entry_head(&file) {
+            let stored = CachedTexts {
+                file,
+                offset: texts_at,
+                hash: reply.texts.hash(),
+                again,
+            };
+            reply.texts.store(Box::new(stored));
+            return Ok((reply, warnings));
         }
         let value = read()?;
         // A cache that cannot be written only makes the next build slower.
-        if let Ok(bytes) = postcard::to_allocvec(&value) {
-            let _ = fs::create_dir_all(file.parent().unwrap_or(&self.dir))
-                .and_then(|()| fs::write(&file, bytes));
-        }
+        let _ = write_entry(&file, &value);
         Ok(value)
     }
 }
 
+/// A reply cache entry is the reply without its texts (see
+/// [`crate::model::ReplyTexts`]) then its texts, each after its length:
+/// reading a reply from the cache reads only the first part.
+fn write_entry(file: &Path, (reply, warnings): &CachedReply) -> io::Result<()> {
+    let texts = reply.texts.get()?;
+    let head = postcard::to_allocvec(&(reply, warnings)).map_err(io::Error::other)?;
+    let texts = postcard::to_allocvec(texts).map_err(io::Error::other)?;
+    let mut bytes = Vec::with_capacity(ENTRY_LENGTHS + head.len() + texts.len());
+    for part in [&head, &texts] {
+        let len = u32::try_from(part.len()).map_err(io::Error::other)?;
+        bytes.extend_from_slice(&len.to_le_bytes());
+    }
+    bytes.extend_from_slice(&head);
+    bytes.extend_from_slice(&texts);
+    fs::create_dir_all(file.parent().unwrap_or(file))?;
+    fs::write(file, bytes)
+}
+
+/// The two lengths an entry starts with.
+const ENTRY_LENGTHS: usize = 8;
+
+/// The reply of a cache entry, and where its texts start; `None` when the
+/// entry is missing, cut short or unreadable.
+fn read_entry_head(file: &Path) -> Option<(CachedReply, usize)> {
+    let mut f = fs::File::open(file).ok()?;
+    // Most heads are well under this: one read.
+    let mut buf = Vec::with_capacity(4096);
+    (&mut f).take(4096).read_to_end(&mut buf).ok()?;
+    let len = |at: usize| -> Option<usize> {
+        let bytes = buf.get(at..at + 4)?.try_into().ok()?;
+        usize::try_from(u32::from_le_bytes(bytes)).ok()
+    };
+    let (head_len, texts_len) = (len(0)?, len(4)?);
+    let texts_at = ENTRY_LENGTHS + head_len;
+    // An entry cut short (a build stopped while writing it) is not used.
+    if f.metadata().ok()?.len() != (texts_at + texts_len) as u64 {
+        return None;
+    }
+    if buf.len() < texts_at {
+        let start = buf.len();
+        buf.resize(texts_at, 0);
+        f.read_exact(&mut buf[start..]).ok()?;
+    }
+    let head = postcard::from_bytes(&buf[ENTRY_LENGTHS..texts_at]).ok()?;
+    Some((head, texts_at))
+}
+
+/// A reply's texts in its cache entry.
+struct CachedTexts {
+    file: PathBuf,
+    offset: usize,
+    hash: [u8; 32],
+    /// The texts read from the reply's file, should the entry fail.
+    again: Box<dyn Fn() -> Option<Texts> + Send + Sync>,
+}
+
+impl StoredTexts for CachedTexts {
+    fn load(&self) -> io::Result<Texts> {
+        let cached = fs::read(&self.file)
+            .ok()
+            .and_then(|bytes| postcard::from_bytes::<Texts>(bytes.get(self.offset..)?).ok());
+        if let Some(texts) = cached.filter(|t| t.hash() == self.hash) {
+            return Ok(texts);
+        }
+        // A damaged entry only costs time: it goes, and the file is read again.
+        let _ = fs::remove_file(&self.file);
+        (self.again)()
+            .filter(|t| t.hash() == self.hash)
+            .ok_or_else(|| {
+                io::Error::other(
+                    "its cache entry is damaged and the file changed during the build: build again",
+                )
+            })
+    }
+}
+
 /// Raised whenever what the cache stores changes meaning within a version.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 /// Cache entries from another version of palabre are never used; job keys
 /// start with this too.

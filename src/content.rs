@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -21,7 +22,7 @@ use crate::links;
 use crate::markdown;
 use crate::model::{
     Discussion, Group, GroupLabel, LangSource, LangText, Question, QuestionId, Reply, ReplyPart,
-    ReplyTexts, Site, Summary,
+    ReplyTexts, Site, Summary, Texts,
 };
 
 pub const SITE_FILE: &str = "site.yaml";
@@ -38,7 +39,7 @@ struct DiscussionFiles {
 /// What reading a discussion needs besides its files.
 struct Readers<'a> {
     config: &'a SiteConfig,
-    detector: Detector,
+    detector: Arc<Detector>,
     /// Replies read by an earlier build; `None` reads every file.
     cache: Option<&'a Cache>,
 }
@@ -62,7 +63,7 @@ pub fn load_cached(dir: &Path, cache: Option<&Cache>) -> (Option<Site>, Diagnost
     let folders = walk(dir, &mut diags);
     let readers = Readers {
         config: &config,
-        detector: Detector::new(&config.languages),
+        detector: Arc::new(Detector::new(&config.languages)),
         cache,
     };
 
@@ -507,14 +508,23 @@ fn load_discussion(
     // Replies read before they recorded their links must be read again.
     context.update(b"links 1");
     let context = context.finalize();
+    let known = Arc::new(known);
     let replies: Vec<LoadedReply> = reply_files
         .par_iter()
         .map(|f| {
             let read = || load_reply(f, &known, &readers.detector);
-            match readers.cache {
-                Some(cache) => cache.reply(f, &context, read),
-                None => read(),
-            }
+            let Some(cache) = readers.cache else {
+                return read();
+            };
+            // Should its texts be unreadable in the cache later on, the reply
+            // is read again from its file.
+            let (path, known, detector) = (f.clone(), known.clone(), readers.detector.clone());
+            let again = move || {
+                load_reply(&path, &known, &detector)
+                    .ok()
+                    .and_then(|(reply, _)| reply.texts.into_texts())
+            };
+            cache.reply(f, &context, read, Box::new(again))
         })
         .collect();
     let mut loaded = Vec::new();
@@ -788,7 +798,7 @@ pub fn reply_from_text(
             answers,
             lang,
             lang_source,
-            texts: ReplyTexts::new(html, text, parts),
+            texts: ReplyTexts::new(Texts::new(html, text, parts)),
             links: found_links,
         },
         warnings,

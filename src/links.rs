@@ -269,7 +269,7 @@ pub fn resolve(site: &mut Site, content: &Path) -> Vec<Diagnostic> {
                 continue;
             }
             let (file, links) = (&r.source, &r.links);
-            r.texts.edit_html(|html| {
+            let edited = r.texts.edit_html(|html| {
                 checker.check(
                     Text {
                         file,
@@ -281,6 +281,9 @@ pub fn resolve(site: &mut Site, content: &Path) -> Vec<Diagnostic> {
                     &mut found,
                 );
             });
+            if let Err(e) = edited {
+                found.push(crate::model::texts_error(file, &e));
+            }
         }
         for s in d
             .summaries

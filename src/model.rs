@@ -3,14 +3,17 @@
 //! Everything here is valid by construction: ids are parsed, languages known,
 //! Markdown already rendered to sanitised HTML.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 
 use crate::config::SiteConfig;
+use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
 use crate::links::Link;
 
@@ -236,28 +239,41 @@ pub struct Reply {
     pub links: Vec<Link>,
 }
 
-/// A reply's text in every form palabre shows it, with a hash of them all,
-/// taken once, when the reply is read, and kept with it in the reply cache:
-/// a rebuild does not hash every reply's text again. The fields are private
-/// so that the hash always matches; [`ReplyTexts::edit_html`] takes it again.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
+/// A reply's text in every form palabre shows it, known by a hash of them
+/// all, taken once, when the reply is read, and kept with it in the reply
+/// cache: a rebuild does not hash every reply's text again.
+///
+/// A reply read from its file holds its texts; one taken from the cache
+/// holds only their hash, and reads its texts from the cache the first time
+/// a page or a file needs them: a rebuild neither reads nor keeps the texts
+/// of the replies whose pages did not change. The fields are private so that the
+/// hash always matches; [`ReplyTexts::edit_html`] takes it again.
 pub struct ReplyTexts {
+    hash: [u8; 32],
+    /// The questions the reply has parts marked for: pages need these
+    /// without the texts.
+    marked: Vec<QuestionId>,
+    held: OnceLock<Texts>,
+    stored: Option<Box<dyn StoredTexts>>,
+}
+
+/// Where the texts of a reply not held in memory are kept (the reply cache).
+pub trait StoredTexts: Send + Sync {
+    /// The texts, checked against their hash.
+    fn load(&self) -> std::io::Result<Texts>;
+}
+
+/// A reply's HTML, its plain text, and its marked parts.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Texts {
     html: String,
     text: String,
     parts: Vec<ReplyPart>,
-    hash: [u8; 32],
 }
 
-impl ReplyTexts {
-    pub fn new(html: String, text: String, parts: Vec<ReplyPart>) -> ReplyTexts {
-        let mut texts = ReplyTexts {
-            html,
-            text,
-            parts,
-            hash: [0; 32],
-        };
-        texts.hash = texts.compute_hash();
-        texts
+impl Texts {
+    pub fn new(html: String, text: String, parts: Vec<ReplyPart>) -> Texts {
+        Texts { html, text, parts }
     }
 
     /// The whole reply, as shown on its own page.
@@ -276,23 +292,24 @@ impl ReplyTexts {
         &self.parts
     }
 
+    /// What to show on the page of `question`: the parts marked for it, or the
+    /// whole reply when none is.
+    fn html_for(&self, question: QuestionId) -> Cow<'_, str> {
+        let marked: Vec<&str> = self
+            .parts
+            .iter()
+            .filter(|p| p.questions.contains(&question))
+            .map(|p| p.html.as_str())
+            .collect();
+        if marked.is_empty() {
+            self.html.as_str().into()
+        } else {
+            marked.concat().into()
+        }
+    }
+
     /// A hash of the HTML, the text and the parts.
     pub fn hash(&self) -> [u8; 32] {
-        self.hash
-    }
-
-    /// Lets `edit` change the HTML (the whole reply's, then each part's) and
-    /// hashes the texts again.
-    pub fn edit_html<T>(&mut self, edit: impl FnOnce(Vec<&mut String>) -> T) -> T {
-        let html = std::iter::once(&mut self.html)
-            .chain(self.parts.iter_mut().map(|p| &mut p.html))
-            .collect();
-        let result = edit(html);
-        self.hash = self.compute_hash();
-        result
-    }
-
-    fn compute_hash(&self) -> [u8; 32] {
         let mut h = blake3::Hasher::new();
         for p in &self.parts {
             hash_debug(&mut h, &p.questions);
@@ -306,6 +323,107 @@ impl ReplyTexts {
             h.update(t.as_bytes());
         }
         *h.finalize().as_bytes()
+    }
+}
+
+impl ReplyTexts {
+    pub fn new(texts: Texts) -> ReplyTexts {
+        let mut marked: Vec<QuestionId> = texts
+            .parts
+            .iter()
+            .flat_map(|p| p.questions.iter().copied())
+            .collect();
+        marked.sort();
+        marked.dedup();
+        ReplyTexts {
+            hash: texts.hash(),
+            marked,
+            held: OnceLock::from(texts),
+            stored: None,
+        }
+    }
+
+    /// A hash of the HTML, the text and the parts.
+    pub fn hash(&self) -> [u8; 32] {
+        self.hash
+    }
+
+    /// Whether the reply has parts marked for `question` (it then shows only
+    /// those on the question's page).
+    pub fn marks(&self, question: QuestionId) -> bool {
+        self.marked.contains(&question)
+    }
+
+    /// The texts, read from where they are stored the first time.
+    pub fn get(&self) -> std::io::Result<&Texts> {
+        if let Some(texts) = self.held.get() {
+            return Ok(texts);
+        }
+        let stored = self
+            .stored
+            .as_ref()
+            .ok_or_else(|| std::io::Error::other("the reply's texts were not kept"))?;
+        // Two threads may both read them: the first to finish is kept.
+        let texts = stored.load()?;
+        Ok(self.held.get_or_init(|| texts))
+    }
+
+    /// The texts, when held.
+    pub fn into_texts(self) -> Option<Texts> {
+        self.held.into_inner()
+    }
+
+    /// Leaves the texts in `stored`, to be read from there when needed.
+    pub fn store(&mut self, stored: Box<dyn StoredTexts>) {
+        self.held = OnceLock::new();
+        self.stored = Some(stored);
+    }
+
+    /// Lets `edit` change the HTML (the whole reply's, then each part's) and
+    /// hashes the texts again; they are held in memory from then on.
+    pub fn edit_html<T>(&mut self, edit: impl FnOnce(Vec<&mut String>) -> T) -> std::io::Result<T> {
+        self.get()?;
+        let texts = self
+            .held
+            .get_mut()
+            .ok_or_else(|| std::io::Error::other("the reply's texts were not kept"))?;
+        let html = std::iter::once(&mut texts.html)
+            .chain(texts.parts.iter_mut().map(|p| &mut p.html))
+            .collect();
+        let result = edit(html);
+        self.hash = texts.hash();
+        self.stored = None;
+        Ok(result)
+    }
+}
+
+impl fmt::Debug for ReplyTexts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReplyTexts")
+            .field("hash", &blake3::Hash::from_bytes(self.hash))
+            .field("marked", &self.marked)
+            .field("held", &self.held)
+            .finish_non_exhaustive()
+    }
+}
+
+/// In the reply cache a reply's texts are stored apart from the rest of it
+/// (see [`crate::cache`]): only their hash and marked questions go with it.
+impl serde::Serialize for ReplyTexts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (&self.hash, &self.marked).serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReplyTexts {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<ReplyTexts, D::Error> {
+        let (hash, marked) = <([u8; 32], Vec<QuestionId>)>::deserialize(d)?;
+        Ok(ReplyTexts {
+            hash,
+            marked,
+            held: OnceLock::new(),
+            stored: None,
+        })
     }
 }
 
@@ -348,22 +466,31 @@ impl Reply {
         h.finalize()
     }
 
-    /// What to show on the page of `question`: the parts marked for it, or the
-    /// whole reply when none is.
-    pub fn html_for(&self, question: QuestionId) -> (String, bool) {
-        let marked: Vec<&str> = self
-            .texts
-            .parts()
-            .iter()
-            .filter(|p| p.questions.contains(&question))
-            .map(|p| p.html.as_str())
-            .collect();
-        if marked.is_empty() {
-            (self.texts.html().to_string(), true)
-        } else {
-            (marked.concat(), false)
-        }
+    /// The whole reply as plain text: for search, open data and feeds.
+    pub fn text(&self) -> Result<&str, Diagnostic> {
+        Ok(&self.texts()?.text)
     }
+
+    /// What to show on the page of `question`: the parts marked for it, or
+    /// the whole reply when none is (or when `question` is `None`).
+    pub fn html_for(&self, question: Option<QuestionId>) -> Result<Cow<'_, str>, Diagnostic> {
+        let texts = self.texts()?;
+        Ok(match question {
+            Some(q) => texts.html_for(q),
+            None => Cow::Borrowed(&texts.html),
+        })
+    }
+
+    /// The reply's texts (see [`ReplyTexts::get`]).
+    pub fn texts(&self) -> Result<&Texts, Diagnostic> {
+        self.texts.get().map_err(|e| texts_error(&self.source, &e))
+    }
+}
+
+/// The error for a reply whose texts could not be read back from the build cache.
+pub fn texts_error(reply: &std::path::Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(reply, None, e.to_string())
+        .hint("the file changed while palabre was building: build again")
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -372,7 +499,7 @@ pub enum LangSource {
     Detected { confidence: f64, reliable: bool },
 }
 
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ReplyPart {
     pub questions: Vec<QuestionId>,
     pub html: String,

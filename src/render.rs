@@ -211,17 +211,22 @@ impl<'a> Renderer<'a> {
     }
 
     /// The page as minified HTML.
-    pub fn render<'r>(&'r self, mut page: Prepared<'r>) -> Result<Vec<u8>, tera::Error> {
+    pub fn render<'r>(&'r self, mut page: Prepared<'r>) -> Result<Vec<u8>, RenderError> {
         page.layout.t = Some(&self.i18n.get(page.layout.lang).text);
         let mut ctx = tera::Context::new();
         ctx.insert("layout", &page.layout);
         ctx.insert("page", &page.body);
-        let html = self.tera.render(page.template, &ctx)?;
-        let html = self.fill_slots(
-            &crate::output::minify(&html),
-            &page.slots,
-            page.reply_headings,
-        );
+        let html = self
+            .tera
+            .render(page.template, &ctx)
+            .map_err(RenderError::Template)?;
+        let html = self
+            .fill_slots(
+                &crate::output::minify(&html),
+                &page.slots,
+                page.reply_headings,
+            )
+            .map_err(RenderError::Texts)?;
         // Links between texts are stored once for all the pages they show on.
         Ok(crate::links::fill(html, &page.site_prefix))
     }
@@ -305,7 +310,7 @@ impl<'a> Renderer<'a> {
     /// `page` with each slot tag replaced by the reply HTML it stands for.
     /// Slot tags can only come from the template: tera escapes `<` in text,
     /// and the sanitiser drops unknown elements from contributions.
-    fn fill_slots(&self, page: &[u8], slots: &[Slot], headings: u8) -> Vec<u8> {
+    fn fill_slots(&self, page: &[u8], slots: &[Slot], headings: u8) -> Result<Vec<u8>, Diagnostic> {
         let mut out = Vec::with_capacity(page.len());
         let mut rest = page;
         while let Some(start) = memchr::memmem::find(rest, SLOT_OPEN.as_bytes()) {
@@ -320,16 +325,13 @@ impl<'a> Renderer<'a> {
             out.extend_from_slice(&rest[..start]);
             if let Some(slot) = slot {
                 let r = &self.site.discussions[slot.discussion].replies[slot.reply];
-                let html = match slot.question {
-                    Some(q) => r.html_for(q).0.into(),
-                    None => std::borrow::Cow::from(r.texts.html()),
-                };
+                let html = r.html_for(slot.question)?;
                 out.extend_from_slice(markdown::shift_headings(&html, headings).as_bytes());
             }
             rest = &after[end + SLOT_CLOSE.len()..];
         }
         out.extend_from_slice(rest);
-        out
+        Ok(out)
     }
 
     fn context(&self, page: &Page, slots: &Slots) -> (&'static str, Layout<'_>, serde_json::Value) {
@@ -828,7 +830,7 @@ impl<'a> Renderer<'a> {
         slots: &Slots,
     ) -> ReplyCard {
         let r = &d.replies[i];
-        let partial = q.is_some_and(|q| r.texts.parts().iter().any(|p| p.questions.contains(&q)));
+        let partial = q.is_some_and(|q| r.texts.marks(q));
         let html = slots.add(Slot {
             discussion: self.discussion_index(d),
             reply: i,
@@ -1130,6 +1132,14 @@ fn lang_counts(s: &Strings, d: &Discussion) -> Vec<Link> {
             text: format!("{} {n}", s.lang_name(*l)),
         })
         .collect()
+}
+
+/// Why a page could not be rendered.
+pub enum RenderError {
+    /// The theme's template failed.
+    Template(tera::Error),
+    /// A reply's texts could not be read back from the build cache.
+    Texts(Diagnostic),
 }
 
 /// A page's template and context, with the reply HTML it shows kept aside.

@@ -270,6 +270,33 @@ fn a_corrupt_cache_only_costs_time() {
 }
 
 #[test]
+fn replies_whose_texts_are_damaged_in_the_cache_are_read_again_from_their_files() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let content = tmp.path().join("content");
+    copy_dir(Path::new(common::SAMPLE_CONTENT), &content);
+    let site = tmp.path().join("site");
+    build(&content, &site);
+    // A reply's texts are read from the cache only when a page needs them:
+    // damage the end of every entry (where the texts are), then add a reply,
+    // so that its discussion's report needs every reply of the discussion.
+    let entries = tmp.path().join(".site.palabre-cache/replies");
+    for entry in fs::read_dir(&entries).expect("replies cache") {
+        let path = entry.expect("entry").path();
+        let mut bytes = fs::read(&path).expect("read entry");
+        let last = bytes.last_mut().expect("non-empty entry");
+        *last ^= 0x55;
+        fs::write(&path, bytes).expect("damage entry");
+    }
+    fs::write(
+        content.join("mainstreaming-migration-2015/replies/020-nouvelle-personne.md"),
+        NEW_REPLY,
+    )
+    .expect("write reply");
+    build(&content, &site);
+    assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
+}
+
+#[test]
 fn files_deleted_from_the_output_by_hand_come_back_and_a_theme_change_redoes_every_page() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let content = tmp.path().join("content");

@@ -119,9 +119,10 @@ proptest! {
         let text = format!("---\nauthor: {quoted}\nlang: en\nanswers: [\"1.1\", \"1.10\"]\n---\n{body}");
         match reply_from_text(Path::new("r.md"), &text, &KNOWN, &DETECTOR) {
             Ok((reply, _)) => {
-                let html = reply.texts.html();
+                let texts = reply.texts().expect("texts");
+                let html = texts.html();
                 prop_assert!(dangers(html).is_empty(), "{}", html);
-                for part in reply.texts.parts() {
+                for part in texts.parts() {
                     prop_assert!(dangers(&part.html).is_empty(), "{}", part.html);
                 }
                 // The author is exactly what was written, trimmed; never

@@ -967,7 +967,7 @@ fn big_site(n: usize, per_day: Option<usize>) -> palabre::model::Site {
         .iter()
         .flat_map(|d| &d.replies)
         .flat_map(|r| {
-            palabre::extras::text::plain_text(r.texts.html())
+            palabre::extras::text::plain_text(&r.html_for(None).expect("texts"))
                 .split_whitespace()
                 .map(String::from)
                 .collect::<Vec<_>>()
@@ -1015,11 +1015,11 @@ fn big_site(n: usize, per_day: Option<usize>) -> palabre::model::Site {
                 answers: answers.clone(),
                 lang: langs[i % 3],
                 lang_source,
-                texts: palabre::model::ReplyTexts::new(
+                texts: palabre::model::ReplyTexts::new(palabre::model::Texts::new(
                     body.clone(),
                     palabre::extras::text::plain_text(&body),
                     Vec::new(),
-                ),
+                )),
                 links: Vec::new(),
             }
         })
@@ -1033,6 +1033,7 @@ fn big_site(n: usize, per_day: Option<usize>) -> palabre::model::Site {
 fn one_query_downloads_less_than_300_kb_at_10000_replies() {
     let site = big_site(10_000, None);
     let files: BTreeMap<String, usize> = palabre::extras::search::files(&site, None)
+        .expect("search files")
         .into_iter()
         .map(|f| (f.path, f.bytes.len()))
         .collect();
@@ -1097,6 +1098,7 @@ fn one_query_downloads_less_than_300_kb_at_10000_replies() {
 /// Every search file by path.
 fn search_files(site: &palabre::model::Site) -> BTreeMap<String, Vec<u8>> {
     palabre::extras::search::files(site, None)
+        .expect("search files")
         .into_iter()
         .map(|f| (f.path, f.bytes))
         .collect()
@@ -1122,14 +1124,15 @@ fn a_new_reply_changes_one_document_file_and_only_the_shards_of_its_words() {
         .collect();
     assert_eq!(docs.len(), 1, "document files changed: {docs:?}");
     assert!(
-        String::from_utf8_lossy(&after[docs[0].as_str()]).contains(&new.texts.text()[..40]),
+        String::from_utf8_lossy(&after[docs[0].as_str()])
+            .contains(&new.text().expect("text")[..40]),
         "{} does not hold the new reply",
         docs[0]
     );
     // A shard changes only if it holds one of the new reply's words (its
     // text, author and country are indexed).
     let indexed = [
-        &new.texts.text().to_string(),
+        &new.text().expect("text").to_string(),
         &new.author.unwrap_or_default(),
         &new.country.unwrap_or_default(),
     ];
@@ -1165,6 +1168,7 @@ fn an_index_updated_from_the_previous_build_equals_one_made_from_scratch() {
     let saved = dir.path().join("search-index.bin");
     let files = |site: &palabre::model::Site, saved: Option<&Path>| -> BTreeMap<String, Vec<u8>> {
         palabre::extras::search::files(site, saved)
+            .expect("search files")
             .into_iter()
             .map(|f| (f.path, f.bytes))
             .collect()
@@ -1178,11 +1182,11 @@ fn an_index_updated_from_the_previous_build_equals_one_made_from_scratch() {
     let mut added = big_site(1_001, Some(40));
     replies.push(added.discussions[0].replies.remove(1_000));
     let edited = &mut replies[500];
-    edited.texts = palabre::model::ReplyTexts::new(
-        edited.texts.html().to_string(),
-        format!("{} Quetzalcoatl", edited.texts.text()),
+    edited.texts = palabre::model::ReplyTexts::new(palabre::model::Texts::new(
+        edited.html_for(None).expect("html").to_string(),
+        format!("{} Quetzalcoatl", edited.text().expect("text")),
         Vec::new(),
-    );
+    ));
     edited.author = Some("Someone Else".to_string());
     let updated = files(&next, Some(&saved));
     assert_eq!(

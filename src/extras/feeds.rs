@@ -5,7 +5,7 @@
 use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
 use chrono::{NaiveDate, TimeZone, Utc};
 
-use super::OutputFile;
+use super::{JobError, OutputFile};
 use crate::i18n::{Strings, Translations};
 use crate::model::{Discussion, QuestionId, Reply, Site};
 use crate::site;
@@ -16,7 +16,7 @@ pub fn files(
     i18n: &Translations,
     d: &Discussion,
     base: &str,
-) -> Result<Vec<OutputFile>, String> {
+) -> Result<Vec<OutputFile>, JobError> {
     let mut out = Vec::new();
     for &lang in &site.config.languages {
         let s = i18n.get(lang);
@@ -41,7 +41,7 @@ fn feed(
     d: &Discussion,
     q: Option<QuestionId>,
     base: &str,
-) -> Result<OutputFile, String> {
+) -> Result<OutputFile, JobError> {
     let l = s.lang.code();
     let abs = |path: String| format!("{base}/{path}");
     let title = d.title.get(s.lang, d.original_lang).map_or("", |(t, _)| t);
@@ -65,26 +65,25 @@ fn feed(
     let entries: Vec<Entry> = replies
         .iter()
         .map(|r| {
+            let html = r.html_for(q)?;
             let author = r
                 .author
                 .clone()
                 .unwrap_or_else(|| s.t("anonymous").to_string());
-            let (link, html, entry_title) = match q {
+            let (link, entry_title) = match q {
                 None => {
                     let ids: Vec<String> = r.answers.iter().map(ToString::to_string).collect();
                     (
                         abs(site::reply_path(l, d, &r.id)),
-                        r.texts.html().to_string(),
                         format!("{author} · {} {}", s.t("question"), ids.join(", ")),
                     )
                 }
                 Some(q) => (
                     format!("{}#{}", abs(site::question_path(l, d, q)), r.id),
-                    r.html_for(q).0,
                     author.clone(),
                 ),
             };
-            Entry {
+            Ok(Entry {
                 title: Text::plain(entry_title),
                 id: link.clone(),
                 updated: day(r.date),
@@ -106,9 +105,9 @@ fn feed(
                     ..Content::default()
                 }),
                 ..Entry::default()
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_, JobError>>()?;
     let path = site::feed_path(l, d, q);
     let updated = replies
         .iter()

@@ -34,7 +34,7 @@ pub struct Job<'a> {
     /// A hash of everything its files are made from: a job whose key is in
     /// the build cache, with its files still in the output, need not run.
     pub key: blake3::Hash,
-    make: Box<dyn Fn() -> Result<Vec<OutputFile>, String> + Send + Sync + 'a>,
+    make: Box<dyn Fn() -> Result<Vec<OutputFile>, JobError> + Send + Sync + 'a>,
 }
 
 impl<'a> Job<'a> {
@@ -45,7 +45,7 @@ impl<'a> Job<'a> {
         what: &'static str,
         name: &str,
         inputs: &impl std::fmt::Debug,
-        make: impl Fn() -> Result<Vec<OutputFile>, String> + Send + Sync + 'a,
+        make: impl Fn() -> Result<Vec<OutputFile>, JobError> + Send + Sync + 'a,
     ) -> Job<'a> {
         let mut h = blake3::Hasher::new();
         // palabre's version and the cache format: other code, other files.
@@ -59,16 +59,38 @@ impl<'a> Job<'a> {
         }
     }
 
-    /// The files; an error here is a bug in palabre, reported against `site.yaml`.
+    /// The files. An error other than a reply's texts lost from the build
+    /// cache is a bug in palabre, reported against `site.yaml`.
     pub fn run(&self, content: &Path) -> Result<Vec<OutputFile>, Diagnostic> {
-        (self.make)().map_err(|e| {
-            Diagnostic::error(
+        (self.make)().map_err(|e| match e {
+            JobError::Texts(d) => d,
+            JobError::Bug(e) => Diagnostic::error(
                 &content.join("site.yaml"),
                 None,
                 format!("cannot write the {}: {e}", self.what),
             )
-            .hint("this is a bug in palabre; please report it with the content folder")
+            .hint("this is a bug in palabre; please report it with the content folder"),
         })
+    }
+}
+
+/// Why a job made no files.
+pub enum JobError {
+    /// A reply's texts could not be read back from the build cache.
+    Texts(Diagnostic),
+    /// Anything else: palabre should always be able to make its files.
+    Bug(String),
+}
+
+impl From<Diagnostic> for JobError {
+    fn from(d: Diagnostic) -> JobError {
+        JobError::Texts(d)
+    }
+}
+
+impl From<String> for JobError {
+    fn from(e: String) -> JobError {
+        JobError::Bug(e)
     }
 }
 
@@ -88,7 +110,7 @@ pub fn jobs<'a>(
     // The whole site as keys: its settings and each discussion's hash.
     let whole_site = (&site.config, discussions);
     let mut jobs = vec![Job::new("search index", "search", &whole_site, move || {
-        Ok(search::files(site, saved_index))
+        Ok(search::files(site, saved_index)?)
     })];
     for (d, key) in site.discussions.iter().zip(discussions) {
         jobs.push(Job::new("open data", "csv", key, move || {

@@ -1,9 +1,11 @@
 //! Every discussion's replies as CSV and JSON, for staff who work on the
 //! synthesis in a spreadsheet or a script.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
-use super::OutputFile;
+use super::{JobError, OutputFile};
 
 use crate::model::Discussion;
 use crate::site;
@@ -30,24 +32,26 @@ struct JsonFile<'a> {
     replies: Vec<Row<'a>>,
 }
 
-fn rows(d: &Discussion) -> Vec<Row<'_>> {
+fn rows(d: &Discussion) -> Result<Vec<Row<'_>>, JobError> {
     d.replies
         .iter()
-        .map(|r| Row {
-            id: &r.id,
-            author: r.author.as_deref(),
-            organisation: r.organisation.as_deref(),
-            country: r.country.as_deref(),
-            date: r.date.map(|x| x.format("%Y-%m-%d").to_string()),
-            language: r.lang.code(),
-            questions: r.answers.iter().map(ToString::to_string).collect(),
-            text: r.texts.text(),
+        .map(|r| {
+            Ok(Row {
+                id: &r.id,
+                author: r.author.as_deref(),
+                organisation: r.organisation.as_deref(),
+                country: r.country.as_deref(),
+                date: r.date.map(|x| x.format("%Y-%m-%d").to_string()),
+                language: r.lang.code(),
+                questions: r.answers.iter().map(ToString::to_string).collect(),
+                text: r.text()?,
+            })
         })
         .collect()
 }
 
 /// `data/<discussion>.csv`.
-pub fn csv_file(d: &Discussion) -> Result<Vec<OutputFile>, String> {
+pub fn csv_file(d: &Discussion) -> Result<Vec<OutputFile>, JobError> {
     Ok(vec![OutputFile {
         path: site::data_path(d, "csv"),
         bytes: csv_bytes(d)?,
@@ -55,10 +59,10 @@ pub fn csv_file(d: &Discussion) -> Result<Vec<OutputFile>, String> {
 }
 
 /// `data/<discussion>.json`.
-pub fn json_file(d: &Discussion) -> Result<Vec<OutputFile>, String> {
+pub fn json_file(d: &Discussion) -> Result<Vec<OutputFile>, JobError> {
     let json = JsonFile {
         discussion: &d.slug,
-        replies: rows(d),
+        replies: rows(d)?,
     };
     let mut bytes = serde_json::to_vec_pretty(&json).map_err(|e| e.to_string())?;
     bytes.push(b'\n');
@@ -70,7 +74,7 @@ pub fn json_file(d: &Discussion) -> Result<Vec<OutputFile>, String> {
 
 /// Text from the public that a spreadsheet would run as a formula (`=`, `+`,
 /// `-`, `@`, or a tab/CR first) gets a leading `'`, which spreadsheets show as text.
-fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
+fn spreadsheet_safe(text: &str) -> Cow<'_, str> {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}").into()
     } else {
@@ -78,7 +82,7 @@ fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn csv_bytes(d: &Discussion) -> Result<Vec<u8>, String> {
+fn csv_bytes(d: &Discussion) -> Result<Vec<u8>, JobError> {
     // A byte-order mark, so that Excel reads the file as UTF-8 (accents intact);
     // LibreOffice and csv libraries accept it.
     let mut buf = "\u{feff}".as_bytes().to_vec();
@@ -95,7 +99,7 @@ fn csv_bytes(d: &Discussion) -> Result<Vec<u8>, String> {
             "text",
         ])
         .map_err(|e| e.to_string())?;
-        for r in rows(d) {
+        for r in rows(d)? {
             let questions = r.questions.join(" ");
             w.write_record([
                 r.id,

@@ -32,6 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use super::OutputFile;
 use super::text::{plain_text, truncate};
+use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
 use crate::model::{Discussion, QuestionId, Reply, Site, Summary};
 use crate::site;
@@ -235,13 +236,14 @@ impl Text<'_> {
         *h.finalize().as_bytes()
     }
 
-    fn read(&self) -> Source {
+    fn read(&self) -> Result<Source, Diagnostic> {
         // `en` stands for any language: the client swaps in the reader's.
         let strip = |path: String| path.trim_start_matches("en/").to_string();
         match *self {
             Text::Reply(d, r) => {
                 let questions: Vec<String> = r.answers.iter().map(ToString::to_string).collect();
-                let mut all = r.texts.text().to_string();
+                let text = r.text()?;
+                let mut all = text.to_string();
                 for field in [&r.author, &r.organisation, &r.country]
                     .into_iter()
                     .flatten()
@@ -249,21 +251,21 @@ impl Text<'_> {
                     all.push('\n');
                     all.push_str(field);
                 }
-                Source {
+                Ok(Source {
                     doc: Doc(
                         strip(site::reply_path("en", d, &r.id)),
                         r.author.clone().unwrap_or_default(),
                         questions.join(", "),
                         r.lang,
-                        truncate(r.texts.text(), SNIPPET_CHARS),
+                        truncate(text, SNIPPET_CHARS),
                     ),
                     lang: r.lang,
                     words: Words::of(&all),
-                }
+                })
             }
             Text::Summary(d, q, lang, summary) => {
                 let text = plain_text(&summary.html);
-                Source {
+                Ok(Source {
                     doc: Doc(
                         strip(site::question_path("en", d, q)),
                         String::new(),
@@ -273,7 +275,7 @@ impl Text<'_> {
                     ),
                     lang,
                     words: Words::of(&text),
-                }
+                })
             }
         }
     }
@@ -366,8 +368,9 @@ impl Index {
     }
 
     /// Brings the index up to date with `site`: documents gone or changed
-    /// are removed, new or changed ones read and added.
-    fn update(&mut self, site: &Site) {
+    /// are removed, new or changed ones read and added. After an error the
+    /// index is incomplete.
+    fn update(&mut self, site: &Site) -> Result<(), Diagnostic> {
         let (groups, texts): (Vec<Group>, Vec<Text>) = texts(site).into_iter().unzip();
         let numbers = numbers(&groups);
         let hashes: Vec<[u8; 32]> = texts.par_iter().map(Text::hash).collect();
@@ -390,11 +393,15 @@ impl Index {
             .filter(|&i| self.docs.get(&numbers[i]).map(|d| &d.hash) != Some(&hashes[i]))
             .collect();
         for chunk in fresh.chunks(CHUNK) {
-            let sources: Vec<Source> = chunk.par_iter().map(|&i| texts[i].read()).collect();
+            let sources: Vec<Source> = chunk
+                .par_iter()
+                .map(|&i| texts[i].read())
+                .collect::<Result<_, _>>()?;
             for (source, &i) in sources.into_iter().zip(chunk) {
                 self.add(numbers[i], hashes[i], source);
             }
         }
+        Ok(())
     }
 
     fn add(&mut self, n: u64, hash: [u8; 32], source: Source) {
@@ -565,11 +572,11 @@ impl Index {
 /// The index files of the site. With `saved`, the index saved there by the
 /// previous build is updated rather than made from scratch, and saved again
 /// (a file that cannot be read or written only costs time).
-pub fn files(site: &Site, saved: Option<&Path>) -> Vec<OutputFile> {
+pub fn files(site: &Site, saved: Option<&Path>) -> Result<Vec<OutputFile>, Diagnostic> {
     let mut index = saved.and_then(Index::load).unwrap_or_default();
-    index.update(site);
+    index.update(site)?;
     let (_, files) = rayon::join(|| saved.map(|path| index.save(path)), || index.files());
-    files
+    Ok(files)
 }
 
 /// A stem and its JSON in a shard.
