@@ -6,10 +6,11 @@
 //! Anything wrong with the cache (missing, corrupt, from another version)
 //! only costs time: entries that cannot be read are computed again.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::UNIX_EPOCH;
 
 use crate::diagnostic::Diagnostic;
@@ -21,6 +22,8 @@ const SEARCH_INDEX: &str = "search-index.bin";
 
 pub struct Cache {
     dir: PathBuf,
+    /// The reply entries this build used or wrote: the others are stale.
+    used: Mutex<HashSet<String>>,
 }
 
 /// A reply as read from its file, with the warnings reading it gave.
@@ -51,6 +54,7 @@ impl Cache {
         let parent = abs.parent().map(Path::to_path_buf).unwrap_or_default();
         Cache {
             dir: parent.join(format!(".{name}.palabre-cache")),
+            used: Mutex::default(),
         }
     }
 
@@ -125,6 +129,27 @@ impl Cache {
         fs::rename(tmp, self.dir.join(FILES_TABLE))
     }
 
+    /// Removes the reply entries this build did not use: those of replies
+    /// edited or deleted since, or read under other settings. Called after
+    /// a successful build, so that the cache does not grow with every edit.
+    pub fn remove_stale_replies(&self) -> io::Result<()> {
+        let used = self
+            .used
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let entries = match fs::read_dir(self.dir.join(REPLIES_DIR)) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            entries => entries?,
+        };
+        for entry in entries {
+            let entry = entry?;
+            if !used.contains(entry.file_name().to_string_lossy().as_ref()) {
+                fs::remove_file(entry.path())?;
+            }
+        }
+        Ok(())
+    }
+
     /// Where the search index is kept between builds (see [`crate::extras::search`]).
     pub fn search_index(&self) -> PathBuf {
         self.dir.join(SEARCH_INDEX)
@@ -145,7 +170,12 @@ impl Cache {
         let Some(key) = reply_key(path, context) else {
             return read();
         };
-        let file = self.dir.join(REPLIES_DIR).join(key.to_hex().as_str());
+        let name = key.to_hex().to_string();
+        let file = self.dir.join(REPLIES_DIR).join(&name);
+        self.used
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(name);
         if let Some(((mut reply, warnings), texts_at)) = read_entry_head(&file) {
             let stored = CachedTexts {
                 file,

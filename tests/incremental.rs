@@ -248,6 +248,20 @@ fn rebuild_after_editing_and_deleting_replies_equals_a_clean_build() {
             .exists(),
         "a deleted reply's page is gone"
     );
+    // The cache keeps one entry per reply: those of the reply as it was
+    // before the edit, and of the deleted reply, are gone.
+    let count = |dir: &Path| fs::read_dir(dir).expect("read folder").count();
+    let replies: usize = fs::read_dir(&content)
+        .expect("content")
+        .map(|e| e.expect("entry").path().join("replies"))
+        .filter(|d| d.is_dir())
+        .map(|d| count(&d))
+        .sum();
+    assert_eq!(
+        count(&tmp.path().join(".site.palabre-cache/replies")),
+        replies,
+        "the build cache holds an entry per reply, no more"
+    );
 }
 
 #[test]
