@@ -237,6 +237,7 @@ impl<'a> Renderer<'a> {
     pub fn fingerprint(&self, page: &Page) -> (blake3::Hash, Option<Prepared<'_>>) {
         match page.kind {
             PageKind::Reply(d, i) => (self.reply_page_fingerprint(d, i, page.lang), None),
+            PageKind::Question(d, _, q) => (self.question_page_fingerprint(d, q, page.lang), None),
             // Pages that sum up the whole discussion change with any of its
             // replies anyway, and the report is the costliest to prepare.
             PageKind::Discussion(d) | PageKind::Statistics(d) | PageKind::Report(d) => {
@@ -272,6 +273,21 @@ impl<'a> Renderer<'a> {
             &mut h,
             &(neighbour(i.checked_sub(1)), neighbour(Some(i + 1))),
         );
+        h.finalize()
+    }
+
+    /// A question page's fingerprint, from what it is made of: the
+    /// discussion without its replies, and the replies to the question, in
+    /// order. Like reply pages, unchanged question pages then need no context
+    /// built (a site has dozens, each with hundreds of replies).
+    fn question_page_fingerprint(&self, d: &Discussion, q: QuestionId, lang: Lang) -> blake3::Hash {
+        let di = self.discussion_index(d);
+        let mut h = blake3::Hasher::new();
+        h.update(self.discussion_keys[di].frame.as_bytes());
+        h.update(format!("{} {q}", lang.code()).as_bytes());
+        for &i in self.index.replies_to(d, q) {
+            h.update(self.reply_hashes[di][i].as_bytes());
+        }
         h.finalize()
     }
 
