@@ -281,11 +281,6 @@ impl Texts {
         &self.html
     }
 
-    /// The whole reply as plain text: for search, open data and feeds.
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
     /// Parts marked with `<!-- answers: ... -->`; empty when the reply has
     /// no markers.
     pub fn parts(&self) -> &[ReplyPart] {

@@ -136,9 +136,15 @@ fn build_report(content: &Path, output: &Path, themes: &Path) -> palabre::BuildR
 
 /// The sample content, copied into `dir` with `base_url` set (so that the
 /// site has feeds and a sitemap).
-fn sample_with_base_url(dir: &Path, base_url: &str) -> PathBuf {
+/// A copy of the sample content in `dir/content`, free to edit.
+fn copied_sample(dir: &Path) -> PathBuf {
     let content = dir.join("content");
     copy_dir(Path::new(common::SAMPLE_CONTENT), &content);
+    content
+}
+
+fn sample_with_base_url(dir: &Path, base_url: &str) -> PathBuf {
+    let content = copied_sample(dir);
     set_base_url(&content, base_url);
     content
 }
@@ -158,8 +164,7 @@ const NEW_REPLY: &str = "---\nauthor: \"Nouvelle Personne\"\ndate: 2015-07-20\na
 #[test]
 fn rebuild_after_a_new_reply_equals_a_clean_build_and_touches_only_what_depends_on_it() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let content = tmp.path().join("content");
-    copy_dir(Path::new(common::SAMPLE_CONTENT), &content);
+    let content = copied_sample(tmp.path());
     let site = tmp.path().join("site");
     let first = build(&content, &site);
     let total = total(&first);
@@ -224,8 +229,7 @@ fn rebuild_after_a_new_reply_equals_a_clean_build_and_touches_only_what_depends_
 #[test]
 fn rebuild_after_editing_and_deleting_replies_equals_a_clean_build() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let content = tmp.path().join("content");
-    copy_dir(Path::new(common::SAMPLE_CONTENT), &content);
+    let content = copied_sample(tmp.path());
     let site = tmp.path().join("site");
     build(&content, &site);
 
@@ -267,8 +271,7 @@ fn rebuild_after_editing_and_deleting_replies_equals_a_clean_build() {
 #[test]
 fn a_corrupt_cache_only_costs_time() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let content = tmp.path().join("content");
-    copy_dir(Path::new(common::SAMPLE_CONTENT), &content);
+    let content = copied_sample(tmp.path());
     let site = tmp.path().join("site");
     build(&content, &site);
     let cache = tmp.path().join(".site.palabre-cache");
@@ -286,8 +289,7 @@ fn a_corrupt_cache_only_costs_time() {
 #[test]
 fn replies_whose_texts_are_damaged_in_the_cache_are_read_again_from_their_files() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let content = tmp.path().join("content");
-    copy_dir(Path::new(common::SAMPLE_CONTENT), &content);
+    let content = copied_sample(tmp.path());
     let site = tmp.path().join("site");
     build(&content, &site);
     // A reply's texts are read from the cache only when a page needs them:
@@ -313,8 +315,7 @@ fn replies_whose_texts_are_damaged_in_the_cache_are_read_again_from_their_files(
 #[test]
 fn files_deleted_from_the_output_by_hand_come_back_and_a_theme_change_redoes_every_page() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let content = tmp.path().join("content");
-    copy_dir(Path::new(common::SAMPLE_CONTENT), &content);
+    let content = copied_sample(tmp.path());
     let themes = tmp.path().join("themes");
     copy_dir(Path::new(common::THEMES), &themes);
     let site = tmp.path().join("site");
@@ -487,8 +488,7 @@ fn a_new_translation_of_the_feed_titles_redoes_the_feeds() {
 #[test]
 fn a_reply_page_follows_its_neighbours_and_its_discussion() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let content = tmp.path().join("content");
-    copy_dir(Path::new(common::SAMPLE_CONTENT), &content);
+    let content = copied_sample(tmp.path());
     let site = tmp.path().join("site");
     build(&content, &site);
     let replies = site.join("en/territorial-approach-2013/replies");
@@ -540,8 +540,7 @@ fn a_reply_page_follows_its_neighbours_and_its_discussion() {
 #[test]
 fn a_link_follows_its_target_reply_away_and_back() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let content = tmp.path().join("content");
-    copy_dir(Path::new(common::SAMPLE_CONTENT), &content);
+    let content = copied_sample(tmp.path());
     let replies = content.join("territorial-approach-2013/replies");
     fs::write(
         replies.join("099-linking.md"),
