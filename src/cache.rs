@@ -14,7 +14,7 @@ use std::sync::Mutex;
 use std::time::UNIX_EPOCH;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Reply, StoredTexts, Texts};
+use crate::model::{PackedTexts, Reply, StoredTexts};
 
 const FILES_TABLE: &str = "files.tsv";
 const REPLIES_DIR: &str = "replies";
@@ -165,7 +165,7 @@ impl Cache {
         path: &Path,
         context: &blake3::Hash,
         read: impl FnOnce() -> Result<CachedReply, E>,
-        again: Box<dyn Fn() -> Option<Texts> + Send + Sync>,
+        again: Box<dyn Fn() -> Option<PackedTexts> + Send + Sync>,
     ) -> Result<CachedReply, E> {
         let Some(key) = reply_key(path, context) else {
             return read();
@@ -246,31 +246,30 @@ struct CachedTexts {
     offset: usize,
     hash: [u8; 32],
     /// The texts read from the reply's file, should the entry fail.
-    again: Box<dyn Fn() -> Option<Texts> + Send + Sync>,
+    again: Box<dyn Fn() -> Option<PackedTexts> + Send + Sync>,
 }
 
 impl StoredTexts for CachedTexts {
-    fn load(&self) -> io::Result<Texts> {
+    fn load(&self) -> io::Result<PackedTexts> {
+        let intact = |t: &PackedTexts| t.unpack().is_ok_and(|t| t.hash() == self.hash);
         let cached = fs::read(&self.file)
             .ok()
-            .and_then(|bytes| postcard::from_bytes::<Texts>(bytes.get(self.offset..)?).ok());
-        if let Some(texts) = cached.filter(|t| t.hash() == self.hash) {
+            .and_then(|bytes| postcard::from_bytes::<PackedTexts>(bytes.get(self.offset..)?).ok());
+        if let Some(texts) = cached.filter(intact) {
             return Ok(texts);
         }
         // A damaged entry only costs time: it goes, and the file is read again.
         let _ = fs::remove_file(&self.file);
-        (self.again)()
-            .filter(|t| t.hash() == self.hash)
-            .ok_or_else(|| {
-                io::Error::other(
-                    "its cache entry is damaged and the file changed during the build: build again",
-                )
-            })
+        (self.again)().filter(intact).ok_or_else(|| {
+            io::Error::other(
+                "its cache entry is damaged and the file changed during the build: build again",
+            )
+        })
     }
 }
 
 /// Raised whenever what the cache stores changes meaning within a version.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 
 /// Cache entries from another version of palabre are never used; job keys
 /// start with this too.

@@ -522,7 +522,7 @@ fn load_discussion(
             let again = move || {
                 load_reply(&path, &known, &detector)
                     .ok()
-                    .and_then(|(reply, _)| reply.texts.into_texts())
+                    .and_then(|(reply, _)| reply.texts.into_packed())
             };
             cache.reply(f, &context, read, Box::new(again))
         })

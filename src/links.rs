@@ -171,16 +171,23 @@ fn relative(folder: &str, target: &str) -> String {
 /// Only markers that start an href count (the minifier may have dropped its
 /// quotes); anything else is left as it is.
 pub fn fill(html: Vec<u8>, prefix: &str) -> Vec<u8> {
-    let marker = SITE_ROOT.as_bytes();
-    if memchr::memmem::find(&html, marker).is_none() {
+    if memchr::memmem::find(&html, SITE_ROOT.as_bytes()).is_none() {
         return html;
     }
     let mut out = Vec::with_capacity(html.len());
-    let mut rest = html.as_slice();
+    fill_into(&mut out, &html, prefix);
+    out
+}
+
+/// [`fill`], appending to `out`: a page made of pieces (its skeleton, the
+/// replies in it) is filled as it is put together, in one pass. A marker at
+/// the start of a piece counts when what `out` already ends with opens an href.
+pub fn fill_into(out: &mut Vec<u8>, piece: &[u8], prefix: &str) {
+    let marker = SITE_ROOT.as_bytes();
+    let mut rest = piece;
     while let Some(i) = memchr::memmem::find(rest, marker) {
-        let before = &rest[..i];
-        out.extend_from_slice(before);
-        if before.ends_with(b"href=\"") || before.ends_with(b"href=") {
+        out.extend_from_slice(&rest[..i]);
+        if out.ends_with(b"href=\"") || out.ends_with(b"href=") {
             out.extend_from_slice(prefix.as_bytes());
         } else {
             out.extend_from_slice(marker);
@@ -188,7 +195,6 @@ pub fn fill(html: Vec<u8>, prefix: &str) -> Vec<u8> {
         rest = &rest[i + marker.len()..];
     }
     out.extend_from_slice(rest);
-    out
 }
 
 /// What a discussion offers to link to.
@@ -606,6 +612,22 @@ impl Checker<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn site_links_are_filled_across_the_pieces_of_a_page() {
+        let mut out = Vec::new();
+        fill_into(&mut out, b"<a href=\"", "../../fr/");
+        fill_into(
+            &mut out,
+            format!("{SITE_ROOT}d/index.html\">{SITE_ROOT}</a>").as_bytes(),
+            "../../fr/",
+        );
+        let out = String::from_utf8(out).expect("utf-8");
+        assert_eq!(
+            out,
+            format!("<a href=\"../../fr/d/index.html\">{SITE_ROOT}</a>")
+        );
+    }
 
     #[test]
     fn links_are_classified_from_their_folder() {

@@ -3,7 +3,6 @@
 //! Everything here is valid by construction: ids are parsed, languages known,
 //! Markdown already rendered to sanitised HTML.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
@@ -246,25 +245,26 @@ pub struct Reply {
 /// A reply read from its file holds its texts; one taken from the cache
 /// holds only their hash, and reads its texts from the cache the first time
 /// a page or a file needs them: a rebuild neither reads nor keeps the texts
-/// of the replies whose pages did not change. The fields are private so that the
+/// of the replies whose pages did not change. They are held compressed
+/// ([`PackedTexts`]). The fields are private so that the
 /// hash always matches; [`ReplyTexts::edit_html`] takes it again.
 pub struct ReplyTexts {
     hash: [u8; 32],
     /// The questions the reply has parts marked for: pages need these
     /// without the texts.
     marked: Vec<QuestionId>,
-    held: OnceLock<Texts>,
+    held: OnceLock<PackedTexts>,
     stored: Option<Box<dyn StoredTexts>>,
 }
 
 /// Where the texts of a reply not held in memory are kept (the reply cache).
 pub trait StoredTexts: Send + Sync {
     /// The texts, checked against their hash.
-    fn load(&self) -> std::io::Result<Texts>;
+    fn load(&self) -> std::io::Result<PackedTexts>;
 }
 
 /// A reply's HTML, its plain text, and its marked parts.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug)]
 pub struct Texts {
     html: String,
     text: String,
@@ -287,22 +287,6 @@ impl Texts {
         &self.parts
     }
 
-    /// What to show on the page of `question`: the parts marked for it, or the
-    /// whole reply when none is.
-    fn html_for(&self, question: QuestionId) -> Cow<'_, str> {
-        let marked: Vec<&str> = self
-            .parts
-            .iter()
-            .filter(|p| p.questions.contains(&question))
-            .map(|p| p.html.as_str())
-            .collect();
-        if marked.is_empty() {
-            self.html.as_str().into()
-        } else {
-            marked.concat().into()
-        }
-    }
-
     /// A hash of the HTML, the text and the parts.
     pub fn hash(&self) -> [u8; 32] {
         let mut h = blake3::Hasher::new();
@@ -321,6 +305,96 @@ impl Texts {
     }
 }
 
+/// A reply's texts as held in memory and in the reply cache: each one
+/// compressed (lz4). The texts of every reply are most of a clean build's
+/// memory, and each is read only a few times (its pages, search, open data),
+/// at a cost far below the Markdown's rendering.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct PackedTexts {
+    html: Vec<u8>,
+    text: Vec<u8>,
+    parts: Vec<(Vec<QuestionId>, Vec<u8>)>,
+}
+
+impl PackedTexts {
+    fn pack(texts: &Texts) -> PackedTexts {
+        let pack = |s: &str| lz4_flex::compress_prepend_size(s.as_bytes());
+        PackedTexts {
+            html: pack(&texts.html),
+            text: pack(&texts.text),
+            parts: texts
+                .parts
+                .iter()
+                .map(|p| (p.questions.clone(), pack(&p.html)))
+                .collect(),
+        }
+    }
+
+    /// The texts as they were packed.
+    pub fn unpack(&self) -> std::io::Result<Texts> {
+        let parts = self
+            .parts
+            .iter()
+            .map(|(questions, html)| {
+                Ok(ReplyPart {
+                    questions: questions.clone(),
+                    html: unpack_string(html)?,
+                })
+            })
+            .collect::<std::io::Result<_>>()?;
+        Ok(Texts {
+            html: unpack_string(&self.html)?,
+            text: unpack_string(&self.text)?,
+            parts,
+        })
+    }
+
+    /// What to show on the page of `question`: the parts marked for it, or
+    /// the whole reply when none is (or when `question` is `None`).
+    fn html_for(&self, question: Option<QuestionId>) -> std::io::Result<String> {
+        let marked: Vec<&[u8]> = self
+            .parts
+            .iter()
+            .filter(|(questions, _)| question.is_some_and(|q| questions.contains(&q)))
+            .map(|(_, html)| html.as_slice())
+            .collect();
+        if marked.is_empty() {
+            return unpack_string(&self.html);
+        }
+        marked.into_iter().map(unpack_string).collect()
+    }
+
+    fn text(&self) -> std::io::Result<String> {
+        unpack_string(&self.text)
+    }
+
+    /// The length of the whole reply's HTML, without unpacking it.
+    fn html_len(&self) -> usize {
+        unpacked_len(&self.html).unwrap_or(0)
+    }
+}
+
+/// The size lz4 put before the compressed bytes.
+fn unpacked_len(packed: &[u8]) -> Option<usize> {
+    let size: [u8; 4] = packed.get(..4)?.try_into().ok()?;
+    usize::try_from(u32::from_le_bytes(size)).ok()
+}
+
+fn unpack(packed: &[u8]) -> std::io::Result<Vec<u8>> {
+    let damaged = || std::io::Error::new(std::io::ErrorKind::InvalidData, "damaged texts");
+    // lz4 expands at most 255 times: a larger size is damage, not to be allocated.
+    let size = unpacked_len(packed).ok_or_else(damaged)?;
+    if size > packed.len().saturating_mul(255) {
+        return Err(damaged());
+    }
+    lz4_flex::decompress_size_prepended(packed).map_err(|_| damaged())
+}
+
+fn unpack_string(packed: &[u8]) -> std::io::Result<String> {
+    String::from_utf8(unpack(packed)?)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "damaged texts"))
+}
+
 impl ReplyTexts {
     pub fn new(texts: Texts) -> ReplyTexts {
         let mut marked: Vec<QuestionId> = texts
@@ -333,7 +407,7 @@ impl ReplyTexts {
         ReplyTexts {
             hash: texts.hash(),
             marked,
-            held: OnceLock::from(texts),
+            held: OnceLock::from(PackedTexts::pack(&texts)),
             stored: None,
         }
     }
@@ -350,7 +424,7 @@ impl ReplyTexts {
     }
 
     /// The texts, read from where they are stored the first time.
-    pub fn get(&self) -> std::io::Result<&Texts> {
+    pub fn get(&self) -> std::io::Result<&PackedTexts> {
         if let Some(texts) = self.held.get() {
             return Ok(texts);
         }
@@ -364,7 +438,7 @@ impl ReplyTexts {
     }
 
     /// The texts, when held.
-    pub fn into_texts(self) -> Option<Texts> {
+    pub fn into_packed(self) -> Option<PackedTexts> {
         self.held.into_inner()
     }
 
@@ -377,16 +451,13 @@ impl ReplyTexts {
     /// Lets `edit` change the HTML (the whole reply's, then each part's) and
     /// hashes the texts again; they are held in memory from then on.
     pub fn edit_html<T>(&mut self, edit: impl FnOnce(Vec<&mut String>) -> T) -> std::io::Result<T> {
-        self.get()?;
-        let texts = self
-            .held
-            .get_mut()
-            .ok_or_else(|| std::io::Error::other("the reply's texts were not kept"))?;
+        let mut texts = self.get()?.unpack()?;
         let html = std::iter::once(&mut texts.html)
             .chain(texts.parts.iter_mut().map(|p| &mut p.html))
             .collect();
         let result = edit(html);
         self.hash = texts.hash();
+        self.held = OnceLock::from(PackedTexts::pack(&texts));
         self.stored = None;
         Ok(result)
     }
@@ -462,22 +533,34 @@ impl Reply {
     }
 
     /// The whole reply as plain text: for search, open data and feeds.
-    pub fn text(&self) -> Result<&str, Diagnostic> {
-        Ok(&self.texts()?.text)
+    pub fn text(&self) -> Result<String, Diagnostic> {
+        self.packed()?
+            .text()
+            .map_err(|e| texts_error(&self.source, &e))
     }
 
     /// What to show on the page of `question`: the parts marked for it, or
     /// the whole reply when none is (or when `question` is `None`).
-    pub fn html_for(&self, question: Option<QuestionId>) -> Result<Cow<'_, str>, Diagnostic> {
-        let texts = self.texts()?;
-        Ok(match question {
-            Some(q) => texts.html_for(q),
-            None => Cow::Borrowed(&texts.html),
-        })
+    pub fn html_for(&self, question: Option<QuestionId>) -> Result<String, Diagnostic> {
+        self.packed()?
+            .html_for(question)
+            .map_err(|e| texts_error(&self.source, &e))
     }
 
-    /// The reply's texts (see [`ReplyTexts::get`]).
-    pub fn texts(&self) -> Result<&Texts, Diagnostic> {
+    /// The length of the reply's whole HTML, to size a page before it is made.
+    pub fn html_len(&self) -> Result<usize, Diagnostic> {
+        Ok(self.packed()?.html_len())
+    }
+
+    /// The reply's texts, unpacked.
+    pub fn texts(&self) -> Result<Texts, Diagnostic> {
+        self.packed()?
+            .unpack()
+            .map_err(|e| texts_error(&self.source, &e))
+    }
+
+    /// The reply's texts as held (see [`ReplyTexts::get`]).
+    fn packed(&self) -> Result<&PackedTexts, Diagnostic> {
         self.texts.get().map_err(|e| texts_error(&self.source, &e))
     }
 }
@@ -513,4 +596,60 @@ pub struct Summary {
 pub fn hash_debug(h: &mut blake3::Hasher, value: &impl fmt::Debug) {
     // One update: many small ones cost more than building the string.
     h.update(format!("{value:?}").as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(group: u32, question: u32) -> QuestionId {
+        QuestionId { group, question }
+    }
+
+    fn texts() -> Texts {
+        Texts::new(
+            "<p>Whole reply.</p>".repeat(50),
+            "Whole reply.".repeat(50),
+            vec![
+                ReplyPart {
+                    questions: vec![q(1, 1)],
+                    html: "<p>On 1.1.</p>".to_string(),
+                },
+                ReplyPart {
+                    questions: vec![q(1, 2)],
+                    html: "<p>On 1.2.</p>".to_string(),
+                },
+            ],
+        )
+    }
+
+    #[test]
+    fn packed_texts_give_back_what_was_packed() {
+        let texts = texts();
+        let packed = PackedTexts::pack(&texts);
+        assert!(
+            packed.html.len() < texts.html.len(),
+            "the HTML is compressed"
+        );
+        assert_eq!(packed.unpack().expect("unpacks").hash(), texts.hash());
+        assert_eq!(
+            packed.html_for(Some(q(1, 2))).expect("part"),
+            "<p>On 1.2.</p>"
+        );
+        assert_eq!(packed.html_for(Some(q(2, 1))).expect("whole"), texts.html);
+        assert_eq!(packed.html_for(None).expect("whole"), texts.html);
+        assert_eq!(packed.html_len(), texts.html.len());
+        assert_eq!(packed.text().expect("text"), texts.text);
+    }
+
+    #[test]
+    fn damaged_packed_texts_are_an_error() {
+        let mut packed = PackedTexts::pack(&texts());
+        // A size far beyond what the bytes can hold is not allocated.
+        packed.html[..4].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(packed.html_for(None).is_err());
+        packed.text.truncate(6);
+        assert!(packed.text().is_err());
+        assert!(packed.unpack().is_err());
+    }
 }

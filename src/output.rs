@@ -9,13 +9,66 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use rayon::prelude::*;
+
 use crate::diagnostic::Diagnostic;
 
 /// The file palabre leaves in every output folder it creates: its mark that
 /// the folder may be replaced on the next build.
 pub const MARKER: &str = ".palabre-output";
 
+/// Wraps, in a theme's templates, a part of a page that can be minified on
+/// its own: whole elements, with no part inside. A report shows thousands of
+/// replies: minified part by part, side by side, it needs neither one thread
+/// nor one document tree of tens of megabytes.
+const PART_OPEN: &str = "<palabre-part>";
+const PART_CLOSE: &str = "</palabre-part>";
+
+/// `html`, minified; its parts (see [`PART_OPEN`]) each on their own, and
+/// their wrappers dropped.
 pub fn minify(html: &str) -> Vec<u8> {
+    let mut outer = String::new();
+    let mut parts = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find(PART_OPEN) {
+        let after = &rest[start + PART_OPEN.len()..];
+        let Some(end) = after.find(PART_CLOSE) else {
+            break;
+        };
+        outer.push_str(&rest[..start]);
+        // What stands for the part in the page until it is put back.
+        outer.push_str(&format!("{PART_OPEN}{}{PART_CLOSE}", parts.len()));
+        parts.push(&after[..end]);
+        rest = &after[end + PART_CLOSE.len()..];
+    }
+    if parts.is_empty() {
+        return minify_whole(html);
+    }
+    outer.push_str(rest);
+    let parts: Vec<Vec<u8>> = parts.par_iter().map(|p| minify_whole(p)).collect();
+    let outer = minify_whole(&outer);
+    let mut out = Vec::with_capacity(outer.len() + parts.iter().map(Vec::len).sum::<usize>());
+    let mut rest = outer.as_slice();
+    while let Some(start) = memchr::memmem::find(rest, PART_OPEN.as_bytes()) {
+        let after = &rest[start + PART_OPEN.len()..];
+        let Some(end) = memchr::memmem::find(after, PART_CLOSE.as_bytes()) else {
+            break;
+        };
+        out.extend_from_slice(&rest[..start]);
+        let part = std::str::from_utf8(&after[..end])
+            .ok()
+            .and_then(|n| n.parse::<usize>().ok())
+            .and_then(|n| parts.get(n));
+        if let Some(part) = part {
+            out.extend_from_slice(part);
+        }
+        rest = &after[end + PART_CLOSE.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+fn minify_whole(html: &str) -> Vec<u8> {
     let cfg = minify_html::Cfg {
         minify_css: true,
         // minify-html's JS minifier is known to break scripts: leave them as written.
@@ -294,4 +347,34 @@ const MARKER_TEXT: &[u8] = b"This folder is written by palabre; it is replaced o
 /// The list behind `m`, even if another thread panicked while holding it.
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_are_minified_apart_and_their_wrappers_dropped() {
+        let card = |n: u32| {
+            format!(
+                "<article class=\"reply\">\n  <h3> Reply  {n} </h3>\n  <p>Some   text.</p>\n</article>"
+            )
+        };
+        let cards: Vec<String> = (1..=3).map(card).collect();
+        let page = |cards: &[String]| {
+            format!(
+                "<!doctype html>\n<html><head><title> T </title></head>\n<body>\n  <section>\n    {}\n  </section>\n</body></html>",
+                cards.concat()
+            )
+        };
+        let wrapped: Vec<String> = cards
+            .iter()
+            .map(|c| format!("{PART_OPEN}{c}{PART_CLOSE}"))
+            .collect();
+        let minified = minify(&page(&wrapped));
+        assert_eq!(minified, minify_whole(&page(&cards)));
+        let text = String::from_utf8(minified).expect("utf-8");
+        assert!(!text.contains("palabre-part"), "{text}");
+        assert!(text.contains("<h3>Reply 3</h3>"), "{text}");
+    }
 }

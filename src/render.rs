@@ -1,7 +1,7 @@
 //! Turning pages into HTML with the theme's tera templates.
 //!
-//! Each page gets a small context of its own (tera clones it): only the
-//! replies that page shows, never the whole site. Reply HTML is sanitised
+//! Each page gets a context of its own: only the replies that page shows,
+//! never the whole site. Reply HTML is sanitised
 //! before it gets here and is inserted as data, never parsed as a template.
 
 use serde::Serialize;
@@ -213,22 +213,24 @@ impl<'a> Renderer<'a> {
     /// The page as minified HTML.
     pub fn render<'r>(&'r self, mut page: Prepared<'r>) -> Result<Vec<u8>, RenderError> {
         page.layout.t = Some(&self.i18n.get(page.layout.lang).text);
-        let mut ctx = tera::Context::new();
-        ctx.insert("layout", &page.layout);
-        ctx.insert("page", &page.body);
+        // The body is moved into the context, not copied: a report's holds
+        // thousands of reply cards.
+        let ctx = serde_json::json!({ "layout": page.layout, "page": page.body });
+        let ctx = tera::Context::from_value(ctx).map_err(RenderError::Template)?;
         let html = self
             .tera
             .render(page.template, &ctx)
             .map_err(RenderError::Template)?;
-        let html = self
-            .fill_slots(
-                &crate::output::minify(&html),
-                &page.slots,
-                page.reply_headings,
-            )
-            .map_err(RenderError::Texts)?;
-        // Links between texts are stored once for all the pages they show on.
-        Ok(crate::links::fill(html, &page.site_prefix))
+        drop(ctx);
+        let skeleton = crate::output::minify(&html);
+        drop(html);
+        self.fill(
+            &skeleton,
+            &page.slots,
+            page.reply_headings,
+            &page.site_prefix,
+        )
+        .map_err(RenderError::Texts)
     }
 
     /// A hash of everything `page` is made from: equal fingerprints mean
@@ -323,11 +325,24 @@ impl<'a> Renderer<'a> {
         h.finalize()
     }
 
-    /// `page` with each slot tag replaced by the reply HTML it stands for.
+    /// `page` with each slot tag replaced by the reply HTML it stands for,
+    /// and its site links made relative to the page ([`crate::links::fill`]).
     /// Slot tags can only come from the template: tera escapes `<` in text,
     /// and the sanitiser drops unknown elements from contributions.
-    fn fill_slots(&self, page: &[u8], slots: &[Slot], headings: u8) -> Result<Vec<u8>, Diagnostic> {
-        let mut out = Vec::with_capacity(page.len());
+    fn fill(
+        &self,
+        page: &[u8],
+        slots: &[Slot],
+        headings: u8,
+        prefix: &str,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let reply = |slot: &Slot| &self.site.discussions[slot.discussion].replies[slot.reply];
+        // Sized once: a report is tens of megabytes.
+        let mut size = page.len();
+        for slot in slots {
+            size += reply(slot).html_len()?;
+        }
+        let mut out = Vec::with_capacity(size + size / 16);
         let mut rest = page;
         while let Some(start) = memchr::memmem::find(rest, SLOT_OPEN.as_bytes()) {
             let after = &rest[start + SLOT_OPEN.len()..];
@@ -338,15 +353,15 @@ impl<'a> Renderer<'a> {
                 .ok()
                 .and_then(|n| n.parse::<usize>().ok())
                 .and_then(|n| slots.get(n));
-            out.extend_from_slice(&rest[..start]);
+            crate::links::fill_into(&mut out, &rest[..start], prefix);
             if let Some(slot) = slot {
-                let r = &self.site.discussions[slot.discussion].replies[slot.reply];
-                let html = r.html_for(slot.question)?;
-                out.extend_from_slice(markdown::shift_headings(&html, headings).as_bytes());
+                let html = reply(slot).html_for(slot.question)?;
+                let html = markdown::shift_headings(&html, headings);
+                crate::links::fill_into(&mut out, html.as_bytes(), prefix);
             }
             rest = &after[end + SLOT_CLOSE.len()..];
         }
-        out.extend_from_slice(rest);
+        crate::links::fill_into(&mut out, rest, prefix);
         Ok(out)
     }
 

@@ -705,6 +705,12 @@ fn pages_are_minified() {
     let mut problems = Vec::new();
     for rel in html_files(out) {
         let text = fs::read_to_string(out.join(&rel)).expect("page");
+        // What stands in for replies and for parts minified apart is replaced.
+        for tag in ["<palabre-slot", "<palabre-part"] {
+            if text.contains(tag) {
+                problems.push(format!("{rel}: {tag}> left in the page"));
+            }
+        }
         if let Some(line) = text
             .lines()
             .find(|l| l.starts_with("  ") || l.starts_with('\t'))

@@ -23,7 +23,7 @@ struct Row<'a> {
     language: &'static str,
     /// Question ids, e.g. `1.1 1.2` in CSV and a list in JSON.
     questions: Vec<String>,
-    text: &'a str,
+    text: String,
 }
 
 #[derive(Serialize)]
@@ -109,7 +109,7 @@ fn csv_bytes(d: &Discussion) -> Result<Vec<u8>, JobError> {
                 r.date.as_deref().unwrap_or(""),
                 r.language,
                 &questions,
-                &spreadsheet_safe(r.text),
+                &spreadsheet_safe(&r.text),
             ])
             .map_err(|e| e.to_string())?;
         }

@@ -243,7 +243,8 @@ impl Text<'_> {
             Text::Reply(d, r) => {
                 let questions: Vec<String> = r.answers.iter().map(ToString::to_string).collect();
                 let text = r.text()?;
-                let mut all = text.to_string();
+                let snippet = truncate(&text, SNIPPET_CHARS);
+                let mut all = text;
                 for field in [&r.author, &r.organisation, &r.country]
                     .into_iter()
                     .flatten()
@@ -257,7 +258,7 @@ impl Text<'_> {
                         r.author.clone().unwrap_or_default(),
                         questions.join(", "),
                         r.lang,
-                        truncate(text, SNIPPET_CHARS),
+                        snippet,
                     ),
                     lang: r.lang,
                     words: Words::of(&all),
