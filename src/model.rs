@@ -318,7 +318,14 @@ pub struct PackedTexts {
 
 impl PackedTexts {
     fn pack(texts: &Texts) -> PackedTexts {
-        let pack = |s: &str| lz4_flex::compress_prepend_size(s.as_bytes());
+        // Copied to a block of their size: lz4's shrink_to_fit may leave the
+        // bytes in their first, input-sized block (mimalloc shrinks in place
+        // down to half a block), which would save no memory.
+        let pack = |s: &str| {
+            lz4_flex::compress_prepend_size(s.as_bytes())
+                .as_slice()
+                .to_vec()
+        };
         PackedTexts {
             html: pack(&texts.html),
             text: pack(&texts.text),
