@@ -270,8 +270,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         .commit((!previous.is_empty()).then(|| previous.keys()))
         .map_err(write_error)?;
     let mut warnings: Vec<Diagnostic> = diags.0.into_iter().chain(extra_diags).collect();
-    // Stale reply entries left behind only take space.
-    let _ = cache.remove_stale_replies();
+    // Stale reply entries left behind only take space; the heads file only
+    // saves time.
+    let _ = cache.save_replies();
     if let Err(e) = cache.save_output_files(&files, &made) {
         warnings.push(
             Diagnostic::warning(

@@ -48,24 +48,70 @@ pub fn minify(html: &str) -> Vec<u8> {
     let parts: Vec<Vec<u8>> = parts.par_iter().map(|p| minify_whole(p)).collect();
     let outer = minify_whole(&outer);
     let mut out = Vec::with_capacity(outer.len() + parts.iter().map(Vec::len).sum::<usize>());
-    let mut rest = outer.as_slice();
-    while let Some(start) = memchr::memmem::find(rest, PART_OPEN.as_bytes()) {
-        let after = &rest[start + PART_OPEN.len()..];
-        let Some(end) = memchr::memmem::find(after, PART_CLOSE.as_bytes()) else {
-            break;
-        };
-        out.extend_from_slice(&rest[..start]);
-        let part = std::str::from_utf8(&after[..end])
-            .ok()
-            .and_then(|n| n.parse::<usize>().ok())
-            .and_then(|n| parts.get(n));
-        if let Some(part) = part {
-            out.extend_from_slice(part);
+    for piece in Placeholders::new(&outer, PART_OPEN, PART_CLOSE) {
+        match piece {
+            Piece::Text(text) => out.extend_from_slice(text),
+            Piece::Placeholder(n) => out.extend_from_slice(parts.get(n).map_or(&[][..], |p| p)),
         }
-        rest = &after[end + PART_CLOSE.len()..];
     }
-    out.extend_from_slice(rest);
     out
+}
+
+/// A page cut at its placeholders, `<tag>N</tag>` tags that stand for
+/// something put in later (a part minified apart, a reply's HTML).
+pub struct Placeholders<'a> {
+    rest: &'a [u8],
+    open: &'a str,
+    close: &'a str,
+    /// The number of the placeholder met, to give after the text before it.
+    next: Option<usize>,
+}
+
+pub enum Piece<'a> {
+    Text(&'a [u8]),
+    /// A placeholder's number (`usize::MAX` when it is not a number).
+    Placeholder(usize),
+}
+
+impl<'a> Placeholders<'a> {
+    pub fn new(page: &'a [u8], open: &'a str, close: &'a str) -> Placeholders<'a> {
+        Placeholders {
+            rest: page,
+            open,
+            close,
+            next: None,
+        }
+    }
+}
+
+impl<'a> Iterator for Placeholders<'a> {
+    type Item = Piece<'a>;
+
+    fn next(&mut self) -> Option<Piece<'a>> {
+        if let Some(n) = self.next.take() {
+            return Some(Piece::Placeholder(n));
+        }
+        if self.rest.is_empty() {
+            return None;
+        }
+        let found = memchr::memmem::find(self.rest, self.open.as_bytes()).and_then(|start| {
+            let after = &self.rest[start + self.open.len()..];
+            let end = memchr::memmem::find(after, self.close.as_bytes())?;
+            Some((start, after, end))
+        });
+        let Some((start, after, end)) = found else {
+            return Some(Piece::Text(std::mem::take(&mut self.rest)));
+        };
+        let text = &self.rest[..start];
+        self.next = Some(
+            std::str::from_utf8(&after[..end])
+                .ok()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(usize::MAX),
+        );
+        self.rest = &after[end + self.close.len()..];
+        Some(Piece::Text(text))
+    }
 }
 
 fn minify_whole(html: &str) -> Vec<u8> {
@@ -344,8 +390,8 @@ impl Drop for Staging {
 
 const MARKER_TEXT: &[u8] = b"This folder is written by palabre; it is replaced on every build.\n";
 
-/// The list behind `m`, even if another thread panicked while holding it.
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+/// What `m` guards, even if another thread panicked while holding it.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 

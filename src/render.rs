@@ -13,6 +13,7 @@ use crate::i18n::{Strings, Translations};
 use crate::lang::Lang;
 use crate::markdown;
 use crate::model::{Discussion, LangText, QuestionId, Reply, Site, SiteHashes, Summary};
+use crate::output::{Piece, Placeholders};
 use crate::site::{self, Page, PageKind, ReplyIndex};
 use crate::theme::Theme;
 
@@ -343,25 +344,17 @@ impl<'a> Renderer<'a> {
             size += reply(slot).html_len()?;
         }
         let mut out = Vec::with_capacity(size + size / 16);
-        let mut rest = page;
-        while let Some(start) = memchr::memmem::find(rest, SLOT_OPEN.as_bytes()) {
-            let after = &rest[start + SLOT_OPEN.len()..];
-            let Some(end) = memchr::memmem::find(after, SLOT_CLOSE.as_bytes()) else {
-                break;
-            };
-            let slot = std::str::from_utf8(&after[..end])
-                .ok()
-                .and_then(|n| n.parse::<usize>().ok())
-                .and_then(|n| slots.get(n));
-            crate::links::fill_into(&mut out, &rest[..start], prefix);
-            if let Some(slot) = slot {
-                let html = reply(slot).html_for(slot.question)?;
-                let html = markdown::shift_headings(&html, headings);
-                crate::links::fill_into(&mut out, html.as_bytes(), prefix);
+        for piece in Placeholders::new(page, SLOT_OPEN, SLOT_CLOSE) {
+            match piece {
+                Piece::Text(text) => crate::links::fill_into(&mut out, text, prefix),
+                Piece::Placeholder(n) => {
+                    let Some(slot) = slots.get(n) else { continue };
+                    let html = reply(slot).html_for(slot.question)?;
+                    let html = markdown::shift_headings(&html, headings);
+                    crate::links::fill_into(&mut out, html.as_bytes(), prefix);
+                }
             }
-            rest = &after[end + SLOT_CLOSE.len()..];
         }
-        crate::links::fill_into(&mut out, rest, prefix);
         Ok(out)
     }
 

@@ -254,18 +254,25 @@ fn rebuild_after_editing_and_deleting_replies_equals_a_clean_build() {
     );
     // The cache keeps one entry per reply: those of the reply as it was
     // before the edit, and of the deleted reply, are gone.
-    let count = |dir: &Path| fs::read_dir(dir).expect("read folder").count();
-    let replies: usize = fs::read_dir(&content)
+    assert_eq!(
+        files_in(&tmp.path().join(".site.palabre-cache/replies")),
+        reply_files(&content),
+        "the build cache holds an entry per reply, no more"
+    );
+}
+
+fn files_in(dir: &Path) -> usize {
+    fs::read_dir(dir).expect("read folder").count()
+}
+
+/// How many reply files `content` holds.
+fn reply_files(content: &Path) -> usize {
+    fs::read_dir(content)
         .expect("content")
         .map(|e| e.expect("entry").path().join("replies"))
         .filter(|d| d.is_dir())
-        .map(|d| count(&d))
-        .sum();
-    assert_eq!(
-        count(&tmp.path().join(".site.palabre-cache/replies")),
-        replies,
-        "the build cache holds an entry per reply, no more"
-    );
+        .map(|d| files_in(&d))
+        .sum()
 }
 
 #[test]
@@ -280,6 +287,7 @@ fn a_corrupt_cache_only_costs_time() {
     for entry in fs::read_dir(cache.join("replies")).expect("replies cache") {
         fs::write(entry.expect("entry").path(), b"garbage").expect("overwrite");
     }
+    fs::write(cache.join("heads.bin"), b"garbage").expect("overwrite");
     fs::write(site.join("en/index.html"), b"tampered").expect("tamper");
     fs::remove_file(cache.join("files.tsv")).expect("remove table");
     build(&content, &site);
@@ -310,6 +318,13 @@ fn replies_whose_texts_are_damaged_in_the_cache_are_read_again_from_their_files(
     .expect("write reply");
     build(&content, &site);
     assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
+    // The damaged entries were dropped; the next build stores those replies again.
+    build(&content, &site);
+    assert_eq!(
+        files_in(&entries),
+        reply_files(&content),
+        "the cache holds an entry per reply again"
+    );
 }
 
 #[test]
