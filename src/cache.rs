@@ -40,7 +40,7 @@ pub struct Cache {
 /// The first part of a reply cache entry (see [`write_entry`]), as saved
 /// in the heads file: the reply without its texts, serialised, and where
 /// its texts start in the entry.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Head {
     bytes: Vec<u8>,
     texts_at: usize,
@@ -157,16 +157,16 @@ impl Cache {
     /// cache does not grow with every edit.
     pub fn save_replies(&self) -> io::Result<()> {
         let used = lock(&self.used);
-        let entries = match fs::read_dir(self.dir.join(REPLIES_DIR)) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-            entries => entries?,
+        // Entries deleted by hand, folder and all, are stored again next time.
+        let entries: Vec<fs::DirEntry> = match fs::read_dir(self.dir.join(REPLIES_DIR)) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+            entries => entries?.collect::<io::Result<_>>()?,
         };
         // The heads of the entries still there: one found damaged during the
         // build was removed, and its reply is to be read and stored again.
         let mut kept = BTreeMap::new();
         let mut changed = self.heads_changed.load(Ordering::Relaxed);
         for entry in entries {
-            let entry = entry?;
             match used.get_key_value(entry.file_name().to_string_lossy().as_ref()) {
                 Some((name, head)) => {
                     kept.insert(name, head);
@@ -204,6 +204,7 @@ impl Cache {
             Mutex::new(read().unwrap_or_default())
         })
     }
+
     /// Where the search index is kept between builds (see [`crate::extras::search`]).
     pub fn search_index(&self) -> PathBuf {
         self.dir.join(SEARCH_INDEX)
