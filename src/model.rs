@@ -388,7 +388,6 @@ fn unpacked_len(packed: &[u8]) -> Option<usize> {
 }
 
 fn unpack(packed: &[u8]) -> std::io::Result<Vec<u8>> {
-    let damaged = || std::io::Error::new(std::io::ErrorKind::InvalidData, "damaged texts");
     // lz4 expands at most 255 times: a larger size is damage, not to be allocated.
     let size = unpacked_len(packed).ok_or_else(damaged)?;
     if size > packed.len().saturating_mul(255) {
@@ -398,8 +397,11 @@ fn unpack(packed: &[u8]) -> std::io::Result<Vec<u8>> {
 }
 
 fn unpack_string(packed: &[u8]) -> std::io::Result<String> {
-    String::from_utf8(unpack(packed)?)
-        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "damaged texts"))
+    String::from_utf8(unpack(packed)?).map_err(|_| damaged())
+}
+
+fn damaged() -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, "damaged texts")
 }
 
 impl ReplyTexts {
