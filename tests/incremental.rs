@@ -275,6 +275,15 @@ fn reply_files(content: &Path) -> usize {
         .sum()
 }
 
+/// Replaces every reply entry of a build cache (`entries`) by `change` of it.
+fn rewrite_entries(entries: &Path, change: impl Fn(Vec<u8>) -> Vec<u8>) {
+    for entry in fs::read_dir(entries).expect("replies cache") {
+        let path = entry.expect("entry").path();
+        let bytes = fs::read(&path).expect("read entry");
+        fs::write(&path, change(bytes)).expect("rewrite entry");
+    }
+}
+
 #[test]
 fn a_corrupt_cache_only_costs_time() {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -284,9 +293,7 @@ fn a_corrupt_cache_only_costs_time() {
     let cache = tmp.path().join(".site.palabre-cache");
     assert!(cache.is_dir(), "the cache sits beside the output folder");
     // Garbage in every cache file, and a page table that claims stale pages are current.
-    for entry in fs::read_dir(cache.join("replies")).expect("replies cache") {
-        fs::write(entry.expect("entry").path(), b"garbage").expect("overwrite");
-    }
+    rewrite_entries(&cache.join("replies"), |_| b"garbage".to_vec());
     fs::write(cache.join("heads.bin"), b"garbage").expect("overwrite");
     fs::write(site.join("en/index.html"), b"tampered").expect("tamper");
     fs::remove_file(cache.join("files.tsv")).expect("remove table");
@@ -304,13 +311,10 @@ fn replies_whose_texts_are_damaged_in_the_cache_are_read_again_from_their_files(
     // damage the end of every entry (where the texts are), then add a reply,
     // so that its discussion's report needs every reply of the discussion.
     let entries = tmp.path().join(".site.palabre-cache/replies");
-    for entry in fs::read_dir(&entries).expect("replies cache") {
-        let path = entry.expect("entry").path();
-        let mut bytes = fs::read(&path).expect("read entry");
-        let last = bytes.last_mut().expect("non-empty entry");
-        *last ^= 0x55;
-        fs::write(&path, bytes).expect("damage entry");
-    }
+    rewrite_entries(&entries, |mut bytes| {
+        *bytes.last_mut().expect("non-empty entry") ^= 0x55;
+        bytes
+    });
     fs::write(
         content.join("mainstreaming-migration-2015/replies/020-nouvelle-personne.md"),
         NEW_REPLY,
