@@ -1,20 +1,19 @@
-//! Deterministic corpus generator for benchmarks ("performance at scale").
+//! Deterministic corpus generator for benchmarks.
 //!
 //! ```sh
 //! cargo run --release --example gen_corpus -- --replies 20000 --seed 1 --out /tmp/corpus-20k
 //! cargo run --release --example gen_corpus -- --replies 1000 --seed 1 --out /tmp/c --languages en
 //! ```
 //!
-//! Writes a content folder in palabre's content format (see `../shared/design/content-format.md`):
+//! Writes a content folder in palabre's content format (see `docs/content-format.md`):
 //! `site.yaml`, then one discussion per 5,000 replies (at least 2), each with a `_discussion.md`
 //! (4 weeks of 3-5 questions whose en/fr/es texts are drawn from the sample discussions),
 //! `replies/*.md` and `summaries/<g>-<q>.<lang>.md` for about half of the questions.
 //!
 //! Reply bodies are made of paragraphs of the bundled sample replies (`content/*/replies/*.md`,
 //! read at run time from `--sample`, default: this crate's `content/`). Each generated reply is in
-//! ONE language: its paragraphs all come from sample replies of that language, according to the
-//! table `SAMPLE_LANG` below (copied from `../shared/corpus/truth.tsv`, which is not read at run
-//! time). Generated replies carry no `lang:` (so palabre's language detection is exercised),
+//! ONE language: its paragraphs all come from sample replies of that language, according to
+//! `tests/fixtures/sample-languages.tsv` (the checked language of every sample reply). Generated replies carry no `lang:` (so palabre's language detection is exercised),
 //! except a few (1 in 20), as real contributors' files sometimes do.
 //!
 //! The output depends only on the arguments and the sample files: the PRNG is an inline
@@ -30,177 +29,6 @@ use std::process::ExitCode;
 use chrono::{Duration, NaiveDate};
 use clap::Parser;
 use serde::Deserialize;
-
-/// Language of each sample reply (from `../shared/corpus/truth.tsv`), by path under `content/`.
-const SAMPLE_LANG: &[(&str, &str)] = &[
-    (
-        "territorial-approach-2013/replies/001-antonio-garcia-nieto-gomez-guillamon.md",
-        "fr",
-    ),
-    (
-        "territorial-approach-2013/replies/002-antonio-garcia-nieto-gomez-guillamon.md",
-        "es",
-    ),
-    (
-        "territorial-approach-2013/replies/003-daniel-naujoks.md",
-        "en",
-    ),
-    ("territorial-approach-2013/replies/004-anonymous.md", "es"),
-    (
-        "territorial-approach-2013/replies/005-ayad-zarouali.md",
-        "fr",
-    ),
-    (
-        "territorial-approach-2013/replies/006-mamadou-sene.md",
-        "fr",
-    ),
-    (
-        "territorial-approach-2013/replies/007-marco-grandi.md",
-        "en",
-    ),
-    (
-        "territorial-approach-2013/replies/008-patricio-sinaluisa.md",
-        "es",
-    ),
-    (
-        "territorial-approach-2013/replies/009-ayad-zarouali.md",
-        "fr",
-    ),
-    (
-        "territorial-approach-2013/replies/010-mamadou-abdoulaye-mbengue.md",
-        "fr",
-    ),
-    (
-        "territorial-approach-2013/replies/011-howard-duncan.md",
-        "en",
-    ),
-    (
-        "territorial-approach-2013/replies/012-antonio-garcia-nieto-gomez-guillamon.md",
-        "es",
-    ),
-    (
-        "territorial-approach-2013/replies/013-estrella-mai-dizon-anonuevo.md",
-        "en",
-    ),
-    (
-        "territorial-approach-2013/replies/014-daniel-naujoks.md",
-        "en",
-    ),
-    (
-        "territorial-approach-2013/replies/015-ayad-zarouali.md",
-        "fr",
-    ),
-    (
-        "territorial-approach-2013/replies/016-iom-regional-office-in-brussels.md",
-        "en",
-    ),
-    (
-        "territorial-approach-2013/replies/017-fund-finders-africa.md",
-        "en",
-    ),
-    (
-        "territorial-approach-2013/replies/018-patricio-sinaluisa.md",
-        "es",
-    ),
-    (
-        "territorial-approach-2013/replies/019-carmen-miguel-juan.md",
-        "es",
-    ),
-    (
-        "territorial-approach-2013/replies/020-carmen-miguel-juan.md",
-        "es",
-    ),
-    ("territorial-approach-2013/replies/021-anonymous.md", "es"),
-    ("territorial-approach-2013/replies/022-anonymous.md", "fr"),
-    (
-        "territorial-approach-2013/replies/023-emilie-blondy.md",
-        "fr",
-    ),
-    (
-        "territorial-approach-2013/replies/024-undp-art-initiative.md",
-        "en",
-    ),
-    (
-        "territorial-approach-2013/replies/025-olubunmi-ajayi.md",
-        "en",
-    ),
-    (
-        "mainstreaming-migration-2015/replies/001-anonymous.md",
-        "fr",
-    ),
-    (
-        "mainstreaming-migration-2015/replies/002-anonymous.md",
-        "es",
-    ),
-    (
-        "mainstreaming-migration-2015/replies/003-anonymous.md",
-        "en",
-    ),
-    (
-        "mainstreaming-migration-2015/replies/004-anonymous.md",
-        "es",
-    ),
-    (
-        "mainstreaming-migration-2015/replies/005-anonymous.md",
-        "es",
-    ),
-    (
-        "mainstreaming-migration-2015/replies/006-anonymous.md",
-        "es",
-    ),
-    (
-        "mainstreaming-migration-2015/replies/007-anonymous.md",
-        "es",
-    ),
-    (
-        "mainstreaming-migration-2015/replies/008-gad-provincia-de-pichincha.md",
-        "es",
-    ),
-    (
-        "mainstreaming-migration-2015/replies/009-anonymous.md",
-        "es",
-    ),
-    (
-        "mainstreaming-migration-2015/replies/010-anonymous.md",
-        "es",
-    ),
-    (
-        "mainstreaming-migration-2015/replies/011-city-government-of-legazpi.md",
-        "en",
-    ),
-    (
-        "mainstreaming-migration-2015/replies/012-anonymous.md",
-        "en",
-    ),
-    (
-        "mainstreaming-migration-2015/replies/013-yvain-bon.md",
-        "fr",
-    ),
-    (
-        "mainstreaming-migration-2015/replies/014-anonymous.md",
-        "en",
-    ),
-    (
-        "mainstreaming-migration-2015/replies/015-nfaly-badji.md",
-        "fr",
-    ),
-    (
-        "mainstreaming-migration-2015/replies/016-birame-ndiaye.md",
-        "fr",
-    ),
-    (
-        "mainstreaming-migration-2015/replies/017-anonymous.md",
-        "es",
-    ),
-    (
-        "mainstreaming-migration-2015/replies/018-adilia-eva-solis.md",
-        "es",
-    ),
-    (
-        "mainstreaming-migration-2015/replies/019-anonymous.md",
-        "en",
-    ),
-];
 
 const LANGS: [&str; 3] = ["en", "fr", "es"];
 
@@ -222,6 +50,10 @@ struct Args {
     /// The sample content folder whose replies and questions are reused
     #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/content"))]
     sample: PathBuf,
+    /// The language of each sample reply: a TSV file whose first two columns are the path
+    /// under the sample folder and the language
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sample-languages.tsv"))]
+    sample_languages: PathBuf,
     /// Replace a non-empty output folder
     #[arg(long)]
     force: bool,
@@ -320,8 +152,17 @@ fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(entries)
 }
 
-fn read_sample(dir: &Path, langs: &[String]) -> Result<Sample, String> {
-    let table: BTreeMap<&str, &str> = SAMPLE_LANG.iter().copied().collect();
+fn read_sample(dir: &Path, languages_tsv: &Path, langs: &[String]) -> Result<Sample, String> {
+    let tsv = fs::read_to_string(languages_tsv)
+        .map_err(|e| format!("{}: {e}", languages_tsv.display()))?;
+    let table: BTreeMap<&str, &str> = tsv
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let mut cols = line.split('\t');
+            Some((cols.next()?, cols.next()?))
+        })
+        .collect();
     let mut sample = Sample {
         paragraphs: BTreeMap::new(),
         questions: Vec::new(),
@@ -599,7 +440,7 @@ fn run(args: Args) -> Result<(), String> {
     if langs.is_empty() || langs.iter().any(|l| !LANGS.contains(&l.as_str())) {
         return Err(format!("--languages: use some of {}", LANGS.join(",")));
     }
-    let sample = read_sample(&args.sample, &langs)?;
+    let sample = read_sample(&args.sample, &args.sample_languages, &langs)?;
     if args.out.exists() && !sorted_entries(&args.out)?.is_empty() {
         if !args.force {
             return Err(format!(

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks palabre on generated corpora ("performance at scale").
+# Benchmarks palabre on generated corpora.
 #
 #   scripts/bench.sh [N...]          # default: 1000 20000 replies
 #
@@ -13,7 +13,7 @@
 #   check        palabre check
 #   rebuild +1   palabre build into the existing output after adding one new reply file
 #   rebuild edit palabre build into the existing output after editing one reply
-# (rebuilds on both corpora), and the ratios of medians the targets are about.
+# (rebuilds on both corpora), and the ratios of medians (against Hugo; rebuild against clean build).
 # and prints a Markdown table on stdout (progress goes to stderr).
 #
 # palabre is built from a clean export of the commit $REV (default HEAD), not from the working

@@ -1,43 +1,48 @@
 #!/usr/bin/env bash
-# Runs every test of palabre: formatting, lints, unit and integration tests.
-# Works on a fresh machine with a Rust toolchain: it installs what the tests need.
+# Runs every test of palabre: formatting, lints, unit, integration and browser tests.
+# Needs a Rust toolchain and Node.js 20 or later; installs the rest (Debian packages with
+# apt-get, as root or through sudo; npm packages from package-lock.json) when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The shared corpus (with truth.tsv) must sit beside the repository.
-if [ ! -f ../shared/corpus/truth.tsv ]; then
-  echo "error: ../shared/corpus/truth.tsv not found: the tests compare the sample site with it" >&2
+# Debian packages the tests use: Chromium (browser tests, printing to PDF), poppler-utils
+# (pdfinfo, pdftotext: reading the PDF back) and a Java runtime (the Nu HTML checker).
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v pdfinfo >/dev/null || missing+=(poppler-utils)
+command -v java >/dev/null || missing+=(default-jre-headless)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    sudo=()
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    sudo=(sudo)
+  else
+    echo "error: the tests need these Debian packages: ${missing[*]}" >&2
+    echo "install them, then run this script again:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  echo "error: the browser tests need Node.js 20 or later (found: $(node --version 2>/dev/null || echo none))" >&2
   exit 1
 fi
 
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
-# tests/readers.rs prints the consolidated reply to PDF: Chromium, and poppler's
-# pdfinfo and pdftotext to read the PDF back.
-if ! command -v chromium >/dev/null || ! command -v pdfinfo >/dev/null; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq chromium poppler-utils >/dev/null
-fi
 cargo test --locked
 
-# --- Browser tests (tests/browser/, issue 4) -------------------------------
-# The built sample site in Debian's Chromium (axe-core, keyboard, language
-# switcher, console and requests) and the Nu HTML checker (Java). No browser
-# or JRE is downloaded: they come from apt; npm packages from package-lock.json.
-if ! command -v chromium >/dev/null || ! command -v java >/dev/null; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq chromium default-jre-headless >/dev/null
-fi
+# Browser tests (tests/browser/): the built sample site in Debian's Chromium (axe-core,
+# keyboard, language switcher, console and requests) and the Nu HTML checker.
 # --ignore-scripts: vnu-jar's install script would download a JRE.
 npm ci --ignore-scripts --no-audit --no-fund
-# The sample site is built once (incremental cargo build after cargo test) and
-# shared, read-only, by the test files; two files run at a time.
-cargo build --locked
+# The sample site is built once and shared, read-only, by the test files; two run at a time.
 sample_site="$(mktemp -d)"
 trap 'rm -rf "$sample_site"' EXIT
-target/debug/palabre build --content content --themes themes --output "$sample_site/site" >/dev/null
+cargo run --locked --quiet -- build --content content --themes themes --output "$sample_site/site" >/dev/null
 PALABRE_SAMPLE_SITE="$sample_site/site" node --test --test-concurrency=2 tests/browser/
-# --- end of browser tests ---------------------------------------------------
