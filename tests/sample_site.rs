@@ -822,3 +822,39 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// One page of each kind, in each language, against its reviewed copy in `tests/snapshots/`:
+/// any change to what a reader gets shows as a diff to accept (`cargo insta review`, or
+/// `INSTA_UPDATE=always cargo test --test sample_site` and `git diff`).
+#[test]
+fn pages_of_each_kind_match_their_snapshots() {
+    let out = &sample().out;
+    let mut pages = vec![("chooser".to_string(), "index.html".to_string())];
+    for lang in LANGS {
+        let d = "territorial-approach-2013";
+        for (kind, rel) in [
+            ("home", "index.html".to_string()),
+            ("discussion", format!("{d}/index.html")),
+            ("group", format!("{d}/week-1/index.html")),
+            ("question", format!("{d}/week-1/question-2/index.html")),
+            ("reply", format!("{d}/replies/003-daniel-naujoks/index.html")),
+            ("statistics", format!("{d}/statistics/index.html")),
+            // The smaller of the two discussions' reports.
+            ("report", "mainstreaming-migration-2015/report/index.html".to_string()),
+            ("search", "search/index.html".to_string()),
+        ] {
+            pages.push((format!("{kind}-{lang}"), format!("{lang}/{rel}")));
+        }
+    }
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_snapshot_path("snapshots");
+    settings.bind(|| {
+        for (name, rel) in pages {
+            let html = fs::read_to_string(out.join(&rel))
+                .unwrap_or_else(|e| panic!("cannot read {rel}: {e}"));
+            // Pages are minified to one line: one tag a line makes the diffs readable.
+            insta::assert_snapshot!(name, html.replace("><", ">\n<"), &rel);
+        }
+    });
+}
