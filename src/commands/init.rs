@@ -123,10 +123,13 @@ fn starter_files(
     languages: &[Lang],
     base_url: Option<&str>,
 ) -> Result<Vec<(String, String)>, String> {
+    let Some(default) = languages.first() else {
+        return Err("error: --languages is empty".to_string());
+    };
     let codes: Vec<&str> = languages.iter().map(|l| l.code()).collect();
     let mut context = tera::Context::new();
     context.insert("languages", &codes);
-    context.insert("default_language", &codes[0]);
+    context.insert("default_language", default.code());
     context.insert("base_url", &base_url);
     let render = |file: &File| -> Result<(String, String), String> {
         let path = path_of(file);
