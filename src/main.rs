@@ -23,6 +23,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Write a starter site into a new folder: `palabre init mysite --languages en,fr`.
+    Init(commands::init::Args),
     /// Build the static site from a content folder.
     Build(commands::build::Args),
     /// Check a content folder and report every problem, without writing anything.
@@ -37,6 +39,7 @@ enum Command {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
+        Command::Init(args) => commands::init::run(args),
         Command::Build(args) => commands::build::run(args),
         Command::Check(args) => commands::check::run(args),
         Command::New(args) => commands::new::run(args),
