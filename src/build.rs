@@ -53,12 +53,13 @@ impl BuildReport {
             .iter()
             .map(|(l, n)| format!("{l} {n}"))
             .collect();
+        let replies = if total == 1 { "reply" } else { "replies" };
         let warnings = match self.warnings.len() {
             0 => String::new(),
             n => format!(", {n} warning(s)"),
         };
         format!(
-            "built {} pages ({} rendered, {} unchanged) from {total} replies ({}) in {:.2} s into {}{warnings}",
+            "built {} pages ({} rendered, {} unchanged) from {total} {replies} ({}) in {:.2} s into {}{warnings}",
             self.pages,
             self.rendered,
             self.pages - self.rendered,

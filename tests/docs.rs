@@ -4,7 +4,8 @@
 //! - a fenced block whose info string is `<lang> file=<path>` is written to `<path>`;
 //! - a `console` block's `$ ` lines are run with `sh -c` (with `palabre` on `PATH`); the lines
 //!   after a command are its expected output: each must equal, in order, a line of what the
-//!   command printed (stdout, then stderr), where `…` stands for any text. A command must exit 0
+//!   command printed (standard output and error, as a terminal shows them), where `…` stands
+//!   for any text. A command must exit 0
 //!   unless the next one is `$ echo $?`, whose expected output is the exit status;
 //! - `text` blocks, and blocks in other languages (`sh`), are shown only.
 //!
@@ -124,9 +125,10 @@ fn run_console(page: &str, block: &Block, dir: &Path) {
             let status = last_status.unwrap_or_else(|| panic!("{where_}: no command before"));
             format!("{status}\n")
         } else {
+            // Errors interleaved with the rest, as a terminal shows them.
             let out = Command::new("sh")
                 .arg("-c")
-                .arg(&step.command)
+                .arg(format!("exec 2>&1\n{}", step.command))
                 .current_dir(dir)
                 .env("PATH", &path)
                 .env("NO_COLOR", "1")
@@ -136,11 +138,7 @@ fn run_console(page: &str, block: &Block, dir: &Path) {
                 .unwrap_or_else(|e| panic!("{where_}: cannot run sh: {e}"));
             let status = out.status.code().unwrap_or(-1);
             let next_is_status = all.get(i + 1).is_some_and(|s| s.command == "echo $?");
-            let printed = format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
+            let printed = String::from_utf8_lossy(&out.stdout).into_owned();
             assert!(
                 status == 0 || next_is_status,
                 "{where_}: exit status {status}\n{printed}"

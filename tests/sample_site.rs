@@ -837,10 +837,16 @@ fn pages_of_each_kind_match_their_snapshots() {
             ("discussion", format!("{d}/index.html")),
             ("group", format!("{d}/week-1/index.html")),
             ("question", format!("{d}/week-1/question-2/index.html")),
-            ("reply", format!("{d}/replies/003-daniel-naujoks/index.html")),
+            (
+                "reply",
+                format!("{d}/replies/003-daniel-naujoks/index.html"),
+            ),
             ("statistics", format!("{d}/statistics/index.html")),
             // The smaller of the two discussions' reports.
-            ("report", "mainstreaming-migration-2015/report/index.html".to_string()),
+            (
+                "report",
+                "mainstreaming-migration-2015/report/index.html".to_string(),
+            ),
             ("search", "search/index.html".to_string()),
         ] {
             pages.push((format!("{kind}-{lang}"), format!("{lang}/{rel}")));

@@ -15,7 +15,10 @@ use scraper::{Html, Selector};
 pub const SAMPLE_CONTENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/content");
 
 /// The ground truth of the sample content (one row per reply).
-pub const TRUTH_TSV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sample-languages.tsv");
+pub const TRUTH_TSV: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/sample-languages.tsv"
+);
 
 /// The crate's themes folder. Fixtures pass it with `--themes` so that they
 /// test the theme as it is in the repository.
