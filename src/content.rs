@@ -144,7 +144,7 @@ fn same_address(path: &Path, other: &Path, address: &str) -> Diagnostic {
         ),
     )
     .hint(
-        "addresses are names without accents, in lowercase: rename one of the two so that they differ in letters or digits",
+        "an address is the name in lowercase, without accents, with `-` for anything but letters and digits: rename one of the two so that they differ in letters or digits",
     )
 }
 
@@ -719,7 +719,7 @@ impl Dates {
 
 /// A file's name without `.md`, as text (names that are not were refused
 /// when the folder was read).
-fn file_stem(path: &Path) -> String {
+pub(crate) fn file_stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()

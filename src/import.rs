@@ -560,6 +560,29 @@ mod tests {
     }
 
     #[test]
+    fn new_replies_are_dated_within_the_discussion() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2013, m, d).expect("date");
+        let info = |opens, closes| DiscussionInfo {
+            replies_dir: PathBuf::new(),
+            questions: BTreeSet::new(),
+            opens,
+            closes,
+        };
+        let running = info(Some(day(7, 1)), Some(day(7, 31)));
+        assert_eq!(running.new_reply_date(day(7, 31)), (day(7, 31), None));
+        let (date, note) = running.new_reply_date(day(9, 2));
+        assert_eq!(date, day(7, 31));
+        assert!(note.is_some_and(|n| n.contains("closed")));
+        let (date, note) = running.new_reply_date(day(6, 2));
+        assert_eq!(date, day(7, 1));
+        assert!(note.is_some_and(|n| n.contains("opens")));
+        assert_eq!(
+            info(None, None).new_reply_date(day(9, 2)),
+            (day(9, 2), None)
+        );
+    }
+
+    #[test]
     fn slugs_names() {
         assert_eq!(slugify("Antonio García-Nieto"), "antonio-garcia-nieto");
         assert_eq!(slugify("  "), "anonymous");

@@ -12,7 +12,9 @@
 //!    to a `.md` file becomes [`UNRESOLVED`] + its path in the content folder.
 //! 2. After loading ([`resolve`]): that href becomes [`SITE_ROOT`] + the target
 //!    page's path without its language, or, when there is no such reply or
-//!    discussion, the link becomes text. Broken links of every kind become
+//!    discussion, the link becomes text. Replies and discussions are found by
+//!    address ([`site::address`]), as their pages are: `003-josé.md` however
+//!    its accent is encoded, or `%`-escaped. Broken links of every kind become
 //!    warnings, for `build` and `check` alike.
 //! 3. Rendering ([`fill`]): [`SITE_ROOT`] becomes the page's way back to the
 //!    site's root plus the page's language.
@@ -262,17 +264,15 @@ pub fn resolve(site: &mut Site, content: &Path) -> Vec<Diagnostic> {
             .discussions
             .iter()
             .map(|d| {
-                let stem = |r: &crate::model::Reply| {
-                    r.source
-                        .file_stem()
-                        .map(|s| s.to_string_lossy().into_owned())
-                        .unwrap_or_default()
-                };
                 let targets = Targets {
                     folder: folder_of(&d.source, 1),
                     group_label: d.group_label.slug(),
                     questions: d.questions().map(|q| q.id).collect(),
-                    replies: d.replies.iter().map(|r| (r.id.clone(), stem(r))).collect(),
+                    replies: d
+                        .replies
+                        .iter()
+                        .map(|r| (r.id.clone(), crate::content::file_stem(&r.source)))
+                        .collect(),
                 };
                 (d.slug.clone(), targets)
             })

@@ -723,16 +723,20 @@ fn diagnostics(stderr: &str) -> Vec<String> {
     blocks
 }
 
+/// A change to a fixture.
+type Change = dyn Fn(&Fixture);
+
+fn with_base_url(fx: &Fixture) {
+    fx.write(
+        "site.yaml",
+        format!("{FIXTURE_SITE_YAML}base_url: https://example.org/talks\n"),
+    );
+}
+
 #[test]
 fn check_reports_exactly_what_build_reports() {
-    let with_base_url = |fx: &Fixture| {
-        fx.write(
-            "site.yaml",
-            format!("{FIXTURE_SITE_YAML}base_url: https://example.org/talks\n"),
-        );
-    };
     // Each case changes the fixture (built once, no base_url) a little.
-    let cases: [(&str, &dyn Fn(&Fixture)); 5] = [
+    let cases: [(&str, &Change); 5] = [
         ("as it is (no base_url)", &|_| {}),
         ("with base_url", &with_base_url),
         ("with warnings of every kind", &|fx| {
@@ -865,5 +869,27 @@ fn open_names_the_file_to_open_when_no_browser_can_be_opened() {
     assert_eq!(
         fs::read_to_string(&opened).expect("xdg-open was run"),
         index.display().to_string()
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_name_that_is_not_unicode_text_is_an_error() {
+    use std::os::unix::ffi::OsStrExt;
+    let fx = Fixture::new();
+    let before = fx.state();
+    // "réponse" in Latin-1, as an old archive may have it.
+    let name = std::ffi::OsStr::from_bytes(b"r\xe9ponse.md");
+    fs::write(fx.content.join("d/replies").join(name), FIXTURE_REPLY).expect("write");
+    let run = fx.build();
+    assert_refused(
+        &fx,
+        &before,
+        &run,
+        Expect {
+            file: "d/replies/r",
+            lines: &[],
+            words: &["not valid unicode", "rename"],
+        },
     );
 }
