@@ -84,21 +84,39 @@ impl BuildOptions {
 }
 
 /// Reads and checks the content folder without writing anything: every
-/// problem a build would stop on, and what a moderator should look at.
+/// problem with the content that a build reports, errors and warnings.
 pub fn check(content: &Path) -> Diagnostics {
-    let (site, mut diags) = content::load(content);
-    if let Some(site) = site {
-        diags.extend(review(&site, content));
-    }
-    diags.sorted()
+    let (site, diags) = content::load(content);
+    diagnose(site.as_ref(), diags, content)
 }
 
-/// Warnings that do not stop a build but that a moderator wants to see
-/// before publishing: untranslated questions, the same reply filed twice.
+/// Every problem with the content, as `build` and `check` both report it:
+/// what loading found (`loaded`), and, for a site that loaded, what
+/// [`review`] finds in it.
+fn diagnose(site: Option<&Site>, mut loaded: Diagnostics, content: &Path) -> Diagnostics {
+    if let Some(site) = site {
+        loaded.extend(review(site, content));
+    }
+    loaded.sorted()
+}
+
+/// Warnings about a whole site that do not stop a build but that a
+/// moderator wants to see before publishing: no `base_url` (so no feeds),
+/// untranslated questions, the same reply filed twice.
 fn review(site: &Site, content: &Path) -> Vec<Diagnostic> {
     let mut found = Vec::new();
+    if !site::has_feeds(site) {
+        found.push(
+            Diagnostic::warning(
+                &content.join(content::SITE_FILE),
+                None,
+                "base_url is not set: the site has no Atom feeds, sitemap.xml or robots.txt",
+            )
+            .hint("they need the site's absolute address: add `base_url: https://example.org/discussions` to site.yaml"),
+        );
+    }
     for d in &site.discussions {
-        let file = content.join(&d.slug).join(content::DISCUSSION_FILE);
+        let file = &d.source;
         for q in d.questions() {
             let missing: Vec<&str> = site
                 .config
@@ -109,7 +127,7 @@ fn review(site: &Site, content: &Path) -> Vec<Diagnostic> {
                 .collect();
             if !missing.is_empty() {
                 found.push(
-                    Diagnostic::warning(&file, Some(q.line), format!("question {} has no text in {}", q.id, missing.join(", ")))
+                    Diagnostic::warning(file, Some(q.line), format!("question {} has no text in {}", q.id, missing.join(", ")))
                         .hint("readers of those languages see the original text with a note; add the translation under `text:`"),
                 );
             }
@@ -143,7 +161,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let fail = |d: Diagnostic| Diagnostics(vec![d]);
     output::check_output_dir(&opts.content, &opts.output, opts.force).map_err(fail)?;
     let cache = Cache::beside(&opts.output);
-    let (site, diags) = content::load_cached(&opts.content, Some(&cache));
+    let (site, loaded) = content::load_cached(&opts.content, Some(&cache));
+    let diags = diagnose(site.as_ref(), loaded, &opts.content);
     let Some(site) = site else { return Err(diags) };
 
     let themes = opts.themes_dir();
@@ -181,11 +200,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         Ok((path.to_string(), hash))
     };
     let saved_index = cache.search_index();
-    let (jobs, extra_diags) = crate::extras::jobs(
+    let jobs = crate::extras::jobs(
         &site,
         renderer.translations(),
         &hashes.discussions,
-        &opts.content,
         Some(&saved_index),
     );
     let render_pages = || -> Vec<Result<(String, blake3::Hash, bool), Diagnostic>> {
@@ -270,7 +288,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     staging
         .commit((!previous.is_empty()).then(|| previous.keys()))
         .map_err(write_error)?;
-    let mut warnings: Vec<Diagnostic> = diags.0.into_iter().chain(extra_diags).collect();
+    let mut warnings = diags.0;
     // Stale reply entries left behind only take space; the heads file only
     // saves time.
     let _ = cache.save_replies();

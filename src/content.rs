@@ -24,6 +24,7 @@ use crate::model::{
     Discussion, Group, GroupLabel, LangSource, LangText, Question, QuestionId, Reply, ReplyPart,
     ReplyTexts, Site, Summary, Texts,
 };
+use crate::site::{address, is_safe_name};
 
 pub const SITE_FILE: &str = "site.yaml";
 pub const DISCUSSION_FILE: &str = "_discussion.md";
@@ -68,25 +69,31 @@ pub fn load_cached(dir: &Path, cache: Option<&Cache>) -> (Option<Site>, Diagnost
     };
 
     let mut discussions = Vec::new();
-    for (slug, files) in folders {
-        let folder = dir.join(&slug);
-        if !is_safe_name(&slug) {
-            diags.push(
-                Diagnostic::error(
-                    &folder,
-                    None,
-                    format!("folder name `{slug}` cannot be used in a web address"),
-                )
-                .hint("rename it with lowercase letters, digits and `-` only"),
-            );
+    // Each discussion's address and the folder that has it.
+    let mut addresses: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for (name, files) in folders {
+        let folder = dir.join(&name);
+        let slug = address(&name);
+        if slug.is_empty() {
+            diags.push(no_address(
+                &folder,
+                &name,
+                "folder",
+                "territorial-approach-2013",
+            ));
             continue;
         }
+        if let Some(first) = addresses.get(&slug) {
+            diags.push(same_address(&folder, first, &slug));
+            continue;
+        }
+        addresses.insert(slug.clone(), folder.clone());
         let Some(path) = files.discussion else {
             diags.push(
                 Diagnostic::error(
                     &folder,
                     None,
-                    format!("discussion `{slug}` has no {DISCUSSION_FILE}"),
+                    format!("discussion `{name}` has no {DISCUSSION_FILE}"),
                 )
                 .hint("add the file with the discussion's title and questions (see the README)"),
             );
@@ -111,6 +118,34 @@ pub fn load_cached(dir: &Path, cache: Option<&Cache>) -> (Option<Site>, Diagnost
         diags.extend(links::resolve(site, dir));
     }
     (site, diags.sorted())
+}
+
+/// The error for a file or folder whose name gives no web address.
+fn no_address(path: &Path, name: &str, what: &str, example: &str) -> Diagnostic {
+    Diagnostic::error(
+        path,
+        None,
+        format!("the {what} name `{name}` has no letter or digit to make a web address of"),
+    )
+    .hint(format!(
+        "rename the {what} with a word or a number in it, e.g. `{example}`"
+    ))
+}
+
+/// The error for two files or folders whose names give the same address.
+fn same_address(path: &Path, other: &Path, address: &str) -> Diagnostic {
+    Diagnostic::error(
+        path,
+        None,
+        format!(
+            "`{}` and `{}` would have the same web address `{address}`",
+            other.display(),
+            path.display()
+        ),
+    )
+    .hint(
+        "an address is the name in lowercase, without accents, with `-` for anything but letters and digits: rename one of the two so that they differ in letters or digits",
+    )
 }
 
 fn load_config(dir: &Path) -> Result<SiteConfig, Diagnostic> {
@@ -175,13 +210,13 @@ fn load_config(dir: &Path) -> Result<SiteConfig, Diagnostic> {
 /// output never depends on the order the file system lists them in.
 fn walk(dir: &Path, diags: &mut Diagnostics) -> BTreeMap<String, DiscussionFiles> {
     let mut folders: BTreeMap<String, DiscussionFiles> = BTreeMap::new();
-    let walker = WalkDir::new(dir)
+    let mut walker = WalkDir::new(dir)
         .min_depth(1)
         .max_depth(3)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -194,6 +229,19 @@ fn walk(dir: &Path, diags: &mut Diagnostics) -> BTreeMap<String, DiscussionFiles
             }
         };
         let path = entry.path();
+        // Names are read as text (addresses, links): one that is not would
+        // be read as another name.
+        if entry.file_name().to_str().is_none() {
+            diags.push(
+                Diagnostic::error(path, None, "the name is not valid Unicode text").hint(
+                    "rename it: the file system holds the name in another encoding than UTF-8",
+                ),
+            );
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         let rel: Vec<String> = path
             .strip_prefix(dir)
             .unwrap_or(path)
@@ -258,16 +306,6 @@ fn read_text(path: &Path) -> Result<String, Diagnostic> {
     })
 }
 
-/// Letters, digits, `-`, `_` and `.` (not first): safe as a URL segment and a
-/// file name on every host.
-pub(crate) fn is_safe_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with('.')
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
-}
-
 fn parse_date(
     file: &Path,
     value: &Option<Spanned<String>>,
@@ -282,8 +320,55 @@ fn parse_date(
                 Some(v.referenced.line() as usize + line_base - 1),
                 format!("`{}` is not a date", v.value),
             )
-            .hint("write dates as YYYY-MM-DD, e.g. 2015-06-22")
+            .hint(date_hint(v.value.trim()))
         })
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// What is wrong with `text`, which is not a date: a day or month that does
+/// not exist in a date written as YYYY-MM-DD, else the way to write one.
+fn date_hint(text: &str) -> String {
+    let format = "write dates as YYYY-MM-DD, e.g. 2015-06-22".to_string();
+    let parts: Vec<&str> = text.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return format;
+    };
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
+        return format;
+    }
+    let (Ok(year), Ok(month), Ok(day)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>())
+    else {
+        return format;
+    };
+    let Some(name) = month.checked_sub(1).and_then(|i| MONTHS.get(i as usize)) else {
+        return format!(
+            "there is no month {m}: the month comes second, from 01 to 12 (YYYY-MM-DD)"
+        );
+    };
+    let days = (28..=31)
+        .rev()
+        .find(|&n| NaiveDate::from_ymd_opt(year, month, n).is_some())
+        .unwrap_or(31);
+    if day == 0 || day > days {
+        format!("{name} {year} has {days} days: the day comes last, from 01 to {days} (YYYY-MM-DD)")
+    } else {
+        format
+    }
 }
 
 #[derive(Deserialize)]
@@ -495,8 +580,21 @@ fn load_discussion(
         }),
     );
 
+    // Two replies at one address would be one page.
+    let mut addresses: BTreeMap<String, &Path> = BTreeMap::new();
+    for f in reply_files {
+        let id = address(&file_stem(f));
+        if id.is_empty() {
+            continue; // reported when the reply is read
+        }
+        if let Some(first) = addresses.insert(id.clone(), f) {
+            errors.push(same_address(f, first, &id));
+        }
+    }
+
     // A cached reply stays valid while the site's languages and this
-    // discussion's questions are the same.
+    // discussion's questions and dates are the same.
+    let dates = Dates { opens, closes };
     let mut context = blake3::Hasher::new();
     for l in &readers.config.languages {
         context.update(l.code().as_bytes());
@@ -505,14 +603,15 @@ fn load_discussion(
         context.update(q.to_string().as_bytes());
         context.update(b",");
     }
-    // Replies read before they recorded their links must be read again.
-    context.update(b"links 1");
+    crate::model::hash_debug(&mut context, &dates);
+    // Replies read before their ids were addresses must be read again.
+    context.update(b"links 1, addresses 1");
     let context = context.finalize();
     let known = Arc::new(known);
     let replies: Vec<LoadedReply> = reply_files
         .par_iter()
         .map(|f| {
-            let read = || load_reply(f, &known, &readers.detector);
+            let read = || load_reply(f, &known, &readers.detector, dates);
             let Some(cache) = readers.cache else {
                 return read();
             };
@@ -520,7 +619,7 @@ fn load_discussion(
             // is read again from its file.
             let (path, known, detector) = (f.clone(), known.clone(), readers.detector.clone());
             let again = move || {
-                load_reply(&path, &known, &detector)
+                load_reply(&path, &known, &detector, dates)
                     .ok()
                     .and_then(|(reply, _)| reply.texts.into_packed())
             };
@@ -566,6 +665,7 @@ fn load_discussion(
     }
     Some(Discussion {
         slug,
+        source: path.to_path_buf(),
         title: LangText(front.title),
         original_lang: front.lang.unwrap_or(readers.config.default_lang),
         opens,
@@ -592,21 +692,70 @@ fn known_list(known: &BTreeSet<QuestionId>) -> String {
 /// A reply with its warnings, or the errors that stopped it.
 pub type LoadedReply = Result<(Reply, Vec<Diagnostic>), Vec<Diagnostic>>;
 
-/// Reads one reply: its front-matter, parts, language and HTML. Warnings come
-/// with the reply; errors replace it.
-fn load_reply(path: &Path, known: &BTreeSet<QuestionId>, detector: &Detector) -> LoadedReply {
-    let text = read_text(path).map_err(|d| vec![d])?;
-    reply_from_text(path, &text, known, detector)
+/// A discussion's dates, which its replies' dates should fall between.
+#[derive(Clone, Copy, Debug, Default)]
+struct Dates {
+    opens: Option<NaiveDate>,
+    closes: Option<NaiveDate>,
 }
 
-/// Reads one reply from its text exactly as a build does. Public so that the
-/// fuzz targets and property tests can drive it without a content folder.
+impl Dates {
+    /// How `date` lies outside the dates, for a message; `None` inside.
+    fn outside(&self, date: NaiveDate) -> Option<String> {
+        let range = match (self.opens, self.closes) {
+            (Some(o), Some(c)) => format!("the discussion runs from {o} to {c}"),
+            (Some(o), None) => format!("the discussion opens on {o}"),
+            (None, Some(c)) => format!("the discussion closes on {c}"),
+            (None, None) => return None,
+        };
+        let before = self.opens.is_some_and(|o| date < o);
+        let after = self.closes.is_some_and(|c| date > c);
+        (before || after).then(|| {
+            let when = if before { "before" } else { "after" };
+            format!("the reply is dated {date}, {when} the discussion's dates: {range}")
+        })
+    }
+}
+
+/// A file's name without `.md`, as text (names that are not were refused
+/// when the folder was read).
+pub(crate) fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Reads one reply: its front-matter, parts, language and HTML. Warnings come
+/// with the reply; errors replace it.
+fn load_reply(
+    path: &Path,
+    known: &BTreeSet<QuestionId>,
+    detector: &Detector,
+    dates: Dates,
+) -> LoadedReply {
+    let text = read_text(path).map_err(|d| vec![d])?;
+    read_reply(path, &text, known, detector, dates)
+}
+
+/// Reads one reply from its text exactly as a build does (but for the check
+/// of its date against the discussion's). Public so that the fuzz targets and
+/// property tests can drive it without a content folder.
 #[doc(hidden)]
 pub fn reply_from_text(
     path: &Path,
     text: &str,
     known: &BTreeSet<QuestionId>,
     detector: &Detector,
+) -> LoadedReply {
+    read_reply(path, text, known, detector, Dates::default())
+}
+
+fn read_reply(
+    path: &Path,
+    text: &str,
+    known: &BTreeSet<QuestionId>,
+    detector: &Detector,
+    dates: Dates,
 ) -> LoadedReply {
     if text.trim_start_matches('\u{feff}').trim().is_empty() {
         return Err(vec![
@@ -620,21 +769,17 @@ pub fn reply_from_text(
         vec![Diagnostic::error(path, Some(1), "no front-matter")
             .hint("start the file with a `---` line, the fields (at least `answers:`), and another `---` line")]
     })?;
-    let id = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let stem = file_stem(path);
+    let id = address(&stem);
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    if !is_safe_name(&id) {
-        errors.push(
-            Diagnostic::error(
-                path,
-                None,
-                format!("file name `{id}` cannot be used in a web address"),
-            )
-            .hint("rename the file with letters, digits, `-` and `_` only"),
-        );
+    if id.is_empty() {
+        errors.push(no_address(
+            path,
+            &format!("{stem}.md"),
+            "file",
+            "004-ana.md",
+        ));
     }
     // The front-matter starts on line 2 of a reply file.
     let yaml_line = |l: u64| Some(l as usize + 1);
@@ -669,7 +814,30 @@ pub fn reply_from_text(
         .map_err(|d| errors.push(d))
         .ok()
         .flatten();
+    if let (Some(date), Some(written)) = (date, &front.date)
+        && let Some(message) = dates.outside(date)
+    {
+        warnings.push(
+            Diagnostic::warning(path, yaml_line(written.referenced.line()), message).hint(
+                "correct `date:` to the day the reply was sent; if the discussion's dates are wrong, correct `opens:` or `closes:` in _discussion.md",
+            ),
+        );
+    }
 
+    if let Some(offset) = crate::import::PLACEHOLDERS
+        .iter()
+        .filter_map(|(_, p)| body.find(p))
+        .min()
+    {
+        warnings.push(
+            Diagnostic::warning(
+                path,
+                Some(line_of(&body, offset, body_line)),
+                "the reply still holds the text `palabre new reply` puts where the reply goes",
+            )
+            .hint("replace that line with the text of the reply"),
+        );
+    }
     let segments = markdown::split_at_markers(&body, body_line);
     // A reply with nothing under its front-matter is a paste gone wrong, not a
     // reply worth publishing as an empty box (and its language cannot be told).

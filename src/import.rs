@@ -24,9 +24,12 @@ use crate::model::QuestionId;
 /// What `new reply` and `import` need to know about a discussion.
 #[derive(Debug)]
 pub struct DiscussionInfo {
-    /// `<content>/<slug>/replies`.
+    /// `<content>/<folder>/replies`.
     pub replies_dir: PathBuf,
     pub questions: BTreeSet<QuestionId>,
+    /// The discussion's `opens` and `closes`, when set and valid.
+    pub opens: Option<NaiveDate>,
+    pub closes: Option<NaiveDate>,
 }
 
 impl DiscussionInfo {
@@ -34,6 +37,24 @@ impl DiscussionInfo {
     pub fn question_list(&self) -> String {
         let ids: Vec<String> = self.questions.iter().map(ToString::to_string).collect();
         ids.join(", ")
+    }
+
+    /// The date of a reply written `today` with `palabre new reply`: today
+    /// while the discussion runs. A reply entered after it closed (sent by
+    /// post, forwarded late) gets the closing day, and one entered before it
+    /// opens the opening day, so that it sorts among the others; then a
+    /// note, for the file and the terminal, says to put the day it was sent.
+    pub fn new_reply_date(&self, today: NaiveDate) -> (NaiveDate, Option<String>) {
+        let note = |what: &str| {
+            Some(format!(
+                "the day the discussion {what}: write the day the reply was sent"
+            ))
+        };
+        match (self.opens, self.closes) {
+            (_, Some(closes)) if today > closes => (closes, note("closed")),
+            (Some(opens), _) if today < opens => (opens, note("opens")),
+            _ => (today, None),
+        }
     }
 }
 
@@ -43,6 +64,10 @@ impl DiscussionInfo {
 struct DiscussionFront {
     #[serde(default)]
     groups: Vec<GroupFront>,
+    #[serde(default)]
+    opens: Option<String>,
+    #[serde(default)]
+    closes: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -57,23 +82,35 @@ struct QuestionFront {
     id: u32,
 }
 
-/// Reads the questions of discussion `slug` from `<content>/<slug>/_discussion.md`.
-pub fn read_discussion(content: &Path, slug: &str) -> Result<DiscussionInfo, Diagnostic> {
-    let dir = content.join(slug);
+/// Reads the questions of discussion `name` from `<content>/<name>/_discussion.md`.
+/// `name` is the discussion's folder name, or its address (`nino` for the
+/// folder `niño`, however the name's accents are encoded).
+pub fn read_discussion(content: &Path, name: &str) -> Result<DiscussionInfo, Diagnostic> {
+    let mut dir = content.join(name);
+    // One plain folder name: never a way out of the content folder.
+    let plain = matches!(
+        Path::new(name).components().collect::<Vec<_>>().as_slice(),
+        [std::path::Component::Normal(_)]
+    ) && !name.starts_with('.');
+    let folders: Vec<(String, PathBuf)> = fs::read_dir(content)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().join(DISCUSSION_FILE).is_file())
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+        .collect();
+    if plain && !dir.join(DISCUSSION_FILE).is_file() {
+        let wanted = crate::site::address(name);
+        if let Some((_, found)) = folders
+            .iter()
+            .find(|(n, _)| !wanted.is_empty() && crate::site::address(n) == wanted)
+        {
+            dir = found.clone();
+        }
+    }
     let path = dir.join(DISCUSSION_FILE);
-    let unsafe_name = slug.is_empty()
-        || slug.starts_with('.')
-        || !slug
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
-    if unsafe_name || !path.is_file() {
-        let mut known: Vec<String> = fs::read_dir(content)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter(|e| e.path().join(DISCUSSION_FILE).is_file())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
+    if !plain || !path.is_file() {
+        let mut known: Vec<String> = folders.into_iter().map(|(n, _)| n).collect();
         known.sort();
         let hint = if known.is_empty() {
             format!(
@@ -86,7 +123,7 @@ pub fn read_discussion(content: &Path, slug: &str) -> Result<DiscussionInfo, Dia
         return Err(Diagnostic::error(
             &dir,
             None,
-            format!("no discussion `{slug}` (no {DISCUSSION_FILE} there)"),
+            format!("no discussion `{name}` (no {DISCUSSION_FILE} there)"),
         )
         .hint(hint));
     }
@@ -111,17 +148,27 @@ pub fn read_discussion(content: &Path, slug: &str) -> Result<DiscussionInfo, Dia
             })
         })
         .collect();
+    // A date that does not parse is left to `palabre check`.
+    let date = |d: &Option<String>| {
+        d.as_deref()
+            .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+    };
     Ok(DiscussionInfo {
         replies_dir: dir.join("replies"),
         questions,
+        opens: date(&front.opens),
+        closes: date(&front.closes),
     })
 }
 
-/// A file-name-safe form of a name: "Antonio García-Nieto" -> "antonio-garcia-nieto".
-/// "anonymous" when nothing is left; at most 60 characters.
+/// A name as it goes into a new reply's file name: its web address
+/// ([`crate::site::address`]), "Antonio García-Nieto" ->
+/// "antonio-garcia-nieto"; "anonymous" when nothing is left; at most 60
+/// characters.
 pub fn slugify(name: &str) -> String {
-    let mut s = slug::slugify(name);
+    let mut s = crate::site::address(name);
     if s.len() > 60 {
+        // Addresses are ASCII: any byte is a character boundary.
         s.truncate(60);
         s = s.trim_end_matches('-').to_string();
     }
@@ -132,11 +179,34 @@ pub fn slugify(name: &str) -> String {
     }
 }
 
+/// What `palabre new reply` writes where the reply's text goes, in each
+/// language (English when none is given). A reply still holding it is
+/// reported by `check` and `build`.
+pub const PLACEHOLDERS: [(Lang, &str); 3] = [
+    (Lang::En, "Write the text of the reply here, in Markdown."),
+    (Lang::Fr, "Écrivez ici le texte de la réponse, en Markdown."),
+    (
+        Lang::Es,
+        "Escriba aquí el texto de la respuesta, en Markdown.",
+    ),
+];
+
+/// The placeholder text of a new reply in `lang`.
+pub fn placeholder(lang: Option<Lang>) -> &'static str {
+    let lang = lang.unwrap_or(Lang::En);
+    PLACEHOLDERS
+        .iter()
+        .find(|(l, _)| *l == lang)
+        .map_or(PLACEHOLDERS[0].1, |(_, text)| text)
+}
+
 /// A reply about to be written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplyDraft {
     pub author: Option<String>,
     pub date: Option<NaiveDate>,
+    /// A comment written after the date, on its line.
+    pub date_note: Option<String>,
     pub answers: Vec<QuestionId>,
     pub lang: Option<Lang>,
     pub body: String,
@@ -154,7 +224,12 @@ impl ReplyDraft {
             s.push_str(&format!("author: {quoted}\n"));
         }
         if let Some(date) = self.date {
-            s.push_str(&format!("date: {}\n", date.format("%Y-%m-%d")));
+            s.push_str(&format!("date: {}", date.format("%Y-%m-%d")));
+            if let Some(note) = &self.date_note {
+                let note: String = note.chars().filter(|c| !c.is_control()).collect();
+                s.push_str(&format!("  # {note}"));
+            }
+            s.push('\n');
         }
         let answers: Vec<String> = self.answers.iter().map(|q| format!("\"{q}\"")).collect();
         s.push_str(&format!("answers: [{}]\n", answers.join(", ")));
@@ -242,9 +317,19 @@ fn key_of(bytes: &[u8]) -> String {
 /// text/plain part, else the text of the HTML part, without quoted earlier
 /// messages; `answers` are the questions the text clearly names.
 pub fn parse_mail(raw: &[u8], questions: &BTreeSet<QuestionId>) -> Option<Mail> {
+    if !starts_with_header(raw) {
+        return None;
+    }
     let msg = MessageParser::default().parse(raw)?;
-    // A file with no header at all parses as a body-only message; refuse it.
-    msg.headers().first()?;
+    // The parser reads anything (an image, a text) as some message: one
+    // without any of the headers every mail program writes is none.
+    if msg.from().is_none()
+        && msg.date().is_none()
+        && msg.message_id().is_none()
+        && msg.subject().is_none()
+    {
+        return None;
+    }
     let key = match msg.message_id() {
         Some(id) if !id.trim().is_empty() => key_of(id.trim().as_bytes()),
         _ => key_of(raw),
@@ -275,11 +360,22 @@ pub fn parse_mail(raw: &[u8], questions: &BTreeSet<QuestionId>) -> Option<Mail> 
         draft: ReplyDraft {
             author,
             date,
+            date_note: None,
             answers,
             lang: None,
             body,
         },
     })
+}
+
+/// Whether `raw` starts as a message does: with a header field, a name of
+/// printable ASCII then `:` (RFC 5322), as in `Return-Path:` or `From:`.
+fn starts_with_header(raw: &[u8]) -> bool {
+    let first = raw.split(|&b| b == b'\n').next().unwrap_or_default();
+    first
+        .iter()
+        .position(|&b| b == b':')
+        .is_some_and(|colon| colon > 0 && first[..colon].iter().all(|b| (33..=126).contains(b)))
 }
 
 /// The text of an HTML body: paragraphs apart, links as Markdown references,
@@ -447,6 +543,7 @@ mod tests {
         let draft = ReplyDraft {
             author: Some("Ana\u{7f} \u{85}Ruiz\u{1b}".to_string()),
             date: None,
+            date_note: None,
             answers: vec![],
             lang: None,
             body: "Hola".to_string(),
@@ -460,6 +557,29 @@ mod tests {
         let front: Front = crate::frontmatter::parse(std::path::Path::new("r.md"), split.yaml, 2)
             .expect("the loader reads it");
         assert_eq!(front.author, "Ana Ruiz");
+    }
+
+    #[test]
+    fn new_replies_are_dated_within_the_discussion() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2013, m, d).expect("date");
+        let info = |opens, closes| DiscussionInfo {
+            replies_dir: PathBuf::new(),
+            questions: BTreeSet::new(),
+            opens,
+            closes,
+        };
+        let running = info(Some(day(7, 1)), Some(day(7, 31)));
+        assert_eq!(running.new_reply_date(day(7, 31)), (day(7, 31), None));
+        let (date, note) = running.new_reply_date(day(9, 2));
+        assert_eq!(date, day(7, 31));
+        assert!(note.is_some_and(|n| n.contains("closed")));
+        let (date, note) = running.new_reply_date(day(6, 2));
+        assert_eq!(date, day(7, 1));
+        assert!(note.is_some_and(|n| n.contains("opens")));
+        assert_eq!(
+            info(None, None).new_reply_date(day(9, 2)),
+            (day(9, 2), None)
+        );
     }
 
     #[test]
@@ -533,6 +653,7 @@ mod tests {
         let d = ReplyDraft {
             author: Some("O'Neil \"Jr\": x".to_string()),
             date: NaiveDate::from_ymd_opt(2013, 7, 10),
+            date_note: None,
             answers: ids(&["1.10"]).into_iter().collect(),
             lang: Some(Lang::Fr),
             body: "Texte.\n\n".to_string(),

@@ -12,7 +12,9 @@
 //!    to a `.md` file becomes [`UNRESOLVED`] + its path in the content folder.
 //! 2. After loading ([`resolve`]): that href becomes [`SITE_ROOT`] + the target
 //!    page's path without its language, or, when there is no such reply or
-//!    discussion, the link becomes text. Broken links of every kind become
+//!    discussion, the link becomes text. Replies and discussions are found by
+//!    address ([`site::address`]), as their pages are: `003-josé.md` however
+//!    its accent is encoded, or `%`-escaped. Broken links of every kind become
 //!    warnings, for `build` and `check` alike.
 //! 3. Rendering ([`fill`]): [`SITE_ROOT`] becomes the page's way back to the
 //!    site's root plus the page's language.
@@ -26,7 +28,7 @@ use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{QuestionId, Site};
-use crate::site;
+use crate::site::{self, address, is_safe_char};
 
 /// An href to a content file not yet checked against the site: followed by
 /// the file's path in the content folder (and `#fragment`).
@@ -48,9 +50,10 @@ pub struct Link {
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LinkKind {
-    /// To a `.md` file: its `/`-separated path from the content folder
-    /// (`None` when it leaves the folder or holds characters no content file
-    /// name has), and the fragment after `#`.
+    /// To a `.md` file: its `/`-separated path from the content folder,
+    /// `%`-escapes decoded (`None` when it leaves the folder or names a file
+    /// that cannot be content: hidden, a backslash, a control character), and
+    /// the fragment after `#`.
     File {
         path: Option<String>,
         fragment: Option<String>,
@@ -64,7 +67,9 @@ pub enum LinkKind {
 
 impl Link {
     /// What follows [`UNRESOLVED`] in the href of a link to a content file;
-    /// `None` leaves the href as written.
+    /// `None` leaves the href as written. Any character of the path that is
+    /// not [safe](is_safe_char) is `%`-escaped, as the HTML writer would do
+    /// it, so that the href holds the marker exactly as written here.
     pub fn marker(&self) -> Option<String> {
         let LinkKind::File {
             path: Some(path),
@@ -73,16 +78,20 @@ impl Link {
         else {
             return None;
         };
+        let mut marker = String::with_capacity(path.len());
+        for b in path.bytes() {
+            if b == b'/' || is_safe_char(char::from(b)) {
+                marker.push(char::from(b));
+            } else {
+                marker.push_str(&format!("%{b:02X}"));
+            }
+        }
         match fragment {
-            None => Some(path.clone()),
-            Some(f) if f.bytes().all(is_safe_byte) => Some(format!("{path}#{f}")),
+            None => Some(marker),
+            Some(f) if f.chars().all(is_safe_char) => Some(format!("{marker}#{f}")),
             Some(_) => None,
         }
     }
-}
-
-fn is_safe_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.'
 }
 
 /// The folder of the content file `path`, `/`-separated from the content
@@ -133,23 +142,33 @@ pub fn classify(dest: &str, folder: &str) -> Option<LinkKind> {
 }
 
 /// `path` seen from `folder`, both inside the content folder; `/path` starts
-/// from the content folder itself. `None` when it leaves the folder or holds
-/// a segment no content file name has.
+/// from the content folder itself. Segments are `%`-decoded (editors write
+/// `003-jos%C3%A9.md` for `003-josé.md`). `None` when it leaves the folder or
+/// holds a segment no content file name has.
 fn normalise(folder: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if path.starts_with('/') {
+    let mut parts: Vec<String> = if path.starts_with('/') {
         Vec::new()
     } else {
-        folder.split('/').filter(|s| !s.is_empty()).collect()
+        folder
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect()
     };
     for seg in path.split('/') {
-        match seg {
+        let seg = percent_encoding::percent_decode_str(seg)
+            .decode_utf8()
+            .ok()?;
+        match &*seg {
             "" | "." => {}
             ".." => {
                 parts.pop()?;
             }
-            // Only names a content file can have: safe in an href as they are.
-            s if crate::content::is_safe_name(s) => parts.push(s),
-            _ => return None,
+            // Hidden files are no content; the others cannot be a file's name.
+            s if s.starts_with('.') || s.contains(['\\', '/']) || s.contains(char::is_control) => {
+                return None;
+            }
+            s => parts.push(s.to_string()),
         }
     }
     Some(parts.join("/"))
@@ -199,9 +218,12 @@ pub fn fill_into(out: &mut Vec<u8>, piece: &[u8], prefix: &str) {
 
 /// What a discussion offers to link to.
 struct Targets {
+    /// Its folder's name, as links and hints write it.
+    folder: String,
     group_label: &'static str,
     questions: BTreeSet<QuestionId>,
-    replies: BTreeSet<String>,
+    /// Each reply's address, and its file name without `.md`.
+    replies: BTreeMap<String, String>,
 }
 
 /// One text with links: where it comes from and the HTML to mend.
@@ -209,7 +231,7 @@ struct Text<'a> {
     file: &'a Path,
     /// The text's folder in the content folder, to word hints from it.
     folder: String,
-    /// The discussion it belongs to.
+    /// The address of the discussion it belongs to.
     slug: &'a str,
     links: &'a [Link],
     html: Vec<&'a mut String>,
@@ -243,9 +265,14 @@ pub fn resolve(site: &mut Site, content: &Path) -> Vec<Diagnostic> {
             .iter()
             .map(|d| {
                 let targets = Targets {
+                    folder: folder_of(&d.source, 1),
                     group_label: d.group_label.slug(),
                     questions: d.questions().map(|q| q.id).collect(),
-                    replies: d.replies.iter().map(|r| r.id.clone()).collect(),
+                    replies: d
+                        .replies
+                        .iter()
+                        .map(|r| (r.id.clone(), crate::content::file_stem(&r.source)))
+                        .collect(),
                 };
                 (d.slug.clone(), targets)
             })
@@ -257,11 +284,12 @@ pub fn resolve(site: &mut Site, content: &Path) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for d in &mut site.discussions {
         let slug = d.slug.as_str();
-        let intro_file = content.join(slug).join(crate::content::DISCUSSION_FILE);
+        let intro_file = d.source.as_path();
+        let folder = folder_of(intro_file, 1);
         checker.check(
             Text {
-                file: &intro_file,
-                folder: slug.to_string(),
+                file: intro_file,
+                folder: folder.clone(),
                 slug,
                 links: &d.intro_links,
                 html: vec![&mut d.intro_html],
@@ -279,7 +307,7 @@ pub fn resolve(site: &mut Site, content: &Path) -> Vec<Diagnostic> {
                 checker.check(
                     Text {
                         file,
-                        folder: format!("{slug}/replies"),
+                        folder: format!("{folder}/replies"),
                         slug,
                         links,
                         html,
@@ -300,7 +328,7 @@ pub fn resolve(site: &mut Site, content: &Path) -> Vec<Diagnostic> {
             checker.check(
                 Text {
                     file: &s.source,
-                    folder: format!("{slug}/summaries"),
+                    folder: format!("{folder}/summaries"),
                     slug,
                     links: &s.links,
                     html: vec![&mut s.html],
@@ -451,19 +479,20 @@ impl Checker<'_> {
     /// the discussion for the examples.
     fn link_forms(&self, folder: &str, slug: &str) -> String {
         let target = self.targets.get(slug);
+        let dir = target.map_or(slug, |t| t.folder.as_str());
         let reply = target
-            .and_then(|t| t.replies.iter().next())
+            .and_then(|t| t.replies.values().next())
             .map_or("007-maria", String::as_str);
         let question = target
             .and_then(|t| t.questions.iter().next())
             .map_or_else(|| "1.2".to_string(), ToString::to_string);
         let discussion = relative(
             folder,
-            &format!("{slug}/{}", crate::content::DISCUSSION_FILE),
+            &format!("{dir}/{}", crate::content::DISCUSSION_FILE),
         );
         format!(
             "link to a reply by its file, e.g. `[text]({})`, to the discussion with `[text]({discussion})`, or to a question with `[text]({discussion}#{question})`",
-            relative(folder, &format!("{slug}/replies/{reply}.md"))
+            relative(folder, &format!("{dir}/replies/{reply}.md"))
         )
     }
 
@@ -488,9 +517,13 @@ impl Checker<'_> {
         match segments.as_slice() {
             [d, "replies", name] => {
                 let stem = &name[..name.len().saturating_sub(3)];
-                let target = self.targets.get(*d);
-                if target.is_some_and(|t| t.replies.contains(stem)) {
-                    let page = format!("{d}/replies/{stem}/index.html");
+                // Both by address: a link finds its reply whatever the case
+                // of its letters or the encoding of their accents.
+                let d = &address(d);
+                let target = self.targets.get(d);
+                let id = address(stem);
+                if target.is_some_and(|t| t.replies.contains_key(&id)) {
+                    let page = format!("{d}/replies/{id}/index.html");
                     let problem = fragment.map(|f| {
                         (
                             format!("a reply's page has no anchor `#{f}`; it was left out"),
@@ -506,25 +539,29 @@ impl Checker<'_> {
                 let number = stem.split('-').next().unwrap_or(stem);
                 let close = target.and_then(|t| {
                     t.replies
-                        .iter()
+                        .values()
                         .find(|r| r.split('-').next() == Some(number) || r.starts_with(stem))
+                        .map(|r| (&t.folder, r))
                 });
                 let hint = match close {
-                    Some(r) => format!(
+                    Some((dir, r)) => format!(
                         "did you mean `[text]({})`?",
-                        relative(folder, &format!("{d}/replies/{r}.md"))
+                        relative(folder, &format!("{dir}/replies/{r}.md"))
                     ),
                     None => forms(),
                 };
                 (None, Some((format!("there is no reply `{path}`"), hint)))
             }
             [d, crate::content::DISCUSSION_FILE] => {
-                let Some(target) = self.targets.get(*d) else {
-                    let known: Vec<&str> = self.targets.keys().map(String::as_str).collect();
+                let written = *d;
+                let d = &address(d);
+                let Some(target) = self.targets.get(d) else {
+                    let known: Vec<&str> =
+                        self.targets.values().map(|t| t.folder.as_str()).collect();
                     return (
                         None,
                         Some((
-                            format!("there is no discussion `{d}`"),
+                            format!("there is no discussion `{written}`"),
                             format!("the discussions are: {}", known.join(", ")),
                         )),
                     );
@@ -548,7 +585,7 @@ impl Checker<'_> {
                             Some(overview),
                             Some((
                                 format!(
-                                    "discussion `{d}` has no question `{f}`; the link leads to its overview"
+                                    "discussion `{written}` has no question `{f}`; the link leads to its overview"
                                 ),
                                 format!(
                                     "after `#`, write one of its questions: {}",

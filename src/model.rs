@@ -125,8 +125,11 @@ pub struct SiteHashes {
 
 #[derive(Debug)]
 pub struct Discussion {
-    /// The folder name; also the discussion's URL segment.
+    /// The discussion's address, its URL segment: the folder name made
+    /// web-safe ([`crate::site::address`]).
     pub slug: String,
+    /// Its `_discussion.md` file (in the folder as named on disk).
+    pub source: PathBuf,
     pub title: LangText,
     /// The language the moderators wrote the discussion in (introduction, questions).
     pub original_lang: Lang,
@@ -163,6 +166,7 @@ impl Discussion {
         // Destructured, so that a field added later cannot be left out.
         let Discussion {
             slug,
+            source,
             title,
             original_lang,
             opens,
@@ -180,7 +184,7 @@ impl Discussion {
         hash_debug(
             &mut h,
             &(
-                slug,
+                (slug, source),
                 title,
                 original_lang,
                 opens,
@@ -223,7 +227,8 @@ pub struct Question {
 
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Reply {
-    /// The file stem: the reply's id, anchor and URL segment.
+    /// The reply's address: its file name without `.md`, made web-safe
+    /// ([`crate::site::address`]). Its id in anchors, URLs and open data.
     pub id: String,
     pub source: PathBuf,
     pub author: Option<String>,

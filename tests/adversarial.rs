@@ -658,34 +658,63 @@ fn template_syntax_and_html_in_front_matter_values_appear_literally() {
 // Names that would make unsafe addresses or paths.
 
 #[test]
-fn discussion_folders_with_spaces_or_unicode_are_refused() {
-    for name in ["my discussion", "débat", "a;b", "x%2e%2e"] {
-        let file = format!("{name}/_discussion.md");
-        let run = refused(
-            &[(&file, FIXTURE_DISCUSSION.as_bytes())],
-            name,
-            &[],
-            &["rename"],
-        );
+fn discussion_folders_with_spaces_or_unicode_get_web_safe_addresses() {
+    for (name, address) in [
+        ("my discussion", "my-discussion"),
+        ("débat", "debat"),
+        ("a;b", "a-b"),
+        ("x%2e%2e", "x-2e-2e"),
+    ] {
+        let site = Site::new();
+        site.write(&format!("{name}/_discussion.md"), FIXTURE_DISCUSSION);
+        let run = site.build();
+        assert_built(&run);
         assert!(
-            !run.stderr.contains("panicked"),
-            "{name}: {}",
+            site.out.join(format!("en/{address}/index.html")).is_file(),
+            "{name}: no overview at en/{address}/\n{}",
             run.describe()
         );
+        let files = all_files(&site.out);
+        assert!(
+            files
+                .iter()
+                .all(|f| f.bytes().all(|b| b.is_ascii_graphic())),
+            "{name}: an unsafe name reached the output: {files:?}"
+        );
     }
+    // A name with no letter or digit makes no address.
+    let run = refused(
+        &[("¿…?/_discussion.md", FIXTURE_DISCUSSION.as_bytes())],
+        "¿…?",
+        &[],
+        &["rename"],
+    );
+    assert_no_panic(&run);
 }
 
 #[test]
-fn reply_file_names_with_spaces_or_unicode_are_refused() {
+fn reply_file_names_with_spaces_or_unicode_get_web_safe_addresses() {
+    let site = Site::new();
     for name in ["my reply", "réponse", "a&b", "x?y"] {
-        let file = format!("d/replies/{name}.md");
-        refused(
-            &[(&file, FIXTURE_REPLY.as_bytes())],
-            &file,
-            &[],
-            &["rename"],
+        site.write(&format!("d/replies/{name}.md"), FIXTURE_REPLY);
+    }
+    let run = site.build();
+    assert_built(&run);
+    for address in ["my-reply", "reponse", "a-b", "x-y"] {
+        assert!(
+            site.out
+                .join(format!("en/d/replies/{address}/index.html"))
+                .is_file(),
+            "no page at en/d/replies/{address}/\n{}",
+            run.describe()
         );
     }
+    refused(
+        &[("d/replies/&&.md", FIXTURE_REPLY.as_bytes())],
+        "d/replies/&&.md",
+        &[],
+        &["rename"],
+    );
 }
 
 #[test]

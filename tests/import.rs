@@ -328,3 +328,47 @@ fn bad_input_is_reported_and_the_rest_imported() {
         run.describe()
     );
 }
+
+/// A real 1×1 PNG picture, as a moderator might drop among the e-mails.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
+    0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+#[test]
+fn a_picture_or_a_text_without_mail_headers_is_no_e_mail() {
+    let (dir, content) = content();
+    let picture = dir.path().join("scan.png");
+    fs::write(&picture, PNG).expect("write");
+    // Looks like a header, but no mail program writes a message like this.
+    let notes = dir.path().join("notes.txt");
+    fs::write(&notes, "Todo: call Ana\nDone: nothing\n\nMore notes.\n").expect("write");
+    let good = Path::new(MAIL).join("es-base64-utf8.eml");
+    let run = import(&content, &[picture, notes, good]);
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "files that are no e-mail make the exit status 1\n{}",
+        run.describe()
+    );
+    for name in ["scan.png", "notes.txt"] {
+        assert!(
+            run.stderr
+                .contains(&format!("{name}: error: not an e-mail message")),
+            "{name} is not named\n{}",
+            run.describe()
+        );
+    }
+    assert!(
+        run.stdout
+            .ends_with("imported 3 messages: 1 new reply, 0 already imported, 2 failed\n"),
+        "{}",
+        run.describe()
+    );
+    // The good message is imported all the same, and nothing else.
+    reply_of(&content, "patricio-sinaluisa");
+    assert_eq!(all_files(&content.join("d/replies")).len(), 1);
+}

@@ -355,3 +355,141 @@ fn deleting_a_linked_reply_updates_the_linking_pages_on_the_next_build() {
         );
     }
 }
+
+/// Every file under `dir` whose text contains `needle`.
+fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
+    all_files(dir)
+        .into_iter()
+        .filter(|f| {
+            fs::read(dir.join(f)).is_ok_and(|b| String::from_utf8_lossy(&b).contains(needle))
+        })
+        .collect()
+}
+
+#[test]
+fn unicode_file_and_folder_names_get_addresses_and_links_to_them_work() {
+    let site = Site::new();
+    site.write(
+        "niño/_discussion.md",
+        &DISCUSSION_E.replace(
+            "Another discussion.",
+            "See [the reply by José](replies/003-josé.md).",
+        ),
+    );
+    site.write(
+        "niño/replies/003-josé.md",
+        "---\nauthor: José\nlang: en\nanswers: [\"2.1\"]\n---\nA reply from a file named after its author.\n",
+    );
+    // Links to it as authors write them: as named, with the accent as a
+    // combining mark (macOS), %-escaped (some editors), in other capitals (a
+    // link finds its reply by address, as a case-blind file system would),
+    // and from another discussion and a summary.
+    site.write(
+        "niño/replies/004-zoë.md",
+        "---\nauthor: Zoë\nlang: en\nanswers: [\"2.1\"]\n---\n\
+         As [José said](003-josé.md), [and again](003-jose\u{301}.md), \
+         [once more](003-jos%C3%A9.md), [in capitals](003-JOSÉ.md), \
+         see [the questions](../_discussion.md#2.1).\n",
+    );
+    site.write(
+        "d/replies/005-ana.md",
+        "---\nauthor: Ana\nlang: en\nanswers: [\"1.1\"]\n---\n\
+         Read [José](../../niño/replies/003-josé.md) and [Zoë](/niño/replies/004-zoë.md).\n",
+    );
+    site.write(
+        "niño/summaries/2-1.en.md",
+        "In short, [José](../replies/003-josé.md) is right.\n",
+    );
+    let run = site.build();
+    assert!(run.status.success(), "{}", run.describe());
+    assert!(!run.stderr.contains("warning"), "{}", run.describe());
+    let out = site.out();
+
+    // Pages live at the names' addresses: lowercase ASCII, no accents.
+    for l in LANGS {
+        for page_path in [
+            format!("{l}/nino/index.html"),
+            format!("{l}/nino/replies/003-jose/index.html"),
+            format!("{l}/nino/replies/004-zoe/index.html"),
+        ] {
+            assert!(out.join(&page_path).is_file(), "no {page_path}");
+        }
+    }
+    let files = all_files(&out);
+    assert!(
+        files.iter().all(|f| f.is_ascii()),
+        "a name reached the output as written: {:?}",
+        files.iter().find(|f| !f.is_ascii())
+    );
+
+    let jose = |l: &str| format!("{l}/nino/replies/003-jose/index.html");
+    let q = |l: &str| format!("{l}/nino/topic-2/question-1/index.html");
+    for l in LANGS {
+        let zoe = format!("{l}/nino/replies/004-zoe/index.html");
+        for shown_on in [zoe.clone(), q(l), format!("{l}/nino/report/index.html")] {
+            for text in ["José said", "and again", "once more", "in capitals"] {
+                assert_leads_to(&out, &shown_on, text, &jose(l));
+            }
+            assert_leads_to(&out, &shown_on, "the questions", &q(l));
+        }
+        let ana = format!("{l}/d/replies/005-ana/index.html");
+        assert_leads_to(&out, &ana, "José", &jose(l));
+        assert_leads_to(&out, &ana, "Zoë", &zoe);
+        assert_leads_to(
+            &out,
+            &format!("{l}/nino/index.html"),
+            "the reply by José",
+            &jose(l),
+        );
+        // The summary, on its question's page.
+        assert_leads_to(&out, &q(l), "José", &jose(l));
+    }
+
+    // The address is the reply's id everywhere: anchors, open data, feeds,
+    // search.
+    let question = page(&out, &q("fr"));
+    assert_eq!(
+        question.select(&sel("article[id=\"003-jose\"]")).count(),
+        1,
+        "no article with the address as its id"
+    );
+    let data: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(out.join("data/nino.json")).expect("open data of niño/"),
+    )
+    .expect("JSON");
+    assert_eq!(data["discussion"], "nino");
+    let ids: Vec<&str> = data["replies"]
+        .as_array()
+        .expect("replies")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["003-jose", "004-zoe"]);
+    assert!(out.join("data/nino.csv").is_file());
+    let feed = fs::read_to_string(out.join("es/nino/feed.xml")).expect("feed of niño/");
+    assert!(
+        feed.contains("https://example.org/talks/es/nino/replies/003-jose/index.html"),
+        "{feed}"
+    );
+    assert!(
+        !files_containing(&out.join("search"), "nino/replies/003-jose/index.html").is_empty(),
+        "the search index does not lead to the reply's address"
+    );
+
+    // A broken link to a Unicode name is reported as the author wrote it,
+    // with a hint in the same terms.
+    site.write(
+        "niño/replies/006-li.md",
+        "---\nauthor: Li\nlang: en\nanswers: [\"2.1\"]\n---\nAs [Zoë said](004-zoey.md).\n",
+    );
+    let run = site.check(&[]);
+    assert!(run.status.success(), "{}", run.describe());
+    let about = messages_about(&run.stderr, "niño/replies/006-li.md");
+    assert!(
+        names_line(&run.stderr, "niño/replies/006-li.md", 6)
+            && about.contains("there is no reply `niño/replies/004-zoey.md`")
+            && about.contains("did you mean `[text](004-zoë.md)`?"),
+        "{}",
+        run.describe()
+    );
+}

@@ -169,3 +169,145 @@ fn unknown_discussion_or_question_is_a_clear_error() {
     let files = all_files(&content.join("d/replies"));
     assert!(files.is_empty(), "nothing may be written: {files:?}");
 }
+
+/// `palabre check --content CONTENT`.
+fn check(content: &Path) -> Run {
+    let out = palabre()
+        .arg("check")
+        .arg("--content")
+        .arg(content)
+        .output()
+        .expect("cannot run palabre");
+    Run::from_output(out)
+}
+
+#[test]
+fn a_reply_for_a_closed_discussion_is_dated_on_its_closing_day() {
+    let (_dir, content) = content();
+    fs::write(
+        content.join("d/_discussion.md"),
+        DISCUSSION.replacen(
+            "group_label",
+            "opens: 2013-07-01\ncloses: 2013-07-31\ngroup_label",
+            1,
+        ),
+    )
+    .expect("discussion");
+    let run = new_reply(
+        &content,
+        &["--discussion", "d", "--answers", "1.1", "--author", "Bo"],
+    );
+    assert!(run.status.success(), "{}", run.describe());
+    let path = content.join("d/replies/001-bo.md");
+    assert_eq!(run.stdout.trim(), path.display().to_string());
+    let text = fs::read_to_string(&path).expect("the new reply");
+    assert!(
+        text.starts_with(
+            "---\nauthor: \"Bo\"\ndate: 2013-07-31  # the day the discussion closed: write the day the reply was sent\nanswers: [\"1.1\"]\n---\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        run.stderr.contains("001-bo.md: note: dated 2013-07-31"),
+        "the moderator is told\n{}",
+        run.describe()
+    );
+
+    // The file is valid: check finds no date problem, only the placeholder
+    // still waiting for the reply's text (line 6).
+    let checked = check(&content);
+    assert!(checked.status.success(), "{}", checked.describe());
+    let about = messages_about(&checked.stderr, "d/replies/001-bo.md");
+    assert!(!about.contains("dated"), "{}", checked.describe());
+    assert!(
+        names_line(&checked.stderr, "d/replies/001-bo.md", 6)
+            && about.contains("palabre new reply"),
+        "{}",
+        checked.describe()
+    );
+
+    // Once the reply's text is written, nothing is left to report on it.
+    fs::write(
+        &path,
+        text.replace(
+            "Write the text of the reply here, in Markdown.",
+            "My reply came by post after the discussion had closed, and it is now on the site.",
+        ),
+    )
+    .expect("write");
+    let checked = check(&content);
+    assert!(
+        !checked.stderr.contains("001-bo.md"),
+        "{}",
+        checked.describe()
+    );
+}
+
+#[test]
+fn a_reply_for_a_running_discussion_is_dated_today_without_a_note() {
+    let (_dir, content) = content();
+    fs::write(
+        content.join("d/_discussion.md"),
+        DISCUSSION.replacen("group_label", "opens: 2013-07-01\ngroup_label", 1),
+    )
+    .expect("discussion");
+    let run = new_reply(
+        &content,
+        &["--discussion", "d", "--answers", "1.1", "--author", "Bo"],
+    );
+    assert!(run.status.success(), "{}", run.describe());
+    let text = fs::read_to_string(content.join("d/replies/001-bo.md")).expect("reply");
+    assert!(text.contains(&format!("date: {}\n", today())), "{text}");
+    assert!(run.stderr.is_empty(), "{}", run.describe());
+}
+
+#[test]
+fn unicode_folders_and_names() {
+    let (_dir, content) = content();
+    fs::create_dir_all(content.join("niño")).expect("folder");
+    fs::write(content.join("niño/_discussion.md"), DISCUSSION).expect("discussion");
+    // The folder by its name, by its address, and typed with a combining
+    // accent (as macOS spells names): the same discussion each time.
+    for (discussion, author, file) in [
+        ("niño", "José Núñez", "001-jose-nunez.md"),
+        ("nino", "Zoë O'Brien", "002-zoe-o-brien.md"),
+        ("nin\u{303}o", "!!!", "003-anonymous.md"),
+    ] {
+        let run = new_reply(
+            &content,
+            &[
+                "--discussion",
+                discussion,
+                "--answers",
+                "1.1",
+                "--author",
+                author,
+            ],
+        );
+        assert!(run.status.success(), "{discussion}\n{}", run.describe());
+        let path = content.join("niño/replies").join(file);
+        assert_eq!(run.stdout.trim(), path.display().to_string());
+    }
+    let run = new_reply(
+        &content,
+        &["--discussion", "nina", "--answers", "1.1", "--author", "X"],
+    );
+    assert_eq!(run.status.code(), Some(1), "{}", run.describe());
+    assert!(
+        run.stderr.contains("no discussion `nina`") && run.stderr.contains("niño"),
+        "{}",
+        run.describe()
+    );
+    let run = new_reply(
+        &content,
+        &[
+            "--discussion",
+            "../content/d",
+            "--answers",
+            "1.1",
+            "--author",
+            "X",
+        ],
+    );
+    assert_eq!(run.status.code(), Some(1), "{}", run.describe());
+}

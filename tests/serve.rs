@@ -417,3 +417,25 @@ fn refuses_an_output_folder_that_is_not_a_site() {
     assert!(!run.stdout.contains("serving"), "{}", run.describe());
     assert!(content.join("d/replies/001-ada.md").is_file());
 }
+
+#[test]
+fn help_tells_how_the_output_folder_is_replaced() {
+    for command in ["build", "serve"] {
+        let out = palabre()
+            .args([command, "--help"])
+            .output()
+            .expect("run palabre --help");
+        let help = String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(out.status.success(), "{help}");
+        for says in ["built aside", "swapped in whole", "replaced in place"] {
+            assert!(
+                help.contains(says),
+                "`{command} --help` does not say {says:?}:\n{help}"
+            );
+        }
+        assert!(!help.contains("replaced whole on every build"), "{help}");
+    }
+}

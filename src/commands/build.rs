@@ -8,7 +8,8 @@ use super::{SiteArgs, print_all};
 pub struct Args {
     #[command(flatten)]
     pub site: SiteArgs,
-    /// Open the built site in the default browser.
+    /// Open the built site in the default browser (or say which file to
+    /// open, when no browser can be opened).
     #[arg(long)]
     pub open: bool,
 }
@@ -26,9 +27,11 @@ pub fn run(args: Args) -> ExitCode {
             println!("{}", report.summary(&opts.output));
             if args.open {
                 let index = opts.output.join("index.html");
-                if let Err(e) = opener::open(&index) {
+                // The full path, to paste into a browser's address bar.
+                let index = std::path::absolute(&index).unwrap_or(index);
+                if let Err(why) = open_in_browser(&index) {
                     eprintln!(
-                        "could not open a browser ({e}); open {} yourself",
+                        "could not open a browser ({why}); open {} in your browser yourself",
                         index.display()
                     );
                 }
@@ -44,4 +47,59 @@ pub fn run(args: Args) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Opens `file` in the default browser, or says why it could not.
+///
+/// On Linux and the BSDs the `opener` crate starts `xdg-open` and returns
+/// at once, so a desktop without any browser (or no desktop at all) would
+/// fail unseen: `xdg-open` is run here and its exit status read, for a few
+/// seconds (it may also wait for the browser to close: still running then
+/// means it opened). `opener` remains the way on other systems, and in a
+/// graphical session without `xdg-open` (it then runs a copy of the script
+/// of its own).
+fn open_in_browser(file: &std::path::Path) -> Result<(), String> {
+    #[cfg(all(unix, not(target_os = "macos")))]
+    {
+        use std::process::{Command, Stdio};
+        use std::time::{Duration, Instant};
+        let spawned = Command::new("xdg-open")
+            .arg(file)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        match spawned {
+            Ok(mut child) => {
+                let deadline = Instant::now() + Duration::from_secs(5);
+                while Instant::now() < deadline {
+                    match child.try_wait() {
+                        Ok(Some(status)) if status.success() => return Ok(()),
+                        Ok(Some(status)) => {
+                            return Err(format!("xdg-open found no program to open it: {status}"));
+                        }
+                        Ok(None) => std::thread::sleep(Duration::from_millis(50)),
+                        Err(e) => return Err(format!("xdg-open: {e}")),
+                    }
+                }
+                return Ok(());
+            }
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(format!("cannot run xdg-open: {e}"));
+            }
+            Err(_) => {
+                // `opener`'s own script would find nothing to start either.
+                let set = |v: &str| std::env::var_os(v).is_some_and(|v| !v.is_empty());
+                if !["DISPLAY", "WAYLAND_DISPLAY", "WSL_DISTRO_NAME"]
+                    .into_iter()
+                    .any(set)
+                {
+                    return Err(
+                        "no xdg-open, and no graphical session: DISPLAY is not set".to_string()
+                    );
+                }
+            }
+        }
+    }
+    opener::open(file).map_err(|e| e.to_string())
 }

@@ -11,10 +11,12 @@ use crate::import;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The discussion's folder name, e.g. `territorial-approach-2013`.
+    /// The discussion's folder name (or its address), e.g. `territorial-approach-2013`.
     #[arg(long)]
     pub discussion: String,
     /// E-mails: `.eml` files (one message each) and mbox mailboxes.
+    /// Messages already imported are skipped; the exit status is 1 when a
+    /// file could not be read or is not an e-mail (the others are imported).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// The content folder.

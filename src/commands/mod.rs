@@ -19,13 +19,17 @@ pub struct SiteArgs {
     /// The content folder (site.yaml, one folder per discussion).
     #[arg(long, default_value = "content")]
     pub content: PathBuf,
-    /// Where to write the site; replaced whole on every build.
+    /// Where to write the site. It is built aside first, so an error changes
+    /// nothing; then swapped in whole, or, when at most half of its files
+    /// changed, those replaced in place. The build cache is kept beside it.
     #[arg(long, default_value = "public")]
     pub output: PathBuf,
-    /// The folder holding themes (default: `themes/` beside the content folder).
+    /// The folder holding themes (default: `themes/` beside the content
+    /// folder; without it, the default theme built into palabre).
     #[arg(long)]
     pub themes: Option<PathBuf>,
-    /// Replace the output folder even if palabre did not create it.
+    /// Write into a non-empty output folder that palabre did not create
+    /// (never into the content folder).
     #[arg(long)]
     pub force: bool,
 }

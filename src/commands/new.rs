@@ -15,13 +15,15 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 pub enum What {
-    /// Write a new reply file (front-matter filled in) and print its path.
+    /// Write a new reply file to fill in and print its path: named with the
+    /// next free number and the author's name, never over an existing file;
+    /// dated today, or the closing day for a discussion that has closed.
     Reply(ReplyArgs),
 }
 
 #[derive(clap::Args)]
 pub struct ReplyArgs {
-    /// The discussion's folder name, e.g. `territorial-approach-2013`.
+    /// The discussion's folder name (or its address), e.g. `territorial-approach-2013`.
     #[arg(long)]
     pub discussion: String,
     /// The questions it answers, e.g. `1.2` or `1.2,1.3`.
@@ -80,17 +82,14 @@ fn reply(args: ReplyArgs) -> Result<(), String> {
     if author.is_empty() {
         return Err("error: --author is empty\n  hint: give the name to show on the site".into());
     }
-    let placeholder = match lang {
-        Some(Lang::Fr) => "Écrivez ici le texte de la réponse, en Markdown.",
-        Some(Lang::Es) => "Escriba aquí el texto de la respuesta, en Markdown.",
-        Some(Lang::En) | None => "Write the text of the reply here, in Markdown.",
-    };
+    let (date, date_note) = info.new_reply_date(chrono::Local::now().date_naive());
     let draft = ReplyDraft {
         author: Some(author.to_string()),
-        date: Some(chrono::Local::now().date_naive()),
+        date: Some(date),
+        date_note,
         answers,
         lang,
-        body: placeholder.to_string(),
+        body: import::placeholder(lang).to_string(),
     };
     let slug = import::slugify(author);
     // A name taken between listing and writing (another moderator, a sync)
@@ -102,6 +101,9 @@ fn reply(args: ReplyArgs) -> Result<(), String> {
         match import::create_new(&path, &draft.to_file_text()) {
             Ok(()) => {
                 println!("{}", path.display());
+                if let Some(note) = &draft.date_note {
+                    eprintln!("{}: note: dated {date}, {note}", path.display());
+                }
                 return Ok(());
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,

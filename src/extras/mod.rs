@@ -94,19 +94,16 @@ impl From<String> for JobError {
     }
 }
 
-/// The jobs that make every extra file of the site, and warnings about what
-/// cannot be made (feeds and sitemap without `base_url`). `discussions` are
-/// the discussions' hashes ([`crate::model::SiteHashes`]); `content` is the content folder, named in
-/// messages; `saved_index` where the search index is kept between builds.
+/// The jobs that make every extra file of the site (feeds and sitemap only
+/// with `base_url`). `discussions` are the discussions' hashes
+/// ([`crate::model::SiteHashes`]); `saved_index` where the search index is
+/// kept between builds.
 pub fn jobs<'a>(
     site: &'a Site,
     i18n: &'a Translations,
     discussions: &[blake3::Hash],
-    content: &Path,
     saved_index: Option<&'a Path>,
-) -> (Vec<Job<'a>>, Vec<Diagnostic>) {
-    let site_file = content.join("site.yaml");
-    let mut diags = Vec::new();
+) -> Vec<Job<'a>> {
     // The whole site as keys: its settings and each discussion's hash.
     let whole_site = (&site.config, discussions);
     let mut jobs = vec![Job::new("search index", "search", &whole_site, move || {
@@ -120,27 +117,19 @@ pub fn jobs<'a>(
             opendata::json_file(d)
         }));
     }
-    match site.config.base_url.as_deref() {
-        Some(base) if site::has_feeds(site) => {
-            for (d, key) in site.discussions.iter().zip(discussions) {
-                // Titles and languages from the settings, words from the theme.
-                let inputs = (&site.config, i18n, key);
-                jobs.push(Job::new("feeds", "feeds", &inputs, move || {
-                    feeds::files(site, i18n, d, base)
-                }));
-            }
-            jobs.push(Job::new("sitemap", "sitemap", &whole_site, move || {
-                Ok(sitemap::files(site, base))
+    if let Some(base) = site.config.base_url.as_deref()
+        && site::has_feeds(site)
+    {
+        for (d, key) in site.discussions.iter().zip(discussions) {
+            // Titles and languages from the settings, words from the theme.
+            let inputs = (&site.config, i18n, key);
+            jobs.push(Job::new("feeds", "feeds", &inputs, move || {
+                feeds::files(site, i18n, d, base)
             }));
         }
-        _ => diags.push(
-            Diagnostic::warning(
-                &site_file,
-                None,
-                "base_url is not set: the site has no Atom feeds, sitemap.xml or robots.txt",
-            )
-            .hint("they need the site's absolute address: add `base_url: https://example.org/discussions` to site.yaml"),
-        ),
+        jobs.push(Job::new("sitemap", "sitemap", &whole_site, move || {
+            Ok(sitemap::files(site, base))
+        }));
     }
-    (jobs, diags)
+    jobs
 }
