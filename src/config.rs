@@ -3,8 +3,10 @@
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
+use serde_saphyr::Spanned;
 
 use crate::lang::Lang;
+use crate::style::Style;
 
 #[derive(Debug, Clone)]
 pub struct SiteConfig {
@@ -16,6 +18,8 @@ pub struct SiteConfig {
     /// where a relative link cannot be (alternates, feeds).
     pub base_url: Option<String>,
     pub theme: String,
+    /// Colours, logo and footer text (`style:`), checked.
+    pub style: Style,
 }
 
 /// `site.yaml` as written.
@@ -29,6 +33,35 @@ pub(crate) struct SiteFile {
     pub base_url: Option<String>,
     #[serde(default)]
     pub theme: Option<String>,
+    #[serde(default)]
+    pub style: StyleFile,
+}
+
+/// `style:` in `site.yaml` as written; [`Style::read`] checks it.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StyleFile {
+    /// Links, buttons and the focus ring in the light scheme: `#rrggbb`.
+    #[serde(default, deserialize_with = "present")]
+    pub accent: Option<Spanned<Option<String>>>,
+    /// The same in the dark scheme; made from `accent` when not given.
+    #[serde(default, deserialize_with = "present")]
+    pub accent_dark: Option<Spanned<Option<String>>>,
+    /// An image file in the content folder, shown in the header.
+    #[serde(default, deserialize_with = "present")]
+    pub logo: Option<Spanned<Option<String>>>,
+    /// Markdown per language, shown at the foot of every page.
+    #[serde(default)]
+    pub footer: BTreeMap<Lang, Spanned<String>>,
+}
+
+/// A setting that is there, even when empty: `accent: #005a9c`, unquoted,
+/// is an empty value followed by a YAML comment, which must not pass
+/// unnoticed.
+fn present<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Spanned<Option<String>>>, D::Error> {
+    Spanned::<Option<String>>::deserialize(d).map(Some)
 }
 
 impl SiteConfig {

@@ -60,7 +60,8 @@ pub fn load_cached(dir: &Path, cache: Option<&Cache>) -> (Option<Site>, Diagnost
             return (None, diags);
         }
     };
-    let folders = walk(dir, &mut diags);
+    let logo = config.style.logo.as_ref().map(|l| l.file.as_str());
+    let folders = walk(dir, logo, &mut diags);
     let readers = Readers {
         config: &config,
         detector: Arc::new(Detector::new(&config.languages)),
@@ -162,18 +163,24 @@ fn load_config(dir: &Path) -> Result<SiteConfig, Diagnostic> {
         )
         .hint("name a folder under themes/, e.g. `default`"));
     }
+    let style = crate::style::Style::read(file.style, &path, dir)?;
     Ok(SiteConfig {
         title: file.title,
         languages,
         default_lang,
         base_url,
         theme,
+        style,
     })
 }
 
 /// Finds every discussion folder and its files, sorted by name so that the
 /// output never depends on the order the file system lists them in.
-fn walk(dir: &Path, diags: &mut Diagnostics) -> BTreeMap<String, DiscussionFiles> {
+fn walk(
+    dir: &Path,
+    logo: Option<&str>,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, DiscussionFiles> {
     let mut folders: BTreeMap<String, DiscussionFiles> = BTreeMap::new();
     let walker = WalkDir::new(dir)
         .min_depth(1)
@@ -216,6 +223,7 @@ fn walk(dir: &Path, diags: &mut Diagnostics) -> BTreeMap<String, DiscussionFiles
             .as_slice()
         {
             [SITE_FILE] => {}
+            [name] if is_file && Some(*name) == logo => {}
             [_] if !is_file => {}
             [_, "replies" | "summaries"] if !is_file => {}
             [slug, DISCUSSION_FILE] if is_file => {
