@@ -276,7 +276,7 @@ impl Rgb {
     }
 
     /// The least contrast of `self` against any of `backgrounds`, and which.
-    fn worst<'b>(self, backgrounds: &'b [(String, Rgb)]) -> Option<(f64, &'b (String, Rgb))> {
+    fn worst(self, backgrounds: &[(String, Rgb)]) -> Option<(f64, &(String, Rgb))> {
         backgrounds
             .iter()
             .map(|bg| (contrast(self, bg.1), bg))
