@@ -198,7 +198,7 @@ impl<'a> Renderer<'a> {
             reply_hashes: &hashes.replies,
             discussion_keys,
             colours: style::colours(&site.config.style, &style::Backgrounds::of(theme)),
-            custom_css: theme.has_own_static(CUSTOM_CSS),
+            custom_css: theme.static_file(CUSTOM_CSS).is_some(),
         })
     }
 

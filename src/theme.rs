@@ -202,11 +202,6 @@ impl Theme {
             .map(|(_, bytes)| bytes.as_slice())
     }
 
-    /// True when the theme's folder has its own `static/<name>`.
-    pub fn has_own_static(&self, name: &str) -> bool {
-        self.overrides.contains(&format!("static/{name}"))
-    }
-
     /// The templates, compiled. Each template that does not parse is
     /// reported against its own file and line, all at once.
     pub fn compile(&self) -> Result<tera::Tera, Vec<Diagnostic>> {
