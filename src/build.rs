@@ -15,6 +15,7 @@ use crate::model::Site;
 use crate::output::{self, Staging};
 use crate::render::{RenderError, Renderer};
 use crate::site;
+use crate::style;
 use crate::theme::Theme;
 
 pub struct BuildOptions {
@@ -74,20 +75,36 @@ impl BuildOptions {
     /// The folder holding themes: `--themes`, else `themes/` beside the
     /// content folder.
     pub fn themes_dir(&self) -> PathBuf {
-        self.themes.clone().unwrap_or_else(|| {
-            std::path::absolute(&self.content)
-                .ok()
-                .and_then(|p| p.parent().map(|p| p.join("themes")))
-                .unwrap_or_else(|| PathBuf::from("themes"))
-        })
+        self.themes
+            .clone()
+            .unwrap_or_else(|| themes_beside(&self.content))
     }
 }
 
-/// Reads and checks the content folder without writing anything: every
-/// problem with the content that a build reports, errors and warnings.
+/// `themes/` beside the content folder `content`.
+fn themes_beside(content: &Path) -> PathBuf {
+    std::path::absolute(content)
+        .ok()
+        .and_then(|p| p.parent().map(|p| p.join("themes")))
+        .unwrap_or_else(|| PathBuf::from("themes"))
+}
+
+/// Reads and checks the content folder, and the theme `themes/` beside it,
+/// without writing anything: every problem a build reports, errors and
+/// warnings.
 pub fn check(content: &Path) -> Diagnostics {
     let (site, diags) = content::load(content);
-    diagnose(site.as_ref(), diags, content)
+    let mut diags = diagnose(site.as_ref(), diags, content);
+    if let Some(site) = &site {
+        match Theme::load(&themes_beside(content), &site.config.theme) {
+            Ok(theme) => match theme.compile() {
+                Ok(_) => diags.extend(review_style(site, &theme, content)),
+                Err(errors) => diags.extend(errors),
+            },
+            Err(errors) => diags.extend(errors),
+        }
+    }
+    diags.sorted()
 }
 
 /// Every problem with the content, as `build` and `check` both report it:
@@ -100,19 +117,28 @@ fn diagnose(site: Option<&Site>, mut loaded: Diagnostics, content: &Path) -> Dia
     loaded.sorted()
 }
 
+/// Warnings about `style:` in site.yaml, with the theme it is used with.
+fn review_style(site: &Site, theme: &Theme, content: &Path) -> Vec<Diagnostic> {
+    style::review(
+        &site.config.style,
+        &style::Backgrounds::of(theme),
+        &content.join(content::SITE_FILE),
+    )
+}
+
 /// Warnings about a whole site that do not stop a build but that a
 /// moderator wants to see before publishing: no `base_url` (so no feeds),
 /// untranslated questions, the same reply filed twice.
 fn review(site: &Site, content: &Path) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    if !site::has_feeds(site) {
+    if !site::has_feeds(site) && !site.config.base_url_left_empty {
         found.push(
             Diagnostic::warning(
                 &content.join(content::SITE_FILE),
                 None,
                 "base_url is not set: the site has no Atom feeds, sitemap.xml or robots.txt",
             )
-            .hint("they need the site's absolute address: add `base_url: https://example.org/discussions` to site.yaml"),
+            .hint("they need the site's absolute address: add `base_url: https://example.org/discussions` to site.yaml, or `base_url: \"\"` for a site without one"),
         );
     }
     for d in &site.discussions {
@@ -220,12 +246,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                 }
                 let prepared = prepared.unwrap_or_else(|| renderer.prepare(page));
                 let html = renderer.render(prepared).map_err(|e| match e {
-                    RenderError::Template(e) => Diagnostic::error(
-                        &theme.origin.join("templates"),
-                        None,
-                        format!("rendering {path}: {}", error_chain(&e)),
-                    )
-                    .hint("fix the theme's template"),
+                    RenderError::Template(e) => theme.render_error(&path, &e),
                     RenderError::Texts(d) => d,
                 })?;
                 staging.write_if_changed(&path, &html).map_err(|e| {
@@ -277,18 +298,33 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         }
     }
     if !errors.is_empty() {
-        return Err(Diagnostics(errors).sorted());
+        return Err(Diagnostics(crate::theme::merge_pages(errors)).sorted());
     }
     let made = made?;
-    for (path, bytes) in &theme.statics {
-        files.push(write_other(&format!("static/{path}"), bytes)?);
+    let stylesheet = renderer
+        .stylesheet()
+        .map_err(|e| fail(theme.render_error(style::STYLESHEET, &e)))?;
+    let made_by_style =
+        style::files(&site.config.style, stylesheet, &opts.content).map_err(fail)?;
+    // A file made from site.yaml wins over a theme's file of the same name.
+    let statics = theme
+        .statics
+        .iter()
+        .map(|(path, bytes)| (format!("static/{path}"), bytes))
+        .filter(|(path, _)| !made_by_style.iter().any(|(p, _)| p == path));
+    for (path, bytes) in statics.chain(made_by_style.iter().map(|(p, b)| (p.clone(), b))) {
+        files.push(write_other(&path, bytes)?);
     }
     // The table must never describe another output than the one on disk.
     cache.forget_output_files().map_err(write_error)?;
     staging
         .commit((!previous.is_empty()).then(|| previous.keys()))
         .map_err(write_error)?;
-    let mut warnings = diags.0;
+    let mut warnings: Vec<Diagnostic> = diags
+        .0
+        .into_iter()
+        .chain(review_style(&site, &theme, &opts.content))
+        .collect();
     // Stale reply entries left behind only take space; the heads file only
     // saves time.
     let _ = cache.save_replies();
@@ -317,16 +353,4 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         warnings,
         elapsed: start.elapsed(),
     })
-}
-
-/// A tera error with its causes, which hold the useful part.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut msg = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        source = s.source();
-    }
-    msg
 }

@@ -14,7 +14,7 @@ use serde_saphyr::Spanned;
 use walkdir::WalkDir;
 
 use crate::cache::Cache;
-use crate::config::{SiteConfig, SiteFile};
+use crate::config::{self, SiteConfig, SiteFile};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::frontmatter::{self, line_of};
 use crate::lang::{Detector, Lang};
@@ -61,7 +61,8 @@ pub fn load_cached(dir: &Path, cache: Option<&Cache>) -> (Option<Site>, Diagnost
             return (None, diags);
         }
     };
-    let folders = walk(dir, &mut diags);
+    let logo = config.style.logo.as_ref().map(|l| l.file.as_str());
+    let folders = walk(dir, logo, &mut diags);
     let readers = Readers {
         config: &config,
         detector: Arc::new(Detector::new(&config.languages)),
@@ -174,20 +175,15 @@ fn load_config(dir: &Path) -> Result<SiteConfig, Diagnostic> {
         )
         .hint("add it to `languages` or pick one of them"));
     }
-    let base_url = file
+    let base_url_left_empty = file
         .base_url
-        .map(|u| u.trim().trim_end_matches('/').to_string())
-        .filter(|u| !u.is_empty());
-    if let Some(url) = &base_url
-        && !(url.starts_with("https://") || url.starts_with("http://"))
-    {
-        return Err(Diagnostic::error(
-            &path,
-            Some(1),
-            format!("base_url `{url}` is not an absolute http(s) address"),
-        )
-        .hint("write it as https://example.org/discussions, or leave it empty"));
-    }
+        .as_deref()
+        .is_some_and(|u| u.trim().is_empty());
+    let base_url =
+        config::parse_base_url(file.base_url.as_deref().unwrap_or_default()).map_err(|e| {
+            Diagnostic::error(&path, Some(1), format!("base_url {e}"))
+                .hint("write it as https://example.org/discussions, or leave it empty")
+        })?;
     let theme = file.theme.unwrap_or_else(|| "default".to_string());
     if !is_safe_name(&theme) {
         return Err(Diagnostic::error(
@@ -197,18 +193,25 @@ fn load_config(dir: &Path) -> Result<SiteConfig, Diagnostic> {
         )
         .hint("name a folder under themes/, e.g. `default`"));
     }
+    let style = crate::style::Style::read(file.style, &path, dir)?;
     Ok(SiteConfig {
         title: file.title,
         languages,
         default_lang,
         base_url,
+        base_url_left_empty,
         theme,
+        style,
     })
 }
 
 /// Finds every discussion folder and its files, sorted by name so that the
 /// output never depends on the order the file system lists them in.
-fn walk(dir: &Path, diags: &mut Diagnostics) -> BTreeMap<String, DiscussionFiles> {
+fn walk(
+    dir: &Path,
+    logo: Option<&str>,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, DiscussionFiles> {
     let mut folders: BTreeMap<String, DiscussionFiles> = BTreeMap::new();
     let mut walker = WalkDir::new(dir)
         .min_depth(1)
@@ -264,6 +267,7 @@ fn walk(dir: &Path, diags: &mut Diagnostics) -> BTreeMap<String, DiscussionFiles
             .as_slice()
         {
             [SITE_FILE] => {}
+            [name] if is_file && Some(*name) == logo => {}
             [_] if !is_file => {}
             [_, "replies" | "summaries"] if !is_file => {}
             [slug, DISCUSSION_FILE] if is_file => {

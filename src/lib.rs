@@ -19,6 +19,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod site;
+pub mod style;
 pub mod theme;
 
 mod build;

@@ -15,6 +15,7 @@ use crate::markdown;
 use crate::model::{Discussion, LangText, QuestionId, Reply, Site, SiteHashes, Summary};
 use crate::output::{Piece, Placeholders};
 use crate::site::{self, Page, PageKind, ReplyIndex};
+use crate::style;
 use crate::theme::Theme;
 
 pub struct Renderer<'a> {
@@ -30,7 +31,14 @@ pub struct Renderer<'a> {
     /// Per discussion: what its pages are made from, for
     /// [`Renderer::fingerprint`].
     discussion_keys: Vec<DiscussionKeys>,
+    /// The colours of `style:` in site.yaml, for [`Renderer::stylesheet`].
+    colours: Option<style::Colours>,
+    /// The theme has its own `static/custom.css`, linked from every page.
+    custom_css: bool,
 }
+
+/// A stylesheet a theme may add, loaded after all the others.
+const CUSTOM_CSS: &str = "custom.css";
 
 /// Hashes of what the pages of a discussion are made from.
 struct DiscussionKeys {
@@ -81,6 +89,13 @@ struct Layout<'a> {
     /// `<link rel="alternate" type="application/atom+xml">`: the feeds this
     /// page belongs to (none without base_url).
     feeds: Vec<Link>,
+    /// Stylesheets after the theme's: the one made from `style:` in
+    /// site.yaml, then the theme's `custom.css`.
+    stylesheets: Vec<String>,
+    /// The logo of `style:` in site.yaml.
+    logo: Option<String>,
+    /// The footer text of `style:` in site.yaml, as HTML.
+    footer: Option<Text>,
     /// The site's own text in the page's language: set only to render.
     #[serde(skip_serializing_if = "Option::is_none")]
     t: Option<&'a std::collections::BTreeMap<String, String>>,
@@ -147,14 +162,7 @@ impl<'a> Renderer<'a> {
         site: &'a Site,
         hashes: &'a SiteHashes,
     ) -> Result<Renderer<'a>, Vec<Diagnostic>> {
-        let mut tera = Tera::default();
-        tera.add_raw_templates(
-            theme
-                .templates
-                .iter()
-                .map(|(n, s)| (n.as_str(), s.as_str())),
-        )
-        .map_err(|e| vec![template_error(theme, &e)])?;
+        let tera = theme.compile()?;
         let theme_hash = theme.hash();
         // palabre's version, the theme and the site's settings.
         let mut h = blake3::Hasher::new();
@@ -189,7 +197,19 @@ impl<'a> Renderer<'a> {
             theme_hash,
             reply_hashes: &hashes.replies,
             discussion_keys,
+            colours: style::colours(&site.config.style, &style::Backgrounds::of(theme)),
+            custom_css: theme.static_file(CUSTOM_CSS).is_some(),
         })
+    }
+
+    /// `static/site-style.css`, made from the colours of `style:` in
+    /// site.yaml with the theme's `site-style.css`; `None` when it sets none.
+    pub fn stylesheet(&self) -> Result<Option<Vec<u8>>, tera::Error> {
+        let Some(colours) = &self.colours else {
+            return Ok(None);
+        };
+        let ctx = tera::Context::from_serialize(colours)?;
+        Ok(Some(self.tera.render("site-style.css", &ctx)?.into_bytes()))
     }
 
     /// The site's own text in every language.
@@ -475,6 +495,16 @@ impl<'a> Renderer<'a> {
         // The root chooser is no language's page: its switcher leads to each
         // language's home, and it has no translations to announce.
         let is_chooser = matches!(page.kind, PageKind::Chooser);
+        let style = &self.site.config.style;
+        let stylesheets = self.stylesheets(&root);
+        let logo = style.logo.as_ref().map(|l| format!("{root}{}", l.output));
+        let footer = style
+            .footer(page.lang, self.site.config.default_lang)
+            .map(|(l, f)| Text {
+                text: f.html.clone(),
+                lang: l.code(),
+                fallback: l != page.lang,
+            });
         let switcher = langs
             .iter()
             .map(|&l| LangLink {
@@ -528,8 +558,20 @@ impl<'a> Renderer<'a> {
                 .map(|&l| og_locale(l))
                 .collect(),
             feeds: self.feeds(page, s),
+            stylesheets,
+            logo,
+            footer,
             t: None,
         }
+    }
+
+    fn stylesheets(&self, root: &str) -> Vec<String> {
+        let site = self.colours.as_ref().map(|_| style::STYLESHEET.to_string());
+        let custom = self.custom_css.then(|| format!("static/{CUSTOM_CSS}"));
+        site.into_iter()
+            .chain(custom)
+            .map(|path| format!("{root}{path}"))
+            .collect()
     }
 
     /// The Atom feeds of the page's discussion and question, when feeds exist.
@@ -1254,20 +1296,4 @@ fn pick_summary<T>(
         .or_else(|| m.get_key_value(&original))
         .or_else(|| m.iter().next())
         .map(|(l, v)| (*l, v))
-}
-
-fn template_error(theme: &Theme, e: &tera::Error) -> Diagnostic {
-    let mut msg = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        source = s.source();
-    }
-    Diagnostic::error(
-        &theme.origin.join("templates"),
-        None,
-        format!("template error: {msg}"),
-    )
-    .hint("fix the theme's template (tera syntax)")
 }

@@ -1,9 +1,12 @@
 //! A theme: templates, static files and the site's own text in every language.
 //!
-//! Read from `themes/<name>/` beside the content folder; the default theme is
-//! also built into the binary, so `palabre` works wherever it is installed.
+//! The default theme is built into the binary, so `palabre` works wherever it
+//! is installed. A folder `themes/<name>/` beside the content folder changes
+//! it file by file: each template, static file or translation file there
+//! replaces the built-in one of the same path (translations key by key), and
+//! everything else comes from the built-in theme.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -16,15 +19,21 @@ use crate::lang::Lang;
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
+/// How messages name a file of the built-in theme, which is on no disk.
+const BUILT_IN: &str = "<built-in theme>";
+
 pub struct Theme {
-    /// Where it was read from, for messages.
+    /// The theme's folder (`themes/<name>`), which may not exist.
     pub origin: PathBuf,
     /// Template name (path under `templates/`) and source.
     pub templates: Vec<(String, String)>,
     /// Path under `static/` and bytes, copied as they are.
     pub statics: Vec<(String, Vec<u8>)>,
     pub i18n: BTreeMap<Lang, I18nFile>,
-    /// The translation files as read, for [`Theme::hash`].
+    /// Paths under the theme (`templates/base.html`) read from `origin`
+    /// rather than from the built-in theme.
+    overrides: BTreeSet<String>,
+    /// The translation files as read, built-in and overriding, for [`Theme::hash`].
     i18n_source: Vec<u8>,
 }
 
@@ -47,6 +56,25 @@ pub struct I18nFile {
     pub date_format: Option<String>,
 }
 
+impl I18nFile {
+    /// `self` with what `other` says put over it: key by key for texts and
+    /// counted phrases, whole for the others, so that a theme's file may
+    /// hold only the strings it changes.
+    fn merge(&mut self, other: I18nFile) {
+        self.text.extend(other.text);
+        self.plural.extend(other.plural);
+        if !other.months.is_empty() {
+            self.months = other.months;
+        }
+        if other.language_name.is_some() {
+            self.language_name = other.language_name;
+        }
+        if other.date_format.is_some() {
+            self.date_format = other.date_format;
+        }
+    }
+}
+
 #[derive(Deserialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct PluralForms {
@@ -55,7 +83,7 @@ pub struct PluralForms {
 }
 
 impl Theme {
-    /// A hash of every file of the theme.
+    /// A hash of every file of the theme, built-in or overriding.
     pub fn hash(&self) -> blake3::Hash {
         let mut h = blake3::Hasher::new();
         for (name, text) in &self.templates {
@@ -70,64 +98,320 @@ impl Theme {
         h.finalize()
     }
 
-    /// Loads theme `name` from `themes_dir`, or the built-in default theme when
-    /// `name` is `default` and no such folder exists.
+    /// Loads theme `name`: the built-in default theme, with each file of
+    /// `themes_dir/name/` in place of the built-in one of the same path.
+    /// Without that folder, the built-in theme as it is when `name` is
+    /// `default`, an error otherwise.
     pub fn load(themes_dir: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         let dir = themes_dir.join(name);
-        let files: Vec<(String, Vec<u8>)> = if dir.is_dir() {
+        let own = if dir.is_dir() {
             read_folder(&dir)?
         } else if name == "default" {
-            let mut files = Vec::new();
-            collect_embedded(&DEFAULT_THEME, &mut files);
-            files.sort();
-            files
+            Vec::new()
         } else {
             return Err(vec![
                 Diagnostic::error(&dir, None, format!("theme `{name}` not found"))
                     .hint("create the folder, or set `theme: default` in site.yaml"),
             ]);
         };
+        let mut built_in = Vec::new();
+        collect_embedded(&DEFAULT_THEME, &mut built_in);
+        built_in.sort();
         let mut theme = Theme {
-            origin: dir.clone(),
+            origin: dir,
             templates: Vec::new(),
             statics: Vec::new(),
             i18n: BTreeMap::new(),
+            overrides: BTreeSet::new(),
             i18n_source: Vec::new(),
         };
+        let mut templates = BTreeMap::new();
+        let mut statics = BTreeMap::new();
         let mut errors = Vec::new();
-        for (path, bytes) in files {
+        // Built-in files first, so that the theme's own replace them.
+        let files = built_in
+            .into_iter()
+            .map(|f| (false, f))
+            .chain(own.into_iter().map(|f| (true, f)));
+        for (overriding, (path, bytes)) in files {
+            let file = if overriding {
+                theme.origin.join(&path)
+            } else {
+                Path::new(BUILT_IN).join(&path)
+            };
             if let Some(name) = path.strip_prefix("templates/") {
                 match String::from_utf8(bytes) {
-                    Ok(s) => theme.templates.push((name.to_string(), s)),
-                    Err(_) => errors.push(Diagnostic::error(
-                        &dir.join(&path),
-                        None,
-                        "template is not UTF-8",
-                    )),
+                    Ok(s) => {
+                        templates.insert(name.to_string(), s);
+                    }
+                    Err(_) => errors.push(
+                        Diagnostic::error(&file, None, "template is not UTF-8")
+                            .hint("save it as UTF-8 text"),
+                    ),
                 }
             } else if let Some(name) = path.strip_prefix("static/") {
-                theme.statics.push((name.to_string(), bytes));
-            } else if let Some(file) = path.strip_prefix("i18n/") {
-                let Some(lang) = file.strip_suffix(".yaml").and_then(Lang::from_code) else {
+                statics.insert(name.to_string(), bytes);
+            } else if let Some(code) = path.strip_prefix("i18n/") {
+                let Some(lang) = code.strip_suffix(".yaml").and_then(Lang::from_code) else {
                     continue;
                 };
+                theme.i18n_source.push(u8::from(overriding));
                 theme.i18n_source.extend_from_slice(path.as_bytes());
+                theme
+                    .i18n_source
+                    .extend_from_slice(&(bytes.len() as u64).to_le_bytes());
                 theme.i18n_source.extend_from_slice(&bytes);
                 let text = String::from_utf8_lossy(&bytes);
-                match crate::frontmatter::parse::<I18nFile>(&dir.join(&path), &text, 1) {
-                    Ok(f) => {
-                        theme.i18n.insert(lang, f);
-                    }
+                match crate::frontmatter::parse::<I18nFile>(&file, &text, 1) {
+                    Ok(f) => theme.i18n.entry(lang).or_default().merge(f),
                     Err(d) => errors.push(d),
                 }
+            } else {
+                // Anything else in the folder (a README, a licence) is not
+                // part of the site.
+                continue;
+            }
+            if overriding {
+                theme.overrides.insert(path);
             }
         }
+        theme.templates = templates.into_iter().collect();
+        theme.statics = statics.into_iter().collect();
         if errors.is_empty() {
             Ok(theme)
         } else {
             Err(errors)
         }
     }
+
+    /// Where the theme's file `path` (`templates/base.html`) was read from,
+    /// for messages: the theme's folder or the built-in theme.
+    pub fn file(&self, path: &str) -> PathBuf {
+        if self.overrides.contains(path) {
+            self.origin.join(path)
+        } else {
+            Path::new(BUILT_IN).join(path)
+        }
+    }
+
+    /// The static file `name` (path under `static/`), if the theme has one.
+    pub fn static_file(&self, name: &str) -> Option<&[u8]> {
+        self.statics
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, bytes)| bytes.as_slice())
+    }
+
+    /// The templates, compiled. Each template that does not parse is
+    /// reported against its own file and line, all at once.
+    pub fn compile(&self) -> Result<tera::Tera, Vec<Diagnostic>> {
+        let errors: Vec<Diagnostic> = self
+            .templates
+            .iter()
+            .filter_map(|(name, source)| {
+                let e = tera::Template::new(name, None, source).err()?;
+                let message = error_chain(&e);
+                Some(
+                    Diagnostic::error(
+                        &self.file(&format!("templates/{name}")),
+                        parse_error_line(&message),
+                        format!("template `{name}` does not parse: {message}"),
+                    )
+                    .hint(self.hint(name, "fix the template's tera syntax")),
+                )
+            })
+            .collect();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut tera = tera::Tera::default();
+        tera.add_raw_templates(self.templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+            .map_err(|e| {
+                // Templates that parse but do not fit together: a parent or a
+                // macro file that is missing.
+                let message = error_chain(&e);
+                let name = self.named_template(&message);
+                vec![
+                    Diagnostic::error(
+                        &self.file(&format!("templates/{}", name.unwrap_or(""))),
+                        None,
+                        format!("template error: {message}"),
+                    )
+                    .hint(self.hint(
+                        name.unwrap_or(""),
+                        "every template named in `extends`, `include` and `import` must exist",
+                    )),
+                ]
+            })?;
+        Ok(tera)
+    }
+
+    /// A template's failure to render `page`, reported against the file of
+    /// the template it happened in.
+    pub fn render_error(&self, page: &str, e: &tera::Error) -> Diagnostic {
+        let message = error_chain(e);
+        let (name, line) = self.locate(&message);
+        let name = name.unwrap_or("");
+        Diagnostic::error(
+            &self.file(&format!("templates/{name}")),
+            line,
+            format!("{RENDERING}{page}: {message}"),
+        )
+        .hint(self.hint(
+            name,
+            "fix the template; docs/themes.md lists what each template gets",
+        ))
+    }
+
+    /// What to do about a broken template: fix it when it is the theme's
+    /// own; when it is built in, look at the theme's templates it uses.
+    fn hint(&self, name: &str, fix: &str) -> String {
+        let own: Vec<String> = self
+            .overrides
+            .iter()
+            .filter(|p| p.starts_with("templates/"))
+            .map(|p| self.origin.join(p).display().to_string())
+            .collect();
+        if self.overrides.contains(&format!("templates/{name}")) || own.is_empty() {
+            fix.to_string()
+        } else {
+            format!(
+                "the built-in template fails with the theme's own ({}): check what they define and pass",
+                own.join(", ")
+            )
+        }
+    }
+
+    /// The template and line a render error happened at. Tera names a
+    /// template, not always the right one (after a block, an error in the
+    /// parent's own text is put in the child), so the name or expression
+    /// the error is about is looked for in that template, then in those it
+    /// extends and imports, then in any.
+    fn locate<'s>(&'s self, message: &str) -> (Option<&'s str>, Option<usize>) {
+        let named = self.named_template(message);
+        let source = |name: &str| self.templates.iter().find(|(n, _)| n == name);
+        let Some(token) = message
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|t| !t.is_empty() && source(t).is_none())
+            .last()
+        else {
+            return (named, None);
+        };
+        let mut order: Vec<&'s (String, String)> = Vec::new();
+        let mut queue: Vec<&'s (String, String)> = named.and_then(source).into_iter().collect();
+        while let Some(t) = queue.pop() {
+            if order.iter().any(|o| std::ptr::eq(*o, t)) {
+                continue;
+            }
+            order.push(t);
+            if let Ok(parsed) = tera::Template::new(&t.0, None, &t.1) {
+                let uses = parsed
+                    .parent
+                    .iter()
+                    .chain(parsed.imported_macro_files.iter().map(|(f, _)| f));
+                queue.extend(uses.filter_map(|n| source(n)));
+            }
+        }
+        order.extend(&self.templates);
+        for (name, text) in order {
+            if let Some(at) = text.find(token) {
+                let line = crate::frontmatter::line_of(text, at, 1);
+                return (Some(name.as_str()), Some(line));
+            }
+        }
+        (named, None)
+    }
+
+    /// The template a tera error is about: the one it says the error
+    /// happened in, else the one that defines the macro it names, else the
+    /// first template it names.
+    fn named_template<'s>(&'s self, message: &str) -> Option<&'s str> {
+        let known = |candidate: &str| {
+            self.templates
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .find(|n| *n == candidate)
+        };
+        if let Some(name) = between(message, "(error happened in '", "'").and_then(known) {
+            return Some(name);
+        }
+        if let Some(name) = between(message, "error while rendering macro `", "`")
+            .and_then(|m| m.rsplit("::").next())
+        {
+            let defines = self.templates.iter().find(|(n, source)| {
+                tera::Template::new(n, None, source).is_ok_and(|t| t.macros.contains_key(name))
+            });
+            if let Some((n, _)) = defines {
+                return Some(n);
+            }
+        }
+        message
+            .split(['\'', '`'])
+            .skip(1)
+            .step_by(2)
+            .find_map(known)
+    }
+}
+
+/// How [`Theme::render_error`] starts its message, before the page.
+const RENDERING: &str = "rendering ";
+
+/// `errors` with the same template error on several pages told once, with
+/// the first page and how many others: a broken template fails every page
+/// made with it, and a site has thousands.
+pub fn merge_pages(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut pages: BTreeMap<Diagnostic, Vec<String>> = BTreeMap::new();
+    let mut others = Vec::new();
+    for mut d in errors {
+        let split = d
+            .message
+            .strip_prefix(RENDERING)
+            .and_then(|m| m.split_once(": "));
+        let Some((page, rest)) = split.map(|(p, r)| (p.to_string(), r.to_string())) else {
+            others.push(d);
+            continue;
+        };
+        d.message = rest;
+        pages.entry(d).or_default().push(page);
+    }
+    for (mut d, mut list) in pages {
+        list.sort();
+        let more = match list.len() - 1 {
+            0 => String::new(),
+            1 => " and 1 other page".to_string(),
+            n => format!(" and {n} other pages"),
+        };
+        d.message = format!("{RENDERING}{}{more}: {}", list[0], d.message);
+        others.push(d);
+    }
+    others
+}
+
+/// The text between the first `open` in `s` and the next `close`.
+fn between<'s>(s: &'s str, open: &str, close: &str) -> Option<&'s str> {
+    let start = s.find(open)? + open.len();
+    let len = s[start..].find(close)?;
+    Some(&s[start..start + len])
+}
+
+/// The line of a tera parse error, which it gives as ` --> line:column`.
+fn parse_error_line(message: &str) -> Option<usize> {
+    let at = message.split("--> ").nth(1)?;
+    at.split(':').next()?.trim().parse().ok()
+}
+
+/// A tera error with its causes, which hold the useful part.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
 }
 
 fn read_folder(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
@@ -175,5 +459,16 @@ fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<(String, Vec<u8>)>) {
     }
     for d in dir.dirs() {
         collect_embedded(d, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_line_of_a_parse_error() {
+        let e = tera::Template::new("t.html", None, "a\nb\n{{ x }</p>\nc\n").expect_err("unclosed");
+        assert_eq!(parse_error_line(&error_chain(&e)), Some(3));
     }
 }

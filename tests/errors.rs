@@ -893,3 +893,22 @@ fn a_file_name_that_is_not_unicode_text_is_an_error() {
         },
     );
 }
+
+#[test]
+fn no_base_url_is_a_warning_unless_left_empty_on_purpose() {
+    let fx = Fixture::new();
+    let run = check(&fx);
+    let about = messages_about(&run.stderr, "site.yaml");
+    assert!(
+        run.status.success() && about.contains("warning: base_url is not set"),
+        "{}",
+        run.describe()
+    );
+    fx.write("site.yaml", format!("{FIXTURE_SITE_YAML}base_url: \"\"\n"));
+    let run = check(&fx);
+    assert!(
+        run.status.success() && !run.stderr.contains("base_url"),
+        "`base_url: \"\"` means no address on purpose\n{}",
+        run.describe()
+    );
+}

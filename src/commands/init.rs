@@ -20,6 +20,7 @@ use std::process::ExitCode;
 
 use include_dir::{Dir, File, include_dir};
 
+use crate::config;
 use crate::import;
 use crate::lang::Lang;
 
@@ -54,7 +55,15 @@ pub fn run(args: Args) -> ExitCode {
 
 fn init(args: &Args) -> Result<(), String> {
     let languages = parse_languages(&args.languages)?;
-    let base_url = args.base_url.as_deref().map(parse_base_url).transpose()?;
+    let base_url = match args.base_url.as_deref().map(config::parse_base_url) {
+        Some(Err(e)) => {
+            return Err(format!(
+                "error: --base-url {e}\n  hint: write it as https://example.org/discussions, or leave it out"
+            ));
+        }
+        Some(Ok(url)) => url,
+        None => None,
+    };
     let files = starter_files(&languages, base_url.as_deref())?;
     let content = args.dir.join("content");
     refuse_non_empty(&content)?;
@@ -102,19 +111,6 @@ fn parse_languages(codes: &[String]) -> Result<Vec<Lang>, String> {
         ));
     }
     Ok(languages)
-}
-
-/// `url` as site.yaml will hold it: the same rule as `palabre check` applies.
-fn parse_base_url(url: &str) -> Result<String, String> {
-    let url = url.trim().trim_end_matches('/');
-    if url.starts_with("https://") || url.starts_with("http://") {
-        Ok(url.to_string())
-    } else {
-        Err(format!(
-            "error: --base-url `{}` is not an absolute http(s) address\n  hint: write it as https://example.org/discussions, or leave it out",
-            url.escape_debug()
-        ))
-    }
 }
 
 /// Every file of the starter site for these settings: its path under the
