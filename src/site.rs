@@ -215,15 +215,6 @@ impl ReplyIndex {
             .get(&(d.slug.clone(), q))
             .map_or(&[], Vec::as_slice)
     }
-
-    /// How many replies to `q` are written in each language.
-    pub fn counts_by_lang(&self, d: &Discussion, q: QuestionId) -> BTreeMap<Lang, usize> {
-        let mut counts = BTreeMap::new();
-        for &i in self.replies_to(d, q) {
-            *counts.entry(d.replies[i].lang).or_insert(0) += 1;
-        }
-        counts
-    }
 }
 
 #[cfg(test)]
