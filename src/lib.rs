@@ -4,7 +4,6 @@
 //! files --[`content`]--> model --[`site`]--> pages --[`render`]--> HTML --[`output`]--> disk.
 
 pub mod cache;
-pub mod commands;
 pub mod config;
 pub mod content;
 pub mod diagnostic;

@@ -21,7 +21,7 @@ pub fn run(args: Args) -> ExitCode {
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let opts = args.site.build_options(Some(bar));
-    match crate::build(&opts) {
+    match palabre::build(&opts) {
         Ok(report) => {
             print_all(&report.warnings);
             println!("{}", report.summary(&opts.output));

@@ -10,8 +10,8 @@ pub mod serve;
 
 use std::path::PathBuf;
 
-use crate::BuildOptions;
-use crate::diagnostic::Diagnostic;
+use palabre::BuildOptions;
+use palabre::diagnostic::Diagnostic;
 
 /// Where a site comes from and goes to: shared by `build` and `serve`.
 #[derive(clap::Args)]

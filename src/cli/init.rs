@@ -20,9 +20,9 @@ use std::process::ExitCode;
 
 use include_dir::{Dir, File, include_dir};
 
-use crate::config;
-use crate::import;
-use crate::lang::Lang;
+use palabre::config;
+use palabre::import;
+use palabre::lang::Lang;
 
 static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/starter");
 
