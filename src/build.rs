@@ -25,8 +25,18 @@ pub struct BuildOptions {
     pub themes: Option<PathBuf>,
     /// Replace a non-empty output folder that palabre did not create.
     pub force: bool,
-    /// Advanced once per page; the command line shows it on a terminal only.
-    pub progress: Option<indicatif::ProgressBar>,
+    /// Told of each page rendered; the command line shows it on a terminal only.
+    pub progress: Option<Box<dyn Progress>>,
+}
+
+/// How far a build is, as pages are rendered (from several threads at once).
+pub trait Progress: Send + Sync {
+    /// Pages are about to be rendered: `total` of them.
+    fn start(&self, total: usize);
+    /// `n` more pages are done.
+    fn advance(&self, n: usize);
+    /// All pages are done; the rest of the build is quick.
+    fn finish(&self);
 }
 
 pub struct BuildReport {
@@ -215,7 +225,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let unchanged =
         |path: &str, hash: &blake3::Hash| previous.get(path) == Some(hash) && staging.keep(path);
     if let Some(bar) = &opts.progress {
-        bar.set_length(pages.len() as u64);
+        bar.start(pages.len());
     }
     // Files other than pages: written like pages, hashed by their bytes.
     let write_other = |path: &str, bytes: &[u8]| -> Result<(String, blake3::Hash), Diagnostics> {
@@ -237,7 +247,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             .par_iter()
             .map(|page| {
                 if let Some(bar) = &opts.progress {
-                    bar.inc(1);
+                    bar.advance(1);
                 }
                 let path = page.path();
                 let (fingerprint, prepared) = renderer.fingerprint(page);
@@ -283,7 +293,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // (one can be a long report) need not wait for the search index.
     let (outcomes, made) = rayon::join(render_pages, run_jobs);
     if let Some(bar) = &opts.progress {
-        bar.finish_and_clear();
+        bar.finish();
     }
     let mut files = Vec::with_capacity(outcomes.len());
     let mut errors = Vec::new();

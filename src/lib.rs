@@ -23,4 +23,4 @@ pub mod theme;
 
 mod build;
 
-pub use build::{BuildOptions, BuildReport, build, check};
+pub use build::{BuildOptions, BuildReport, Progress, build, check};
