@@ -27,7 +27,7 @@ const CODE_ALIASES: &[(&str, &str)] = &[("UK", "GB")];
 const CONNECTORS: &[&str] = &["the", "and", "et", "y"];
 
 /// A country: its ISO 3166-1 alpha-2 code (or CLDR's, for Kosovo).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Country(&'static str);
 
 impl Country {

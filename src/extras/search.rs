@@ -66,8 +66,8 @@ const MAX_PREFIX: usize = 16;
 #[derive(Serialize, Deserialize)]
 struct Doc(String, String, String, Lang, String);
 
-/// Where the text of a reply (`Some(reply id)`) or of a summary is, under
-/// `search/x/`, without `.js`: the content folder's own layout.
+/// Where the text of a reply or of a summary is, under `search/x/`, without
+/// `.js`: the content folder's own layout.
 fn text_key(d: &Discussion, doc: TextOf<'_>) -> String {
     match doc {
         TextOf::Reply(id) => format!("{}/replies/{id}", d.slug),
@@ -81,6 +81,8 @@ fn text_key(d: &Discussion, doc: TextOf<'_>) -> String {
     }
 }
 
+/// A document, as [`text_key`] names it: a reply by its id, a summary by
+/// its question and language.
 #[derive(Clone, Copy)]
 enum TextOf<'a> {
     Reply(&'a str),
