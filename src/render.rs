@@ -8,6 +8,7 @@ use serde::Serialize;
 use tera::Tera;
 
 use crate::diagnostic::Diagnostic;
+use crate::extras::countries;
 use crate::extras::text::{plain_text, truncate};
 use crate::i18n::{Strings, Translations};
 use crate::lang::Lang;
@@ -906,7 +907,7 @@ impl<'a> Renderer<'a> {
             id: r.id.clone(),
             author: author(s, r),
             organisation: r.organisation.clone(),
-            country: r.country.clone(),
+            country: r.country.as_deref().map(|c| countries::shown(c, s.lang)),
             date: r.date.map(|x| s.date(x)),
             datetime: r.date.map(|x| x.format("%Y-%m-%d").to_string()),
             lang: r.lang.code(),
@@ -968,37 +969,18 @@ impl<'a> Renderer<'a> {
 
     /// Replies per language, country, question and group, as charts and tables.
     fn statistics(&self, s: &Strings, d: &Discussion) -> serde_json::Value {
-        use crate::extras::stats::{Row, chart};
+        use crate::extras::stats::{Row, chart, country_rows};
         use std::collections::{BTreeMap, BTreeSet};
         let total = d.replies.len();
         let mut by_lang: BTreeMap<Lang, usize> = BTreeMap::new();
-        let mut by_country: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut unknown_country = 0;
         for r in &d.replies {
             *by_lang.entry(r.lang).or_default() += 1;
-            match r.country.as_deref().map(str::trim) {
-                Some(c) if !c.is_empty() => *by_country.entry(c).or_default() += 1,
-                _ => unknown_country += 1,
-            }
         }
         let langs: Vec<Row> = by_lang
             .iter()
             .map(|(l, n)| (s.lang_name(*l).to_string(), None, *n))
             .collect();
-        let mut countries: Vec<(&str, usize)> = by_country.into_iter().collect();
-        // Most contributions first; ties in alphabetical order.
-        countries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-        let mut countries: Vec<Row> = countries
-            .into_iter()
-            .map(|(c, n)| (c.to_string(), None, n))
-            .collect();
-        if unknown_country > 0 {
-            countries.push((
-                s.t("stats_country_unknown").to_string(),
-                None,
-                unknown_country,
-            ));
-        }
+        let countries = country_rows(&d.replies, s.lang, s.t("stats_country_unknown"));
         let questions: Vec<Row> = d
             .questions()
             .map(|q| {
@@ -1103,7 +1085,7 @@ impl<'a> Renderer<'a> {
             .collect();
         // Each signed contributor once (same name, organisation and country),
         // in alphabetical order; unsigned replies are only counted.
-        let mut people: std::collections::BTreeMap<(String, &str, &str, &str), usize> =
+        let mut people: std::collections::BTreeMap<(String, &str, &str, String), usize> =
             std::collections::BTreeMap::new();
         let mut anonymous = 0;
         for r in &d.replies {
@@ -1113,7 +1095,10 @@ impl<'a> Renderer<'a> {
                         a.to_lowercase(),
                         a,
                         r.organisation.as_deref().unwrap_or(""),
-                        r.country.as_deref().unwrap_or(""),
+                        r.country
+                            .as_deref()
+                            .map(|c| countries::shown(c, s.lang))
+                            .unwrap_or_default(),
                     );
                     *people.entry(key).or_default() += 1;
                 }

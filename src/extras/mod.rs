@@ -1,10 +1,11 @@
 //! Files of the site that are not HTML pages rendered from a template per
 //! language: search index, feeds, sitemap, open data; and what pages share with them
-//! (plain text of replies, chart layout).
+//! (plain text of replies, chart layout, countries' names).
 //!
 //! Each is computed from the model alone and returned as bytes; `build` writes
 //! them beside the pages.
 
+pub mod countries;
 mod feeds;
 mod opendata;
 pub mod search;
@@ -115,6 +116,9 @@ pub fn jobs<'a>(
         }));
         jobs.push(Job::new("open data", "json", key, move || {
             opendata::json_file(d)
+        }));
+        jobs.push(Job::new("search index", "search-texts", key, move || {
+            search::text_files(d)
         }));
     }
     if let Some(base) = site.config.base_url.as_deref()
