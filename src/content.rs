@@ -1,6 +1,9 @@
-//! Loading a content folder: walking it, reading every file, and turning
-//! front-matter and Markdown into the typed model. Every problem becomes a
+//! Loading a content folder: walking it, reading every file, turning
+//! front-matter and Markdown into the typed model, and checking links once
+//! the whole site is known ([`resolve`]). Every problem becomes a
 //! [`Diagnostic`]; all of them are collected, none stops the others.
+
+mod resolve;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -13,21 +16,34 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 use walkdir::WalkDir;
 
-use crate::cache::Cache;
-use crate::config::{self, SiteConfig, SiteFile};
+use crate::config::{self, SiteConfig, SiteFile, StyleFile};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::frontmatter::{self, line_of};
 use crate::lang::{Detector, Lang};
-use crate::links;
 use crate::markdown;
 use crate::model::{
     Discussion, Group, GroupLabel, LangSource, LangText, Question, QuestionId, Reply, ReplyPart,
-    ReplyTexts, Site, Summary, Texts,
+    Site, Summary, Texts,
 };
-use crate::site::{address, is_safe_name};
+use crate::store::{self, Store};
+use crate::style::{At, Footer, Logo, Rgb, Style};
+use crate::util::text::plain_text;
+use crate::util::{address, hash_debug, is_safe_name};
 
 pub const SITE_FILE: &str = "site.yaml";
 pub const DISCUSSION_FILE: &str = "_discussion.md";
+
+/// What `palabre new reply` writes where the reply's text goes, in each
+/// language (English when none is given). A reply still holding it is
+/// reported by `check` and `build`.
+pub const PLACEHOLDERS: [(Lang, &str); 3] = [
+    (Lang::En, "Write the text of the reply here, in Markdown."),
+    (Lang::Fr, "Écrivez ici le texte de la réponse, en Markdown."),
+    (
+        Lang::Es,
+        "Escriba aquí el texto de la respuesta, en Markdown.",
+    ),
+];
 
 /// The files of one discussion folder, as found on disk.
 #[derive(Default)]
@@ -42,7 +58,7 @@ struct Readers<'a> {
     config: &'a SiteConfig,
     detector: Arc<Detector>,
     /// Replies read by an earlier build; `None` reads every file.
-    cache: Option<&'a Cache>,
+    cache: Option<&'a Store>,
 }
 
 /// Reads and checks the whole content folder. Returns the site when there is
@@ -52,7 +68,7 @@ pub fn load(dir: &Path) -> (Option<Site>, Diagnostics) {
 }
 
 /// [`load`], taking unchanged replies from `cache`.
-pub fn load_cached(dir: &Path, cache: Option<&Cache>) -> (Option<Site>, Diagnostics) {
+pub fn load_cached(dir: &Path, cache: Option<&Store>) -> (Option<Site>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let config = match load_config(dir) {
         Ok(c) => c,
@@ -116,7 +132,7 @@ pub fn load_cached(dir: &Path, cache: Option<&Cache>) -> (Option<Site>, Diagnost
         discussions,
     });
     if let Some(site) = &mut site {
-        diags.extend(links::resolve(site, dir));
+        diags.extend(resolve::resolve(site, dir));
     }
     (site, diags.sorted())
 }
@@ -193,7 +209,7 @@ fn load_config(dir: &Path) -> Result<SiteConfig, Diagnostic> {
         )
         .hint("name a folder under themes/, e.g. `default`"));
     }
-    let style = crate::style::Style::read(file.style, &path, dir)?;
+    let style = read_style(file.style, &path, dir)?;
     Ok(SiteConfig {
         title: file.title,
         languages,
@@ -204,6 +220,128 @@ fn load_config(dir: &Path) -> Result<SiteConfig, Diagnostic> {
         style,
     })
 }
+
+/// Checks `style:` as written in `site_yaml`, in the content folder `content`.
+fn read_style(file: StyleFile, site_yaml: &Path, content: &Path) -> Result<Style, Diagnostic> {
+    let colour = |key: &str| -> Result<Option<At<Rgb>>, Diagnostic> {
+        let setting = if key == "accent" {
+            &file.accent
+        } else {
+            &file.accent_dark
+        };
+        let Some((value, line)) = given(site_yaml, key, setting)? else {
+            return Ok(None);
+        };
+        match Rgb::parse(value.trim()) {
+            Some(value) => Ok(Some(At { value, line })),
+            None => Err(Diagnostic::error(
+                site_yaml,
+                Some(line),
+                format!("`style.{key}`: `{value}` is not a colour palabre accepts"),
+            )
+            .hint(format!(
+                "write it as \"#rrggbb\" or \"#rgb\", in quotes, e.g. {key}: \"#005a9c\""
+            ))),
+        }
+    };
+    let accent = colour("accent")?;
+    let accent_dark = colour("accent_dark")?;
+    let logo = match given(site_yaml, "logo", &file.logo)? {
+        Some((name, line)) => Some(read_logo(name, line, site_yaml, content)?),
+        None => None,
+    };
+    let footer = file
+        .footer
+        .iter()
+        .filter(|(_, s)| !s.value.trim().is_empty())
+        .map(|(&lang, s)| {
+            let markdown = s.value.trim().to_string();
+            let html = markdown::render(&markdown, "footer", &|_| None, None).html;
+            let line = s.referenced.line() as usize;
+            (
+                lang,
+                At {
+                    value: Footer { markdown, html },
+                    line,
+                },
+            )
+        })
+        .collect();
+    Ok(Style {
+        accent,
+        accent_dark,
+        logo,
+        footer,
+    })
+}
+
+/// The value of a setting that is there and its line; an error when it is
+/// empty.
+fn given<'s>(
+    site_yaml: &Path,
+    key: &str,
+    setting: &'s Option<Spanned<Option<String>>>,
+) -> Result<Option<(&'s str, usize)>, Diagnostic> {
+    let Some(s) = setting else { return Ok(None) };
+    let line = s.referenced.line() as usize;
+    match s.value.as_deref() {
+        Some(value) if !value.trim().is_empty() => Ok(Some((value, line))),
+        _ => {
+            let example = if key == "logo" {
+                "logo.svg"
+            } else {
+                "\"#005a9c\""
+            };
+            Err(Diagnostic::error(site_yaml, Some(line), format!("`style.{key}` is empty"))
+                .hint(format!("write a value, e.g. {key}: {example} (in YAML `#` starts a comment, so a colour needs quotes), or remove the line")))
+        }
+    }
+}
+
+fn read_logo(
+    name: &str,
+    line: usize,
+    site_yaml: &Path,
+    content: &Path,
+) -> Result<Logo, Diagnostic> {
+    let line = Some(line);
+    let name = name.trim();
+    let error =
+        |message: String, hint: &str| Diagnostic::error(site_yaml, line, message).hint(hint);
+    let plain = !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\'])
+        && !name.chars().any(char::is_control);
+    if !plain {
+        return Err(error(
+            format!("`style.logo`: `{name}` is not a file name"),
+            "put the image beside site.yaml and give its name, e.g. logo: logo.svg",
+        ));
+    }
+    let ext = Path::new(name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !LOGO_TYPES.contains(&ext.as_str()) {
+        return Err(error(
+            format!("`style.logo`: `{name}` is not an image palabre can show"),
+            &format!("use one of these types: {}", LOGO_TYPES.join(", ")),
+        ));
+    }
+    if !content.join(name).is_file() {
+        return Err(error(
+            format!("`style.logo`: there is no file `{name}` beside site.yaml"),
+            "put the image in the content folder, beside site.yaml",
+        ));
+    }
+    Ok(Logo {
+        file: name.to_string(),
+        output: format!("static/site-logo.{ext}"),
+    })
+}
+
+/// Image types a logo may be; the output keeps the extension.
+const LOGO_TYPES: [&str; 6] = ["svg", "png", "jpg", "jpeg", "webp", "gif"];
 
 /// Finds every discussion folder and its files, sorted by name so that the
 /// output never depends on the order the file system lists them in.
@@ -574,12 +712,12 @@ fn load_discussion(
         .iter()
         .flat_map(|g| g.questions.iter().map(|q| q.id))
         .collect();
-    let intro = markdown::render_in(
+    let intro = markdown::render(
         split.body,
         "intro",
         &|_| None,
         Some(&markdown::LinkBase {
-            folder: &links::folder_of(path, 1),
+            folder: &folder_of(path, 1),
             first_line: split.body_line,
         }),
     );
@@ -607,7 +745,7 @@ fn load_discussion(
         context.update(q.to_string().as_bytes());
         context.update(b",");
     }
-    crate::model::hash_debug(&mut context, &dates);
+    hash_debug(&mut context, &dates);
     // Replies read before their ids were addresses must be read again.
     context.update(b"links 1, addresses 1");
     let context = context.finalize();
@@ -625,7 +763,7 @@ fn load_discussion(
             let again = move || {
                 load_reply(&path, &known, &detector, dates)
                     .ok()
-                    .and_then(|(reply, _)| reply.texts.into_packed())
+                    .map(|(reply, _)| reply.texts)
             };
             cache.reply(f, &context, read, Box::new(again))
         })
@@ -719,6 +857,22 @@ impl Dates {
             format!("the reply is dated {date}, {when} the discussion's dates: {range}")
         })
     }
+}
+
+/// The folder of the content file `path`, `/`-separated from the content
+/// folder, given how deep the file sits (2 for `d/replies/x.md`, 1 for
+/// `d/_discussion.md`). Empty when the path is shallower (tests, fuzzing).
+pub fn folder_of(path: &Path, depth: usize) -> String {
+    let parts: Vec<String> = path
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    parts[parts.len().saturating_sub(depth)..].join("/")
 }
 
 /// A file's name without `.md`, as text (names that are not were refused
@@ -828,11 +982,7 @@ fn read_reply(
         );
     }
 
-    if let Some(offset) = crate::import::PLACEHOLDERS
-        .iter()
-        .filter_map(|(_, p)| body.find(p))
-        .min()
-    {
+    if let Some(offset) = PLACEHOLDERS.iter().filter_map(|(_, p)| body.find(p)).min() {
         warnings.push(
             Diagnostic::warning(
                 path,
@@ -856,7 +1006,7 @@ fn read_reply(
     let (lang, lang_source) = match front.lang {
         Some(l) => (l, LangSource::Declared),
         None => {
-            let text = markdown::plain_text(&body);
+            let text = markdown::words(&body);
             match detector.detect(&text) {
                 Some(d) => (
                     d.lang,
@@ -903,14 +1053,14 @@ fn read_reply(
     let mut html = String::new();
     let mut parts = Vec::new();
     let mut found_links = Vec::new();
-    let folder = links::folder_of(path, 2);
+    let folder = folder_of(path, 2);
     for (i, seg) in segments.iter().enumerate() {
         let base = markdown::LinkBase {
             folder: &folder,
             first_line: seg.line,
         };
         let mut rendered =
-            markdown::render_in(seg.text, &format!("{id}-{i}"), &paragraph_lang, Some(&base));
+            markdown::render(seg.text, &format!("{id}-{i}"), &paragraph_lang, Some(&base));
         found_links.append(&mut rendered.links);
         for r in &rendered.removed_html {
             warnings.push(Diagnostic::warning(path, Some(line_of(seg.text, r.offset, seg.line)), format!("unsafe HTML removed: `{}`", r.snippet))
@@ -958,7 +1108,11 @@ fn read_reply(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let text = crate::extras::text::plain_text(&html);
+    let texts = Texts {
+        text: plain_text(&html),
+        html,
+        parts,
+    };
     Ok((
         Reply {
             id,
@@ -970,7 +1124,7 @@ fn read_reply(
             answers,
             lang,
             lang_source,
-            texts: ReplyTexts::new(Texts::new(html, text, parts)),
+            texts: store::hold(&texts, path),
             links: found_links,
         },
         warnings,
@@ -1026,12 +1180,12 @@ fn load_summary(
     };
     let (front, body, body_line) = read_split::<SummaryFront>(path)?;
     let front = front.unwrap_or_default();
-    let rendered = markdown::render_in(
+    let rendered = markdown::render(
         &body,
         &format!("summary-{target}-{code}"),
         &|_| None,
         Some(&markdown::LinkBase {
-            folder: &links::folder_of(path, 2),
+            folder: &folder_of(path, 2),
             first_line: body_line,
         }),
     );

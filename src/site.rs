@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::lang::Lang;
-use crate::model::{Discussion, Group, QuestionId, Site};
+use crate::model::{Discussion, Group, QuestionId, Site, count_by_lang};
 
 #[derive(Clone, Copy)]
 pub enum PageKind<'a> {
@@ -116,32 +116,6 @@ pub fn data_path(d: &Discussion, ext: &str) -> String {
     format!("data/{}.{ext}", d.slug)
 }
 
-/// Whether `c` may stand in a page's address as it is: an ASCII letter or
-/// digit, `-`, `_` or `.`. Such text needs no escaping in a URL, an HTML
-/// attribute or a file name on any host.
-pub fn is_safe_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
-}
-
-/// Whether `name` is made of [safe](is_safe_char) characters only, and is no
-/// hidden file name (a leading `.`).
-pub fn is_safe_name(name: &str) -> bool {
-    !name.is_empty() && !name.starts_with('.') && name.chars().all(is_safe_char)
-}
-
-/// The web address made from a name (a reply's file name without `.md`, a
-/// discussion's folder name, an author's name for a new file), as the `slug`
-/// crate makes it: lowercase ASCII letters and digits, every other letter
-/// written without its accents ("García" gives `garcia`, "Łódź" `lodz`,
-/// "中国" `zhong-guo`), and each run of anything else (spaces, `_`, `.`, `'`,
-/// `&`...) one `-`, never first or last. Empty when the name has no letter
-/// or digit (`!!!`): the caller decides what that means.
-///
-/// Two names with the same address would be one page: the site refuses them.
-pub fn address(name: &str) -> String {
-    slug::slugify(name)
-}
-
 /// Feeds and the sitemap need absolute addresses, so they exist only when
 /// `base_url` is set.
 pub fn has_feeds(site: &Site) -> bool {
@@ -218,51 +192,6 @@ impl ReplyIndex {
 
     /// How many replies to `q` are written in each language.
     pub fn counts_by_lang(&self, d: &Discussion, q: QuestionId) -> BTreeMap<Lang, usize> {
-        let mut counts = BTreeMap::new();
-        for &i in self.replies_to(d, q) {
-            *counts.entry(d.replies[i].lang).or_insert(0) += 1;
-        }
-        counts
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn addresses_are_names_made_web_safe() {
-        for (name, expected) in [
-            ("003-josé", "003-jose"),
-            ("003-José", "003-jose"),
-            // The same name with its accent as a combining mark (macOS).
-            ("003-jose\u{301}", "003-jose"),
-            ("niño", "nino"),
-            ("Antonio García-Nieto", "antonio-garcia-nieto"),
-            ("Ñandú & Çà", "nandu-ca"),
-            ("J. R. R. Tolkien", "j-r-r-tolkien"),
-            ("Łódź", "lodz"),
-            ("中国", "zhong-guo"),
-            (" ¿Qué? ", "que"),
-            ("001_ana.v2", "001-ana-v2"),
-            ("001-anonymous", "001-anonymous"),
-            ("!!!", ""),
-            ("", ""),
-        ] {
-            assert_eq!(address(name), expected, "{name:?}");
-            assert_eq!(
-                address(expected),
-                expected,
-                "{expected:?} is its own address"
-            );
-        }
-    }
-
-    #[test]
-    fn safe_names() {
-        assert!(is_safe_name("001-ana_b.v2"));
-        for bad in ["", ".hidden", "a/b", "a b", "josé", "a%20b"] {
-            assert!(!is_safe_name(bad), "{bad:?}");
-        }
+        count_by_lang(self.replies_to(d, q).iter().map(|&i| &d.replies[i]))
     }
 }
