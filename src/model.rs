@@ -366,7 +366,7 @@ pub enum LangSource {
     Detected { confidence: f64, reliable: bool },
 }
 
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug)]
 pub struct ReplyPart {
     pub questions: Vec<QuestionId>,
     pub html: String,
