@@ -247,6 +247,8 @@ pub struct Reply {
 /// needs few of them: the reply store (`crate::store`) keeps them compressed,
 /// or leaves them in the build cache until a page or a file needs them.
 /// Reading them can then fail; the error names the reply and what to do.
+/// (`Any`: the store finds its own texts behind this trait, to write them to
+/// the build cache and to edit their links.)
 pub trait ReplyTexts: Any + fmt::Debug + Send + Sync {
     /// [`Texts::hash`] of the texts.
     fn hash(&self) -> [u8; 32];
