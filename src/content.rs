@@ -1,7 +1,8 @@
-//! Loading a content folder: reading its settings ([`settings`]), walking
-//! it, reading every file, turning front-matter and Markdown into the typed
-//! model, and checking links once the whole site is known ([`resolve`]). Every problem becomes a
-//! [`Diagnostic`]; all of them are collected, none stops the others.
+//! Loading a content folder: reading its settings (`settings`), walking it,
+//! reading every file, turning front-matter and Markdown into the typed
+//! model, and checking links once the whole site is known (`resolve`).
+//! Every problem becomes a [`Diagnostic`]; all of them are collected, none
+//! stops the others.
 
 mod resolve;
 mod settings;

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::lang::Lang;
-use crate::model::{Discussion, Group, QuestionId, Site, count_by_lang};
+use crate::model::{Discussion, Group, GroupLabel, QuestionId, Site, count_by_lang};
 
 #[derive(Clone, Copy)]
 pub enum PageKind<'a> {
@@ -68,7 +68,7 @@ pub fn search_path(lang: &str) -> String {
 }
 
 pub fn discussion_path(lang: &str, d: &Discussion) -> String {
-    format!("{lang}/{}/index.html", d.slug)
+    format!("{lang}/{}", discussion_page(&d.slug))
 }
 
 pub fn group_path(lang: &str, d: &Discussion, group: u32) -> String {
@@ -80,17 +80,32 @@ pub fn group_path(lang: &str, d: &Discussion, group: u32) -> String {
 }
 
 pub fn question_path(lang: &str, d: &Discussion, q: QuestionId) -> String {
+    format!("{lang}/{}", question_page(&d.slug, d.group_label, q))
+}
+
+pub fn reply_path(lang: &str, d: &Discussion, reply_id: &str) -> String {
+    format!("{lang}/{}", reply_page(&d.slug, reply_id))
+}
+
+/// The overview of the discussion at address `slug`, without the language
+/// folder it is in: as a link between texts holds it (see [`crate::model::SITE_ROOT`]).
+pub fn discussion_page(slug: &str) -> String {
+    format!("{slug}/index.html")
+}
+
+/// A question's page without its language folder (see [`discussion_page`]).
+pub fn question_page(slug: &str, label: GroupLabel, q: QuestionId) -> String {
     format!(
-        "{lang}/{}/{}-{}/question-{}/index.html",
-        d.slug,
-        d.group_label.slug(),
+        "{slug}/{}-{}/question-{}/index.html",
+        label.slug(),
         q.group,
         q.question
     )
 }
 
-pub fn reply_path(lang: &str, d: &Discussion, reply_id: &str) -> String {
-    format!("{lang}/{}/replies/{reply_id}/index.html", d.slug)
+/// A reply's page without its language folder (see [`discussion_page`]).
+pub fn reply_page(slug: &str, reply_id: &str) -> String {
+    format!("{slug}/replies/{reply_id}/index.html")
 }
 
 pub fn statistics_path(lang: &str, d: &Discussion) -> String {

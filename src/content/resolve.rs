@@ -7,7 +7,9 @@ use std::path::Path;
 
 use super::{DISCUSSION_FILE, file_stem, folder_of};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Discussion, Link, LinkKind, QuestionId, SITE_ROOT, Site, Summary, UNRESOLVED};
+use crate::model::{
+    Discussion, GroupLabel, Link, LinkKind, QuestionId, SITE_ROOT, Site, Summary, UNRESOLVED,
+};
 use crate::site;
 use crate::store;
 use crate::util::address;
@@ -16,7 +18,7 @@ use crate::util::address;
 struct Targets {
     /// Its folder's name, as links and hints write it.
     folder: String,
-    group_label: &'static str,
+    group_label: GroupLabel,
     questions: BTreeSet<QuestionId>,
     /// Each reply's address, and its file name without `.md`.
     replies: BTreeMap<String, String>,
@@ -62,7 +64,7 @@ pub fn resolve(site: &mut Site, content: &Path) -> Vec<Diagnostic> {
             .map(|d| {
                 let targets = Targets {
                     folder: folder_of(&d.source, 1),
-                    group_label: d.group_label.slug(),
+                    group_label: d.group_label,
                     questions: d.questions().map(|q| q.id).collect(),
                     replies: d
                         .replies
@@ -316,7 +318,7 @@ impl Checker<'_> {
                 let target = self.targets.get(d);
                 let id = address(stem);
                 if target.is_some_and(|t| t.replies.contains_key(&id)) {
-                    let page = format!("{d}/replies/{id}/index.html");
+                    let page = site::reply_page(d, &id);
                     let problem = fragment.map(|f| {
                         (
                             format!("a reply's page has no anchor `#{f}`; it was left out"),
@@ -359,18 +361,14 @@ impl Checker<'_> {
                         )),
                     );
                 };
-                let overview = format!("{d}/index.html");
+                let overview = site::discussion_page(d);
                 let Some(f) = fragment else {
                     return (Some(overview), None);
                 };
                 match f.parse::<QuestionId>() {
-                    Ok(q) if target.questions.contains(&q) => (
-                        Some(format!(
-                            "{d}/{}-{}/question-{}/index.html",
-                            target.group_label, q.group, q.question
-                        )),
-                        None,
-                    ),
+                    Ok(q) if target.questions.contains(&q) => {
+                        (Some(site::question_page(d, target.group_label, q)), None)
+                    }
                     _ => {
                         let ids: Vec<String> =
                             target.questions.iter().map(ToString::to_string).collect();
