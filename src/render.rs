@@ -9,15 +9,17 @@ use tera::Tera;
 
 use crate::diagnostic::Diagnostic;
 use crate::extras::countries;
-use crate::extras::text::{plain_text, truncate};
 use crate::i18n::{Strings, Translations};
 use crate::lang::Lang;
 use crate::markdown;
-use crate::model::{Discussion, LangText, QuestionId, Reply, Site, SiteHashes, Summary};
-use crate::output::{Piece, Placeholders};
+use crate::model::{
+    Discussion, LangText, QuestionId, Reply, Site, SiteHashes, Summary, count_by_lang,
+};
 use crate::site::{self, Page, PageKind, ReplyIndex};
 use crate::style;
 use crate::theme::Theme;
+use crate::util::html::{Piece, Placeholders, minify};
+use crate::util::text::{plain_text, truncate};
 
 pub struct Renderer<'a> {
     tera: Tera,
@@ -169,7 +171,7 @@ impl<'a> Renderer<'a> {
         let mut h = blake3::Hasher::new();
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
         h.update(theme_hash.as_bytes());
-        crate::model::hash_debug(&mut h, &site.config);
+        crate::util::hash_debug(&mut h, &site.config);
         let settings = h.finalize();
         let with_settings = |hash: blake3::Hash| {
             let mut h = blake3::Hasher::new();
@@ -198,7 +200,7 @@ impl<'a> Renderer<'a> {
             theme_hash,
             reply_hashes: &hashes.replies,
             discussion_keys,
-            colours: style::colours(&site.config.style, &style::Backgrounds::of(theme)),
+            colours: style::colours(&site.config.style, &theme.backgrounds()),
             custom_css: theme.static_file(CUSTOM_CSS).is_some(),
         })
     }
@@ -244,7 +246,7 @@ impl<'a> Renderer<'a> {
             .render(page.template, &ctx)
             .map_err(RenderError::Template)?;
         drop(ctx);
-        let skeleton = crate::output::minify(&html);
+        let skeleton = minify(&html);
         drop(html);
         self.fill(
             &skeleton,
@@ -293,7 +295,7 @@ impl<'a> Renderer<'a> {
         // Previous and next reply: linked by id, named by author.
         let neighbour =
             |j: Option<usize>| j.and_then(|j| d.replies.get(j)).map(|x| (&x.id, &x.author));
-        crate::model::hash_debug(
+        crate::util::hash_debug(
             &mut h,
             &(neighbour(i.checked_sub(1)), neighbour(Some(i + 1))),
         );
@@ -812,7 +814,7 @@ impl<'a> Renderer<'a> {
         s: &Strings,
         d: &Discussion,
     ) -> serde_json::Map<String, serde_json::Value> {
-        let conclusion = pick_summary(&d.conclusion, s.lang, d.original_lang)
+        let conclusion = Lang::pick(&d.conclusion, s.lang, d.original_lang)
             .map(|picked| summary_json(s, picked));
         let common = serde_json::json!({
             "title": text_in(&d.title, s.lang, d.original_lang),
@@ -929,7 +931,7 @@ impl<'a> Renderer<'a> {
         let item = self.question_item(s, d, q, href);
         let empty = std::collections::BTreeMap::new();
         let summaries = d.summaries.get(&q).unwrap_or(&empty);
-        let summary = pick_summary(summaries, s.lang, d.original_lang);
+        let summary = Lang::pick(summaries, s.lang, d.original_lang);
         let other_summaries: Vec<Link> = summaries
             .keys()
             .filter(|&&l| {
@@ -970,12 +972,9 @@ impl<'a> Renderer<'a> {
     /// Replies per language, country, question and group, as charts and tables.
     fn statistics(&self, s: &Strings, d: &Discussion) -> serde_json::Value {
         use crate::extras::stats::{Row, chart, country_rows};
-        use std::collections::{BTreeMap, BTreeSet};
+        use std::collections::BTreeSet;
         let total = d.replies.len();
-        let mut by_lang: BTreeMap<Lang, usize> = BTreeMap::new();
-        for r in &d.replies {
-            *by_lang.entry(r.lang).or_default() += 1;
-        }
+        let by_lang = count_by_lang(&d.replies);
         let langs: Vec<Row> = by_lang
             .iter()
             .map(|(l, n)| (s.lang_name(*l).to_string(), None, *n))
@@ -1058,7 +1057,7 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .map(|q| {
                         let summaries = d.summaries.get(&q.id).unwrap_or(&empty);
-                        let summary = pick_summary(summaries, s.lang, d.original_lang);
+                        let summary = Lang::pick(summaries, s.lang, d.original_lang);
                         let replies: Vec<ReplyCard> = self
                             .index
                             .replies_to(d, q.id)
@@ -1172,11 +1171,7 @@ impl<'a> Renderer<'a> {
 
 /// "French 4", "English 2": a discussion's replies per language.
 fn lang_counts(s: &Strings, d: &Discussion) -> Vec<Link> {
-    let mut by_lang = std::collections::BTreeMap::new();
-    for r in &d.replies {
-        *by_lang.entry(r.lang).or_insert(0usize) += 1;
-    }
-    by_lang
+    count_by_lang(&d.replies)
         .iter()
         .map(|(l, n)| Link {
             href: l.code().to_string(),
@@ -1269,16 +1264,4 @@ fn summary_json(s: &Strings, (lang, sum): (Lang, &Summary)) -> serde_json::Value
         "fallback": lang != s.lang,
         "lang_name": s.lang_name(lang),
     })
-}
-
-/// The summary in the page's language, else the original's, else any.
-fn pick_summary<T>(
-    m: &std::collections::BTreeMap<Lang, T>,
-    lang: Lang,
-    original: Lang,
-) -> Option<(Lang, &T)> {
-    m.get_key_value(&lang)
-        .or_else(|| m.get_key_value(&original))
-        .or_else(|| m.iter().next())
-        .map(|(l, v)| (*l, v))
 }

@@ -1339,7 +1339,7 @@ fn big_site(n: usize, per_day: Option<usize>) -> palabre::model::Site {
         .iter()
         .flat_map(|d| &d.replies)
         .flat_map(|r| {
-            palabre::extras::text::plain_text(&r.html_for(None).expect("texts"))
+            palabre::util::text::plain_text(&r.html_for(None).expect("texts"))
                 .split_whitespace()
                 .map(String::from)
                 .collect::<Vec<_>>()
@@ -1387,11 +1387,14 @@ fn big_site(n: usize, per_day: Option<usize>) -> palabre::model::Site {
                 answers: answers.clone(),
                 lang: langs[i % 3],
                 lang_source,
-                texts: palabre::model::ReplyTexts::new(palabre::model::Texts::new(
-                    body.clone(),
-                    palabre::extras::text::plain_text(&body),
-                    Vec::new(),
-                )),
+                texts: palabre::store::hold(
+                    &palabre::model::Texts {
+                        text: palabre::util::text::plain_text(&body),
+                        html: body,
+                        parts: Vec::new(),
+                    },
+                    &source,
+                ),
                 links: Vec::new(),
             }
         })
@@ -1601,11 +1604,14 @@ fn an_index_updated_from_the_previous_build_equals_one_made_from_scratch() {
     let mut added = big_site(1_001, Some(40));
     replies.push(added.discussions[0].replies.remove(1_000));
     let edited = &mut replies[500];
-    edited.texts = palabre::model::ReplyTexts::new(palabre::model::Texts::new(
-        edited.html_for(None).expect("html").to_string(),
-        format!("{} Quetzalcoatl", edited.text().expect("text")),
-        Vec::new(),
-    ));
+    edited.texts = palabre::store::hold(
+        &palabre::model::Texts {
+            html: edited.html_for(None).expect("html"),
+            text: format!("{} Quetzalcoatl", edited.text().expect("text")),
+            parts: Vec::new(),
+        },
+        &edited.source,
+    );
     edited.author = Some("Someone Else".to_string());
     let updated = files(&next, Some(&saved));
     assert_eq!(

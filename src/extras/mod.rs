@@ -1,6 +1,6 @@
 //! Files of the site that are not HTML pages rendered from a template per
 //! language: search index, feeds, sitemap, open data; and what pages share with them
-//! (plain text of replies, chart layout, countries' names).
+//! (chart layout, countries' names).
 //!
 //! Each is computed from the model alone and returned as bytes; `build` writes
 //! them beside the pages.
@@ -11,7 +11,6 @@ mod opendata;
 pub mod search;
 mod sitemap;
 pub mod stats;
-pub mod text;
 
 use std::path::Path;
 
@@ -50,9 +49,9 @@ impl<'a> Job<'a> {
     ) -> Job<'a> {
         let mut h = blake3::Hasher::new();
         // palabre's version and the cache format: other code, other files.
-        h.update(crate::cache::header().as_bytes());
+        h.update(crate::util::cache_header().as_bytes());
         h.update(name.as_bytes());
-        crate::model::hash_debug(&mut h, inputs);
+        crate::util::hash_debug(&mut h, inputs);
         Job {
             what,
             key: h.finalize(),

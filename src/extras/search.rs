@@ -39,11 +39,11 @@ use serde::{Deserialize, Serialize};
 
 use super::OutputFile;
 use super::countries;
-use super::text::plain_text;
 use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
 use crate::model::{Discussion, QuestionId, Reply, Site, Summary};
 use crate::site;
+use crate::util::text::plain_text;
 
 /// Above this, a shard is split by one more character of its prefix.
 pub const SHARD_BYTES: usize = 32 * 1024;
@@ -132,16 +132,9 @@ pub fn fold(word: &str) -> String {
         .collect()
 }
 
-/// `(form, stem)` of every word of `text`, both folded; the stem is taken in
-/// `lang` before folding, as Snowball expects accented words.
-pub fn terms(text: &str, stemmer: &Stemmer) -> Vec<(String, String)> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .filter_map(|w| term(&w.to_lowercase(), stemmer))
-        .collect()
-}
-
-/// `(form, stem)` of one lower-case word, or `None` for words too short to index.
+/// `(form, stem)` of one lower-case word, both folded, or `None` for words
+/// too short to index. The stem is taken in the word's language before
+/// folding, as Snowball expects accented words.
 fn term(lower: &str, stemmer: &Stemmer) -> Option<(String, String)> {
     let form = fold(lower);
     let stem = fold(&stemmer.stem(lower));
@@ -720,10 +713,11 @@ mod tests {
 
     #[test]
     fn words_are_stemmed_in_their_language_then_folded() {
-        let fr = terms("Le développement local", &stemmer(Lang::Fr));
-        assert!(fr.contains(&("developpement".to_string(), "developp".to_string())));
-        let en = terms("Local policies", &stemmer(Lang::En));
-        assert!(en.contains(&("policies".to_string(), "polici".to_string())));
+        let pair = |form: &str, stem: &str| Some((form.to_string(), stem.to_string()));
+        let fr = term("développement", &stemmer(Lang::Fr));
+        assert_eq!(fr, pair("developpement", "developp"));
+        let en = term("policies", &stemmer(Lang::En));
+        assert_eq!(en, pair("policies", "polici"));
         assert_eq!(fold("Œuvre Ñandú"), "oeuvrenandu");
     }
 
