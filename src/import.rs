@@ -1,8 +1,10 @@
-//! New replies for moderators: the questions of a discussion, reply files
-//! written from scratch (`palabre new reply`) or from e-mails (`palabre import`).
+//! New content for moderators: a starter site (`palabre init`), the questions
+//! of a discussion, reply files written from scratch (`palabre new reply`) or
+//! from e-mails (`palabre import`).
 //!
 //! Everything here is a pure function of its input (plus reading
-//! `_discussion.md`), so that the commands stay thin and this stays testable.
+//! `_discussion.md`, and writing files where none are), so that the commands
+//! stay thin and this stays testable.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -11,15 +13,17 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
+use include_dir::{Dir, File, include_dir};
 use mail_parser::{MessageParser, PartType};
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::content::DISCUSSION_FILE;
+use crate::content::{DISCUSSION_FILE, PLACEHOLDERS};
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter;
 use crate::lang::Lang;
 use crate::model::QuestionId;
+use crate::util::address;
 
 /// What `new reply` and `import` need to know about a discussion.
 #[derive(Debug)]
@@ -100,10 +104,10 @@ pub fn read_discussion(content: &Path, name: &str) -> Result<DiscussionInfo, Dia
         .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
         .collect();
     if plain && !dir.join(DISCUSSION_FILE).is_file() {
-        let wanted = crate::site::address(name);
+        let wanted = address(name);
         if let Some((_, found)) = folders
             .iter()
-            .find(|(n, _)| !wanted.is_empty() && crate::site::address(n) == wanted)
+            .find(|(n, _)| !wanted.is_empty() && address(n) == wanted)
         {
             dir = found.clone();
         }
@@ -162,11 +166,11 @@ pub fn read_discussion(content: &Path, name: &str) -> Result<DiscussionInfo, Dia
 }
 
 /// A name as it goes into a new reply's file name: its web address
-/// ([`crate::site::address`]), "Antonio García-Nieto" ->
+/// ([`address`]), "Antonio García-Nieto" ->
 /// "antonio-garcia-nieto"; "anonymous" when nothing is left; at most 60
 /// characters.
 pub fn slugify(name: &str) -> String {
-    let mut s = crate::site::address(name);
+    let mut s = address(name);
     if s.len() > 60 {
         // Addresses are ASCII: any byte is a character boundary.
         s.truncate(60);
@@ -178,18 +182,6 @@ pub fn slugify(name: &str) -> String {
         s
     }
 }
-
-/// What `palabre new reply` writes where the reply's text goes, in each
-/// language (English when none is given). A reply still holding it is
-/// reported by `check` and `build`.
-pub const PLACEHOLDERS: [(Lang, &str); 3] = [
-    (Lang::En, "Write the text of the reply here, in Markdown."),
-    (Lang::Fr, "Écrivez ici le texte de la réponse, en Markdown."),
-    (
-        Lang::Es,
-        "Escriba aquí el texto de la respuesta, en Markdown.",
-    ),
-];
 
 /// The placeholder text of a new reply in `lang`.
 pub fn placeholder(lang: Option<Lang>) -> &'static str {
@@ -530,6 +522,206 @@ pub fn split_mbox(bytes: &[u8]) -> io::Result<Vec<Vec<u8>>> {
         .collect()
 }
 
+/// The starter site of `palabre init`: data, in `starter/` at the root of the
+/// repository, built into palabre like the default theme:
+///
+/// - `site.yaml` and `<discussion>/_discussion.md` are tera templates, given
+///   `languages`, `default_language` and `base_url`;
+/// - `<discussion>/replies/<name>.<lang>.md` is one reply in each known
+///   language; each reply is written once, as `<name>.md`, in one of the
+///   site's languages, taken in turn (so a site of several languages gets
+///   replies in several of them);
+/// - `<discussion>/summaries/<name>.<lang>.md` are written as they are, in the
+///   site's first two languages (a summary missing in the others shows how
+///   palabre links to the ones that exist).
+static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/starter");
+
+/// How many languages each starter summary is written in.
+const SUMMARY_LANGUAGES: usize = 2;
+
+/// Every file of the starter site for these settings: its path under the
+/// content folder (with `/`) and its text, sorted by path.
+pub fn starter_files(
+    languages: &[Lang],
+    base_url: Option<&str>,
+) -> Result<Vec<(String, String)>, String> {
+    let Some(default) = languages.first() else {
+        return Err("error: a site needs at least one language".to_string());
+    };
+    let codes: Vec<&str> = languages.iter().map(|l| l.code()).collect();
+    let mut context = tera::Context::new();
+    context.insert("languages", &codes);
+    context.insert("default_language", default.code());
+    context.insert("base_url", &base_url);
+    let render = |file: &File| -> Result<(String, String), String> {
+        let path = path_of(file);
+        let text = tera::Tera::one_off(utf8(file)?, &context, false)
+            .map_err(|e| starter_error(&path, &format!("{e:?}")))?;
+        Ok((path, text))
+    };
+
+    let mut out = Vec::new();
+    for file in STARTER.files() {
+        out.push(render(file)?);
+    }
+    for discussion in STARTER.dirs() {
+        for file in discussion.files() {
+            out.push(render(file)?);
+        }
+        for folder in discussion.dirs() {
+            let pieces = pieces(folder)?;
+            let name = folder.path().file_name().map(|n| n.to_string_lossy());
+            match name.as_deref() {
+                Some("replies") => {
+                    for (i, (stem, versions)) in pieces.iter().enumerate() {
+                        let lang = languages[i % languages.len()];
+                        let file = version(versions, lang, stem)?;
+                        let dest = format!("{}/{stem}.md", parent_of(file));
+                        out.push((dest, utf8(file)?.to_string()));
+                    }
+                }
+                Some("summaries") => {
+                    for (stem, versions) in &pieces {
+                        for &lang in languages.iter().take(SUMMARY_LANGUAGES) {
+                            let file = version(versions, lang, stem)?;
+                            out.push((path_of(file), utf8(file)?.to_string()));
+                        }
+                    }
+                }
+                _ => return Err(starter_error(&path_of_dir(folder), "unknown folder")),
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The files of a `replies` or `summaries` folder, by name without the
+/// language: `001-ana.en.md` is the `en` version of piece `001-ana`.
+type Pieces<'a> = std::collections::BTreeMap<String, Vec<(Lang, &'a File<'a>)>>;
+
+fn pieces<'a>(folder: &'a Dir<'a>) -> Result<Pieces<'a>, String> {
+    let mut pieces = Pieces::new();
+    for file in folder.files() {
+        let name = file
+            .path()
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (stem, lang) = name
+            .strip_suffix(".md")
+            .and_then(|s| s.rsplit_once('.'))
+            .and_then(|(stem, code)| Some((stem, Lang::from_code(code)?)))
+            .ok_or_else(|| starter_error(&path_of(file), "not named <name>.<lang>.md"))?;
+        pieces
+            .entry(stem.to_string())
+            .or_default()
+            .push((lang, file));
+    }
+    Ok(pieces)
+}
+
+fn version<'a>(
+    versions: &[(Lang, &'a File<'a>)],
+    lang: Lang,
+    stem: &str,
+) -> Result<&'a File<'a>, String> {
+    versions
+        .iter()
+        .find(|(l, _)| *l == lang)
+        .map(|(_, f)| *f)
+        .ok_or_else(|| starter_error(&format!("{stem}.{lang}.md"), "missing"))
+}
+
+fn path_of(file: &File) -> String {
+    file.path().to_string_lossy().replace('\\', "/")
+}
+
+fn path_of_dir(dir: &Dir) -> String {
+    dir.path().to_string_lossy().replace('\\', "/")
+}
+
+fn parent_of(file: &File) -> String {
+    file.path()
+        .parent()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default()
+}
+
+fn utf8<'a>(file: &'a File<'a>) -> Result<&'a str, String> {
+    file.contents_utf8()
+        .ok_or_else(|| starter_error(&path_of(file), "not UTF-8"))
+}
+
+/// A fault of the starter built into palabre, not of anything the user did.
+fn starter_error(path: &str, what: &str) -> String {
+    format!(
+        "error: the starter site built into palabre is damaged: starter/{path}: {what}\n  hint: this is a bug of palabre; please report it"
+    )
+}
+
+/// Refuses a content folder that holds anything, so that no one's files are
+/// mixed with the starter or replaced.
+fn refuse_non_empty(content: &Path) -> Result<(), Diagnostic> {
+    let hint = "palabre init starts a new site: give another folder, or move the existing content away first";
+    match fs::read_dir(content) {
+        Ok(mut entries) => match entries.next() {
+            None => Ok(()),
+            Some(_) => Err(Diagnostic::error(content, None, "the folder is not empty").hint(hint)),
+        },
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(_) if content.exists() && !content.is_dir() => Err(Diagnostic::error(
+            content,
+            None,
+            "this is a file, where the content folder would go",
+        )
+        .hint(hint)),
+        Err(e) => Err(
+            Diagnostic::error(content, None, format!("cannot read: {e}"))
+                .hint("check the folder's permissions"),
+        ),
+    }
+}
+
+/// Writes the starter `files` ([`starter_files`]) into `content`, a folder
+/// that must not exist yet or be empty. Never writes over a file; on failure
+/// removes what it wrote and the folders it made, so that a second try starts
+/// afresh.
+pub fn write_starter(content: &Path, files: &[(String, String)]) -> Result<(), Diagnostic> {
+    refuse_non_empty(content)?;
+    // The first missing folder on the way to `content`: everything under it
+    // is ours to remove.
+    let mut made = None;
+    let mut dir = Some(content);
+    while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+        made = Some(d.to_path_buf());
+        dir = d.parent();
+    }
+    let mut written: Vec<PathBuf> = Vec::new();
+    for (rel, text) in files {
+        let path = content.join(rel);
+        if let Err(e) = create_new(&path, text) {
+            for done in written.iter().rev() {
+                let _ = fs::remove_file(done);
+                // Folders left empty go, up to the content folder, and past it
+                // up to the first one this command made.
+                let top = made.as_deref().unwrap_or(content);
+                let mut dir = done.parent();
+                while let Some(d) = dir.filter(|d| d.starts_with(top)) {
+                    if (d == content && made.is_none()) || fs::remove_dir(d).is_err() {
+                        break;
+                    }
+                    dir = d.parent();
+                }
+            }
+            return Err(Diagnostic::error(&path, None, format!("cannot write: {e}"))
+                .hint("check that the folder is writable; nothing was left in it"));
+        }
+        written.push(path);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -662,5 +854,43 @@ mod tests {
             d.to_file_text(),
             "---\nauthor: \"O'Neil \\\"Jr\\\": x\"\ndate: 2013-07-10\nanswers: [\"1.10\"]\nlang: fr\n---\nTexte.\n"
         );
+    }
+
+    #[test]
+    fn every_piece_of_the_starter_exists_in_every_known_language() {
+        for discussion in STARTER.dirs() {
+            for folder in discussion.dirs() {
+                for (stem, versions) in pieces(folder).expect("starter file names") {
+                    let mut langs: Vec<Lang> = versions.iter().map(|(l, _)| *l).collect();
+                    langs.sort();
+                    assert_eq!(langs, Lang::ALL, "{stem}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn replies_take_the_site_languages_in_turn() {
+        let files = starter_files(&[Lang::Es, Lang::En], None).expect("starter");
+        let langs: Vec<String> = files
+            .iter()
+            .filter(|(p, _)| p.contains("/replies/"))
+            .map(|(_, text)| {
+                let line = text
+                    .lines()
+                    .find(|l| l.starts_with("lang:"))
+                    .expect("lang:");
+                line["lang:".len()..]
+                    .split('#')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string()
+            })
+            .collect();
+        assert!(langs.len() >= 3, "{langs:?}");
+        for (i, lang) in langs.iter().enumerate() {
+            assert_eq!(lang, ["es", "en"][i % 2], "{langs:?}");
+        }
     }
 }

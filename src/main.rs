@@ -1,9 +1,12 @@
-//! The command line: parse arguments and hand them to the library's commands.
+//! The command line: parse arguments, call the library, print, exit status.
+//! Every crate of the terminal (clap, indicatif, tiny_http, notify, opener)
+//! is used here and in `cli/`, never by the library.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use palabre::commands;
+
+mod cli;
 
 // Builds allocate many short-lived strings on every thread: mimalloc serves
 // them with less locking and fewer page faults than the system allocator.
@@ -24,26 +27,26 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Write a starter site into a new folder: `palabre init mysite --languages en,fr`.
-    Init(commands::init::Args),
+    Init(cli::init::Args),
     /// Build the static site from a content folder.
-    Build(commands::build::Args),
+    Build(cli::build::Args),
     /// Check a content folder and report every problem, without writing anything.
-    Check(commands::check::Args),
+    Check(cli::check::Args),
     /// Create a content file: `palabre new reply --discussion D --answers 1.2 --author NAME`.
-    New(commands::new::Args),
+    New(cli::new::Args),
     /// Turn e-mails (.eml files, mbox mailboxes) into reply files.
-    Import(commands::import::Args),
+    Import(cli::import::Args),
     /// Build, serve on 127.0.0.1, rebuild on every change and reload the browser.
-    Serve(commands::serve::Args),
+    Serve(cli::serve::Args),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Init(args) => commands::init::run(args),
-        Command::Build(args) => commands::build::run(args),
-        Command::Check(args) => commands::check::run(args),
-        Command::New(args) => commands::new::run(args),
-        Command::Import(args) => commands::import::run(args),
-        Command::Serve(args) => commands::serve::run(args),
+        Command::Init(args) => cli::init::run(args),
+        Command::Build(args) => cli::build::run(args),
+        Command::Check(args) => cli::check::run(args),
+        Command::New(args) => cli::new::run(args),
+        Command::Import(args) => cli::import::run(args),
+        Command::Serve(args) => cli::serve::run(args),
     }
 }

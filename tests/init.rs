@@ -31,6 +31,8 @@ fn in_site(dir: &Path, args: &[&str]) -> Run {
 /// A reply or summary as written by `init`.
 struct TextFile {
     stem: String,
+    /// Its web address: the stem made web-safe, as documented.
+    address: String,
     text: String,
 }
 
@@ -78,6 +80,7 @@ fn read_starter(content: &Path) -> Starter {
             .map(|e| e.expect("entry").path())
             .map(|p| TextFile {
                 stem: p.file_stem().expect("stem").to_string_lossy().into_owned(),
+                address: slug::slugify(p.file_stem().expect("stem").to_string_lossy()),
                 text: fs::read_to_string(&p).expect("text"),
             })
             .collect();
@@ -191,8 +194,14 @@ fn starter_site_works(args: &[&str], langs: &[&str]) {
             assert_eq!(words(&text_of(shown)), words(expected), "{rel}");
             assert_eq!(shown.attr("lang"), Some(*lang), "{rel}");
         }
+        // The accented file name is published under its plain address.
+        assert!(
+            out.join(format!("{lang}/{d}/replies/003-jose-ramirez/index.html"))
+                .is_file(),
+            "003-josé-ramírez.md is published as 003-jose-ramirez/"
+        );
         for r in &starter.replies {
-            let rel = format!("{lang}/{d}/replies/{}/index.html", r.stem);
+            let rel = format!("{lang}/{d}/replies/{}/index.html", r.address);
             let doc = page(&out, &rel);
             let article = doc
                 .select(&sel("article"))
@@ -212,7 +221,7 @@ fn starter_site_works(args: &[&str], langs: &[&str]) {
         .map(|r| {
             let doc = page(
                 &out,
-                &format!("{}/{d}/replies/{}/index.html", langs[0], r.stem),
+                &format!("{}/{d}/replies/{}/index.html", langs[0], r.address),
             );
             let article = doc.select(&sel("article")).next().expect("article");
             article.attr("lang").expect("lang").to_string()
@@ -247,14 +256,14 @@ fn starter_site_works(args: &[&str], langs: &[&str]) {
         let rel = question_page(lang, d, "1.2");
         let doc = page(&out, &rel);
         let article = doc
-            .select(&sel(&format!("article[id=\"{}\"]", marked.stem)))
+            .select(&sel(&format!("article[id=\"{}\"]", marked.address)))
             .next()
             .unwrap_or_else(|| panic!("{rel}: no article for {}", marked.stem));
         let shown = words(&text_of(article));
         assert!(shown.contains(&part_12), "{rel}: the part for 1.2");
         assert!(!shown.contains(&part_11), "{rel}: the part for 1.1");
         assert!(!shown.contains(&preamble), "{rel}: the preamble");
-        let own = format!("{lang}/{d}/replies/{}/index.html", marked.stem);
+        let own = format!("{lang}/{d}/replies/{}/index.html", marked.address);
         let whole = words(&text_of(
             page(&out, &own)
                 .select(&sel("article"))

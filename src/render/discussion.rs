@@ -7,12 +7,12 @@ use super::Prepared;
 use super::input::{Env, Whole};
 use super::layout::{Head, Layout, Link, Place, Text, feeds, home_crumb};
 use super::parts::{
-    QuestionItem, SummaryView, dates, group_title, lang_links, pick_summary, question_item,
-    summary_view,
+    QuestionItem, SummaryView, dates, group_title, lang_links, question_item, summary_view,
 };
-use super::statistics::count_by_lang;
-use crate::extras::text::plain_text;
 use crate::i18n::Strings;
+use crate::lang::Lang;
+use crate::model::count_by_lang;
+use crate::util::text::plain_text;
 
 const TEMPLATE: &str = "discussion.html";
 
@@ -53,7 +53,7 @@ pub(super) fn facts<'a>(s: &'a Strings, w: &Whole<'a>) -> Facts<'a> {
         dates: dates(s, f.opens, f.closes),
         organisers: f.organisers.join(", "),
         replies: s.count("replies", w.replies.len()),
-        conclusion: pick_summary(f.conclusion, s.lang, f.original_lang)
+        conclusion: Lang::pick(f.conclusion, s.lang, f.original_lang)
             .map(|picked| summary_view(s, picked)),
     }
 }

@@ -28,11 +28,12 @@ use crate::config::SiteConfig;
 use crate::i18n::Translations;
 use crate::lang::Lang;
 use crate::model::{
-    Discussion, Group, GroupLabel, LangText, Question, QuestionId, Reply, Site, Summary, hash_debug,
+    Discussion, Group, GroupLabel, LangText, Question, QuestionId, Reply, Site, Summary,
 };
 use crate::site::{self, ReplyIndex};
 use crate::style;
 use crate::theme::Theme;
+use crate::util::hash_debug;
 
 /// What every page is made from besides its own input: the site's settings
 /// and the theme (its text in every language, its stylesheets).
@@ -63,7 +64,7 @@ impl<'a> Env<'a> {
                 &site.config.languages,
                 site.config.default_lang,
             ),
-            colours: style::colours(&site.config.style, &style::Backgrounds::of(theme)),
+            colours: style::colours(&site.config.style, &theme.backgrounds()),
             custom_css: theme.static_file(CUSTOM_CSS).is_some(),
             feeds: site::has_feeds(site),
             key: h.finalize(),

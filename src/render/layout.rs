@@ -4,12 +4,12 @@
 use serde::Serialize;
 
 use super::input::{Env, Frame};
-use crate::extras::text::truncate;
 use crate::i18n::Strings;
 use crate::lang::Lang;
 use crate::model::{LangText, QuestionId};
 use crate::site::{self, Page};
 use crate::style;
+use crate::util::text::truncate;
 
 /// A stylesheet a theme may add, loaded after all the others.
 pub(super) const CUSTOM_CSS: &str = "custom.css";

@@ -28,9 +28,9 @@ use crate::diagnostic::Diagnostic;
 use crate::i18n::Translations;
 use crate::markdown;
 use crate::model::{Discussion, Group, QuestionId, Site, SiteHashes};
-use crate::output::{Piece, Placeholders};
 use crate::site::{Page, PageKind, ReplyIndex};
 use crate::theme::Theme;
+use crate::util::html::{Piece, Placeholders, minify};
 
 use input::{DiscussionKeys, Env, Hashed, QuestionInput, ReplyInput, Source, Whole};
 use layout::{Layout, Place};
@@ -164,7 +164,7 @@ impl<'a> Renderer<'a> {
             .render(template, &ctx)
             .map_err(RenderError::Template)?;
         drop(ctx);
-        let skeleton = crate::output::minify(&html);
+        let skeleton = minify(&html);
         drop(html);
         fill(&skeleton, &slots, reply_headings, &site_prefix).map_err(RenderError::Texts)
     }

@@ -9,10 +9,10 @@ use serde::Serialize;
 use super::Slots;
 use super::input::{Frame, Hashed};
 use super::layout::{Link, Place, Text, text_in};
-use super::statistics::count_by_lang;
+use crate::extras::countries;
 use crate::i18n::Strings;
 use crate::lang::Lang;
-use crate::model::{QuestionId, Reply, Summary};
+use crate::model::{QuestionId, Reply, Summary, count_by_lang};
 
 /// A reply as a page shows it; its HTML is a slot tag, filled after
 /// minifying (see [`Slots`]).
@@ -49,7 +49,7 @@ pub(super) fn card<'a>(
         id: r.id.clone(),
         author: author(s, r.author.as_deref()),
         organisation: r.organisation.clone(),
-        country: r.country.clone(),
+        country: r.country.as_deref().map(|c| countries::shown(c, s.lang)),
         date: r.date.map(|x| s.date(x)),
         datetime: r.date.map(|x| x.format("%Y-%m-%d").to_string()),
         lang: r.lang.code(),
@@ -124,7 +124,7 @@ pub(super) struct SummaryView<'a> {
     lang_name: &'a str,
 }
 
-/// A summary picked in `lang` ([`pick_summary`]), for a page in `s.lang`.
+/// A summary picked in `lang` ([`Lang::pick`]), for a page in `s.lang`.
 pub(super) fn summary_view<'a>(
     s: &'a Strings,
     (lang, sum): (Lang, &'a Summary),
@@ -136,18 +136,6 @@ pub(super) fn summary_view<'a>(
         fallback: lang != s.lang,
         lang_name: s.lang_name(lang),
     }
-}
-
-/// The summary in `lang`, else the original's, else any.
-pub(super) fn pick_summary<T>(
-    m: &BTreeMap<Lang, T>,
-    lang: Lang,
-    original: Lang,
-) -> Option<(Lang, &T)> {
-    m.get_key_value(&lang)
-        .or_else(|| m.get_key_value(&original))
-        .or_else(|| m.iter().next())
-        .map(|(l, v)| (*l, v))
 }
 
 /// A group's title, or "Week 2" when it has none.

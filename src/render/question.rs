@@ -6,10 +6,10 @@ use serde::Serialize;
 use super::input::{Env, QuestionInput};
 use super::layout::{Head, Layout, Link, Place, Text, discussion_crumb, feeds, home_crumb};
 use super::parts::{
-    QuestionItem, ReplyCard, SummaryView, card, group_title, pick_summary, question_item,
-    summary_view,
+    QuestionItem, ReplyCard, SummaryView, card, group_title, question_item, summary_view,
 };
 use super::{Prepared, Slots};
+use crate::lang::Lang;
 use crate::model::QuestionId;
 
 const TEMPLATE: &str = "question.html";
@@ -40,7 +40,7 @@ pub(super) fn prepare<'r>(env: &'r Env, place: &Place, input: QuestionInput<'r>)
     let l = s.lang.code();
     let item = question_item(s, &f, place, q, replies.iter().map(|r| r.reply));
     let summaries = f.summaries.get(&q);
-    let summary = summaries.and_then(|m| pick_summary(m, s.lang, f.original_lang));
+    let summary = summaries.and_then(|m| Lang::pick(m, s.lang, f.original_lang));
     let other_summaries: Vec<Link> = summaries
         .into_iter()
         .flat_map(|m| m.keys())

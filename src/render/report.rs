@@ -10,12 +10,11 @@ use super::input::{Env, Whole};
 use super::layout::{
     Head, Layout, Link, Place, Text, discussion_crumb, feeds, home_crumb, text_in,
 };
-use super::parts::{
-    ReplyCard, SummaryView, card, group_title, lang_links, pick_summary, summary_view,
-};
-use super::statistics::count_by_lang;
+use super::parts::{ReplyCard, SummaryView, card, group_title, lang_links, summary_view};
 use super::{Prepared, Slots};
-use crate::model::Reply;
+use crate::extras::countries;
+use crate::lang::Lang;
+use crate::model::{Reply, count_by_lang};
 
 const TEMPLATE: &str = "report.html";
 
@@ -59,7 +58,7 @@ struct ReportQuestion<'a> {
 struct Contributor<'a> {
     name: &'a str,
     organisation: &'a str,
-    country: &'a str,
+    country: String,
     count: Option<String>,
 }
 
@@ -79,7 +78,7 @@ pub(super) fn prepare<'r>(env: &'r Env, place: &Place, w: Whole<'r>) -> Prepared
                     let summary = f
                         .summaries
                         .get(&q.id)
-                        .and_then(|m| pick_summary(m, s.lang, f.original_lang));
+                        .and_then(|m| Lang::pick(m, s.lang, f.original_lang));
                     let replies: Vec<ReplyCard> = w
                         .replies_to(q.id)
                         .map(|r| card(s, f, place, r, Some(q.id), &slots))
@@ -102,7 +101,7 @@ pub(super) fn prepare<'r>(env: &'r Env, place: &Place, w: Whole<'r>) -> Prepared
             }
         })
         .collect();
-    let (people, anonymous) = contributors(w.replies);
+    let (people, anonymous) = contributors(w.replies, s.lang);
     let contributors = people
         .into_iter()
         .map(|((_, name, organisation, country), n)| Contributor {
@@ -133,12 +132,12 @@ pub(super) fn prepare<'r>(env: &'r Env, place: &Place, w: Whole<'r>) -> Prepared
 
 /// A contributor's name in lowercase (to sort by), name, organisation and
 /// country.
-type ContributorKey<'a> = (String, &'a str, &'a str, &'a str);
+type ContributorKey<'a> = (String, &'a str, &'a str, String);
 
 /// Each signed contributor once (same name, organisation and country), in
 /// alphabetical order, with their number of replies; and the number of
 /// unsigned replies.
-fn contributors(replies: &[Reply]) -> (BTreeMap<ContributorKey<'_>, usize>, usize) {
+fn contributors(replies: &[Reply], lang: Lang) -> (BTreeMap<ContributorKey<'_>, usize>, usize) {
     let mut people = BTreeMap::new();
     let mut anonymous = 0;
     for r in replies {
@@ -148,7 +147,10 @@ fn contributors(replies: &[Reply]) -> (BTreeMap<ContributorKey<'_>, usize>, usiz
                     a.to_lowercase(),
                     a,
                     r.organisation.as_deref().unwrap_or(""),
-                    r.country.as_deref().unwrap_or(""),
+                    r.country
+                        .as_deref()
+                        .map(|c| countries::shown(c, lang))
+                        .unwrap_or_default(),
                 );
                 *people.entry(key).or_default() += 1;
             }

@@ -10,9 +10,9 @@ use super::Prepared;
 use super::input::{Env, Whole};
 use super::layout::{Head, Layout, Place, Text, discussion_crumb, feeds, home_crumb, text_in};
 use super::parts::group_title;
-use crate::extras::stats::{Chart, Row, chart};
+use crate::extras::stats::{Chart, Row, chart, country_rows};
 use crate::lang::Lang;
-use crate::model::{Question, Reply};
+use crate::model::{Question, count_by_lang};
 
 const TEMPLATE: &str = "statistics.html";
 
@@ -23,25 +23,10 @@ struct StatisticsPage {
     charts: Vec<Chart>,
 }
 
-/// How many of `replies` are written in each language.
-pub(super) fn count_by_lang<'r>(
-    replies: impl IntoIterator<Item = &'r Reply>,
-) -> BTreeMap<Lang, usize> {
-    let mut counts = BTreeMap::new();
-    for r in replies {
-        *counts.entry(r.lang).or_insert(0) += 1;
-    }
-    counts
-}
-
 /// A discussion's replies counted per language, country, question and group.
 struct Tally<'a> {
     total: usize,
     by_lang: BTreeMap<Lang, usize>,
-    /// Most replies first; ties in alphabetical order.
-    by_country: Vec<(&'a str, usize)>,
-    /// Replies that name no country.
-    unknown_country: usize,
     /// In the discussion's order.
     by_question: Vec<(&'a Question, usize)>,
     /// Replies to any of a group's questions, each counted once; in order.
@@ -50,21 +35,9 @@ struct Tally<'a> {
 
 impl<'a> Tally<'a> {
     fn of(w: &Whole<'a>) -> Tally<'a> {
-        let mut by_country: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut unknown_country = 0;
-        for r in w.replies {
-            match r.country.as_deref().map(str::trim) {
-                Some(c) if !c.is_empty() => *by_country.entry(c).or_default() += 1,
-                _ => unknown_country += 1,
-            }
-        }
-        let mut by_country: Vec<(&str, usize)> = by_country.into_iter().collect();
-        by_country.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         Tally {
             total: w.replies.len(),
             by_lang: count_by_lang(w.replies),
-            by_country,
-            unknown_country,
             by_question: w
                 .frame
                 .questions()
@@ -96,18 +69,7 @@ pub(super) fn prepare<'r>(env: &'r Env, place: &Place, w: Whole<'r>) -> Prepared
         .iter()
         .map(|(l, n)| (s.lang_name(*l).to_string(), None, *n))
         .collect();
-    let mut countries: Vec<Row> = tally
-        .by_country
-        .iter()
-        .map(|&(c, n)| (c.to_string(), None, n))
-        .collect();
-    if tally.unknown_country > 0 {
-        countries.push((
-            s.t("stats_country_unknown").to_string(),
-            None,
-            tally.unknown_country,
-        ));
-    }
+    let countries = country_rows(w.replies, s.lang, s.t("stats_country_unknown"));
     let questions: Vec<Row> = tally
         .by_question
         .iter()

@@ -25,7 +25,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let diags = crate::check(&args.content);
+    let diags = palabre::check(&args.content);
     let errors = diags.errors().count();
     let warnings = diags.warnings().count();
     match args.format {

@@ -95,7 +95,7 @@ pub fn run(args: Args) -> ExitCode {
     let opts = args.site.build_options(None);
     // A refused output folder is not an edit to wait for: say so and stop,
     // rather than serve a folder that is not a site.
-    if let Err(d) = crate::output::check_output_dir(&opts.content, &opts.output, opts.force) {
+    if let Err(d) = palabre::output::check_output_dir(&opts.content, &opts.output, opts.force) {
         eprintln!("{d}");
         return ExitCode::FAILURE;
     }
@@ -195,8 +195,8 @@ fn is_change(event: &notify::Result<notify::Event>) -> bool {
 }
 
 /// Builds once; reports in the terminal and to the browsers.
-fn rebuild(opts: &crate::BuildOptions, shared: &Shared) {
-    match crate::build(opts) {
+fn rebuild(opts: &palabre::BuildOptions, shared: &Shared) {
+    match palabre::build(opts) {
         Ok(report) => {
             print_all(&report.warnings);
             println!("{}", report.summary(&opts.output));

@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::import::{self, ReplyDraft};
-use crate::lang::Lang;
-use crate::model::QuestionId;
+use palabre::import::{self, ReplyDraft};
+use palabre::lang::Lang;
+use palabre::model::QuestionId;
 
 #[derive(clap::Args)]
 pub struct Args {

@@ -10,8 +10,8 @@ pub mod serve;
 
 use std::path::PathBuf;
 
-use crate::BuildOptions;
-use crate::diagnostic::Diagnostic;
+use palabre::diagnostic::Diagnostic;
+use palabre::{BuildOptions, Progress};
 
 /// Where a site comes from and goes to: shared by `build` and `serve`.
 #[derive(clap::Args)]
@@ -35,7 +35,7 @@ pub struct SiteArgs {
 }
 
 impl SiteArgs {
-    pub fn build_options(&self, progress: Option<indicatif::ProgressBar>) -> BuildOptions {
+    pub fn build_options(&self, progress: Option<Box<dyn Progress>>) -> BuildOptions {
         BuildOptions {
             content: self.content.clone(),
             output: self.output.clone(),

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::import;
+use palabre::import;
 
 #[derive(clap::Args)]
 pub struct Args {

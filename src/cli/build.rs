@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 
+use indicatif::{ProgressBar, ProgressStyle};
+
 use super::{SiteArgs, print_all};
 
 #[derive(clap::Args)]
@@ -16,12 +18,12 @@ pub struct Args {
 
 pub fn run(args: Args) -> ExitCode {
     // indicatif draws nothing when stderr is not a terminal (CI, pipes).
-    let bar = indicatif::ProgressBar::new(0).with_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} pages {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} pages {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let opts = args.site.build_options(Some(bar));
-    match crate::build(&opts) {
+    let opts = args.site.build_options(Some(Box::new(PageBar(bar))));
+    match palabre::build(&opts) {
         Ok(report) => {
             print_all(&report.warnings);
             println!("{}", report.summary(&opts.output));
@@ -46,6 +48,23 @@ pub fn run(args: Args) -> ExitCode {
             );
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The build's pages, as a bar on the terminal.
+struct PageBar(ProgressBar);
+
+impl palabre::Progress for PageBar {
+    fn start(&self, total: usize) {
+        self.0.set_length(total as u64);
+    }
+
+    fn advance(&self, n: usize) {
+        self.0.inc(n as u64);
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
     }
 }
 
