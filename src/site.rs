@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::lang::Lang;
-use crate::model::{Discussion, Group, GroupLabel, QuestionId, Site, count_by_lang};
+use crate::model::{Discussion, Group, GroupLabel, QuestionId, Site};
 
 #[derive(Clone, Copy)]
 pub enum PageKind<'a> {
@@ -203,10 +203,5 @@ impl ReplyIndex {
         self.by_question
             .get(&(d.slug.clone(), q))
             .map_or(&[], Vec::as_slice)
-    }
-
-    /// How many replies to `q` are written in each language.
-    pub fn counts_by_lang(&self, d: &Discussion, q: QuestionId) -> BTreeMap<Lang, usize> {
-        count_by_lang(self.replies_to(d, q).iter().map(|&i| &d.replies[i]))
     }
 }

@@ -1,0 +1,161 @@
+//! The consolidated reply as one document: introduction, contents, every
+//! question with its summary and replies, conclusion, contributors.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::discussion::{Facts, facts};
+use super::input::{Env, Whole};
+use super::layout::{
+    Head, Layout, Link, Place, Text, discussion_crumb, feeds, home_crumb, text_in,
+};
+use super::parts::{ReplyCard, SummaryView, card, group_title, lang_links, summary_view};
+use super::{Prepared, Slots};
+use crate::extras::countries;
+use crate::lang::Lang;
+use crate::model::{Reply, count_by_lang};
+
+const TEMPLATE: &str = "report.html";
+
+/// The level a reply's top heading gets: under the card's `h5` (its author).
+const REPLY_HEADINGS: u8 = 6;
+
+#[derive(Serialize)]
+struct ReportPage<'a> {
+    #[serde(flatten)]
+    facts: Facts<'a>,
+    /// Replies per language, for the language filter.
+    filter_langs: Vec<Link>,
+    groups: Vec<ReportGroup<'a>>,
+    contributors: Vec<Contributor<'a>>,
+    /// How many replies are unsigned, when some are.
+    anonymous: Option<String>,
+    /// The discussion's overview.
+    overview: String,
+}
+
+#[derive(Serialize)]
+struct ReportGroup<'a> {
+    title: String,
+    anchor: String,
+    questions: Vec<ReportQuestion<'a>>,
+}
+
+#[derive(Serialize)]
+struct ReportQuestion<'a> {
+    id: String,
+    anchor: String,
+    text: Text,
+    href: String,
+    count: String,
+    summary: Option<SummaryView<'a>>,
+    replies: Vec<ReplyCard>,
+}
+
+/// A signed contributor, with how many replies they signed when more than one.
+#[derive(Serialize)]
+struct Contributor<'a> {
+    name: &'a str,
+    organisation: &'a str,
+    country: String,
+    count: Option<String>,
+}
+
+pub(super) fn prepare<'r>(env: &'r Env, place: &Place, w: Whole<'r>) -> Prepared<'r> {
+    let s = env.i18n.get(place.lang());
+    let f = &w.frame;
+    let l = s.lang.code();
+    let slots = Slots::default();
+    let groups: Vec<ReportGroup> = f
+        .groups
+        .iter()
+        .map(|g| {
+            let questions = g
+                .questions
+                .iter()
+                .map(|q| {
+                    let summary = f
+                        .summaries
+                        .get(&q.id)
+                        .and_then(|m| Lang::pick(m, s.lang, f.original_lang));
+                    let replies: Vec<ReplyCard> = w
+                        .replies_to(q.id)
+                        .map(|r| card(s, f, place, r, Some(q.id), &slots))
+                        .collect();
+                    ReportQuestion {
+                        id: q.id.to_string(),
+                        anchor: format!("q-{}-{}", q.id.group, q.id.question),
+                        text: text_in(&q.text, s.lang, f.original_lang),
+                        href: place.href(f.question_path(l, q.id)),
+                        count: s.count("replies", replies.len()),
+                        summary: summary.map(|picked| summary_view(s, picked)),
+                        replies,
+                    }
+                })
+                .collect();
+            ReportGroup {
+                title: group_title(s, f, g.id),
+                anchor: format!("group-{}", g.id),
+                questions,
+            }
+        })
+        .collect();
+    let (people, anonymous) = contributors(w.replies, s.lang);
+    let contributors = people
+        .into_iter()
+        .map(|((_, name, organisation, country), n)| Contributor {
+            name,
+            organisation,
+            country,
+            count: (n > 1).then(|| s.count("replies", n)),
+        })
+        .collect();
+    let title = f.title_in(s.lang).text;
+    let head = Head {
+        title: format!("{} · {title}", s.t("report_title")),
+        crumbs: vec![home_crumb(s, place), discussion_crumb(s, f, place)],
+        description: s.fill("description_report", &[("title", &title)]),
+        feeds: feeds(env, place, f, None),
+    };
+    let page = ReportPage {
+        facts: facts(s, &w),
+        filter_langs: lang_links(s, &count_by_lang(w.replies)),
+        groups,
+        contributors,
+        anonymous: (anonymous > 0).then(|| s.count("anonymous_contributors", anonymous)),
+        overview: place.href(f.discussion_path(l)),
+    };
+    Prepared::new(TEMPLATE, Layout::new(env, place, head), page, place)
+        .with_replies(slots, REPLY_HEADINGS)
+}
+
+/// A contributor's name in lowercase (to sort by), name, organisation and
+/// country.
+type ContributorKey<'a> = (String, &'a str, &'a str, String);
+
+/// Each signed contributor once (same name, organisation and country), in
+/// alphabetical order, with their number of replies; and the number of
+/// unsigned replies.
+fn contributors(replies: &[Reply], lang: Lang) -> (BTreeMap<ContributorKey<'_>, usize>, usize) {
+    let mut people = BTreeMap::new();
+    let mut anonymous = 0;
+    for r in replies {
+        match r.author.as_deref() {
+            Some(a) => {
+                let key = (
+                    a.to_lowercase(),
+                    a,
+                    r.organisation.as_deref().unwrap_or(""),
+                    r.country
+                        .as_deref()
+                        .map(|c| countries::shown(c, lang))
+                        .unwrap_or_default(),
+                );
+                *people.entry(key).or_default() += 1;
+            }
+            None => anonymous += 1,
+        }
+    }
+    (people, anonymous)
+}
