@@ -414,9 +414,13 @@ fn a_logo_that_is_missing_or_outside_the_content_folder_is_an_error() {
 
 #[test]
 fn an_accent_hard_to_read_is_a_warning_with_a_colour_that_reads() {
-    // One language, which the fixture's questions are written in: no other warning.
+    // One language, which the fixture's questions are written in, and no
+    // address on purpose (`base_url: ""`): no other warning.
     let english = "title: {en: \"Test site\"}\nlanguages: [en]\n";
-    let site = Site::new(&format!("{english}style:\n  accent: \"#ffcc00\"\n"));
+    let no_address = "base_url: \"\"\n";
+    let site = Site::new(&format!(
+        "{english}style:\n  accent: \"#ffcc00\"\n{no_address}"
+    ));
     let run = site.check(&["--deny-warnings"]);
     assert!(!run.status.success(), "{}", run.describe());
     assert!(
@@ -434,7 +438,9 @@ fn an_accent_hard_to_read_is_a_warning_with_a_colour_that_reads() {
         run.describe()
     );
     // A readable accent gives no warning, in either scheme.
-    let site = Site::new(&format!("{english}style:\n  accent: \"#005a9c\"\n"));
+    let site = Site::new(&format!(
+        "{english}style:\n  accent: \"#005a9c\"\n{no_address}"
+    ));
     let run = site.check(&["--deny-warnings"]);
     assert!(run.status.success(), "{}", run.describe());
 }
