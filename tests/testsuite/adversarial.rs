@@ -6,160 +6,21 @@
 //! errors.rs and sanitize.rs beside it hold the basic cases; this file holds
 //! the tricks, the extremes and failure safety.
 
-use crate::common;
-use crate::safety;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use common::*;
-use safety::*;
+use crate::common::*;
+use crate::safety::*;
 use scraper::{Html, Node};
-
-const SITE_YAML: &str = "title: {en: \"Adversarial\"}\nlanguages: [en, fr, es]\n";
 
 /// A reply file's text: `front` lines between the fences, then `body`.
 fn reply(front: &str, body: &str) -> String {
     format!("---\n{front}\n---\n{body}")
-}
-
-/// A content folder in a temporary folder, with its output folder beside it.
-struct Site {
-    dir: tempfile::TempDir,
-    content: PathBuf,
-    out: PathBuf,
-}
-
-impl Site {
-    /// The basic discussion with one good reply, not built yet.
-    fn new() -> Site {
-        let dir = tempfile::tempdir().expect("temporary folder");
-        let content = dir.path().join("content");
-        let out = dir.path().join("out");
-        let site = Site { dir, content, out };
-        site.write("site.yaml", SITE_YAML);
-        site.write("d/_discussion.md", FIXTURE_DISCUSSION);
-        site.write("d/replies/good.md", FIXTURE_REPLY);
-        site
-    }
-
-    /// [`Site::new`], built once: the "previous site" of a failing build.
-    fn built() -> Site {
-        let site = Site::new();
-        let run = site.build();
-        assert_built(&run);
-        assert!(
-            site.out.join("en/d/replies/good/index.html").is_file(),
-            "the first build wrote no reply page"
-        );
-        site
-    }
-
-    fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
-        let path = self.content.join(rel);
-        fs::create_dir_all(path.parent().expect("parent")).expect("create folder");
-        fs::write(&path, text).expect("write content file");
-    }
-
-    fn build(&self) -> Run {
-        build(&self.content, &self.out, &["--themes", THEMES])
-    }
-
-    /// The output folder's files and the names beside it (to catch leftovers).
-    fn state(&self) -> (BTreeMap<String, Vec<u8>>, BTreeSet<String>) {
-        let beside = fs::read_dir(self.dir.path())
-            .expect("read temporary folder")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .collect();
-        (snapshot(&self.out), beside)
-    }
-}
-
-fn assert_no_panic(run: &Run) {
-    assert!(
-        !run.stderr.contains("panicked") && !run.stderr.contains("overflowed its stack"),
-        "palabre crashed\n{}",
-        run.describe()
-    );
-    // A crash by signal (stack overflow aborts) has no exit code.
-    assert!(
-        run.status.code().is_some(),
-        "killed by a signal\n{}",
-        run.describe()
-    );
-}
-
-fn assert_built(run: &Run) {
-    assert_no_panic(run);
-    assert!(
-        run.status.success(),
-        "the build should succeed\n{}",
-        run.describe()
-    );
-}
-
-/// Writes `files` into a built site, builds again and checks that the build
-/// is refused with a message about `file` (at one of `lines`, if any, saying
-/// every one of `words`), and that the previous site is untouched.
-fn refused(files: &[(&str, &[u8])], file: &str, lines: &[usize], words: &[&str]) -> Run {
-    let site = Site::built();
-    let before = site.state();
-    for (rel, text) in files {
-        site.write(rel, text);
-    }
-    let run = site.build();
-    assert_no_panic(&run);
-    assert_eq!(
-        run.status.code(),
-        Some(1),
-        "the build should fail because of {file}\n{}",
-        run.describe()
-    );
-    if lines.is_empty() {
-        assert!(
-            run.stderr.contains(file),
-            "stderr does not name {file}\n{}",
-            run.describe()
-        );
-    } else {
-        assert!(
-            lines.iter().any(|&l| names_line(&run.stderr, file, l)),
-            "stderr does not point at {file}:{lines:?}\n{}",
-            run.describe()
-        );
-    }
-    let about = messages_about(&run.stderr, file).to_lowercase();
-    for word in words {
-        assert!(
-            about.contains(&word.to_lowercase()),
-            "the message about {file} does not say {word:?}\n{}",
-            run.describe()
-        );
-    }
-    let after = site.state();
-    assert_eq!(
-        after.1, before.1,
-        "files appeared or vanished beside the output folder"
-    );
-    assert!(
-        after.0 == before.0,
-        "the failed build changed the previous site"
-    );
-    run
-}
-
-/// A reply `d/replies/bad.md` with `text` must be refused.
-fn bad_reply(text: impl AsRef<[u8]>, lines: &[usize], words: &[&str]) -> Run {
-    refused(
-        &[("d/replies/bad.md", text.as_ref())],
-        "d/replies/bad.md",
-        lines,
-        words,
-    )
 }
 
 /// Elements and attributes that would act (run, load, redirect, submit) on a
@@ -381,7 +242,7 @@ onfocus=\"alert('on5')\" autofocus>e</a> <span/onclick=alert('on6')>f</span>\n",
 ];
 
 struct Hostile {
-    _dir: tempfile::TempDir,
+    _site: Site,
     out: PathBuf,
     run: Run,
     /// Every HTML page: path and text.
@@ -391,23 +252,17 @@ struct Hostile {
 fn hostile() -> &'static Hostile {
     static BUILT: OnceLock<Hostile> = OnceLock::new();
     BUILT.get_or_init(|| {
-        let dir = scratch_dir("palabre-adversarial-");
-        let content = dir.path().join("content");
-        let write = |rel: &str, text: &str| {
-            let p = content.join(rel);
-            fs::create_dir_all(p.parent().expect("parent")).expect("create folder");
-            fs::write(p, text).expect("write");
-        };
-        write("site.yaml", SITE_YAML);
-        write("d/_discussion.md", FIXTURE_DISCUSSION);
+        let site = Site::in_folder(scratch_dir("palabre-adversarial-"));
+        site.write("site.yaml", FIXTURE_SITE_YAML);
+        site.write("d/_discussion.md", FIXTURE_DISCUSSION);
         for (id, body, _) in HOSTILE {
-            write(
+            site.write(
                 &format!("d/replies/{id}.md"),
-                &reply("lang: en\nanswers: [\"1.1\", \"1.2\"]", body),
+                reply("lang: en\nanswers: [\"1.1\", \"1.2\"]", body),
             );
         }
-        let out = dir.path().join("out");
-        let run = build(&content, &out, &["--themes", THEMES]);
+        let run = site.build();
+        let out = site.out.clone();
         let pages = html_files(&out)
             .into_iter()
             .map(|rel| {
@@ -416,7 +271,7 @@ fn hostile() -> &'static Hostile {
             })
             .collect();
         Hostile {
-            _dir: dir,
+            _site: site,
             out,
             run,
             pages,
@@ -683,12 +538,7 @@ fn discussion_folders_with_spaces_or_unicode_get_web_safe_addresses() {
         );
     }
     // A name with no letter or digit makes no address.
-    let run = refused(
-        &[("¿…?/_discussion.md", FIXTURE_DISCUSSION.as_bytes())],
-        "¿…?",
-        &[],
-        &["rename"],
-    );
+    let run = Site::built().refuses(&[("¿…?/_discussion.md", FIXTURE_DISCUSSION.as_bytes())], Expect { file: "¿…?", lines: &[], words: &["rename"] });
     assert_no_panic(&run);
 }
 
@@ -709,12 +559,7 @@ fn reply_file_names_with_spaces_or_unicode_get_web_safe_addresses() {
             run.describe()
         );
     }
-    refused(
-        &[("d/replies/&&.md", FIXTURE_REPLY.as_bytes())],
-        "d/replies/&&.md",
-        &[],
-        &["rename"],
-    );
+    Site::built().refuses(&[("d/replies/&&.md", FIXTURE_REPLY.as_bytes())], Expect { file: "d/replies/&&.md", lines: &[], words: &["rename"] });
 }
 
 #[test]
@@ -993,7 +838,7 @@ fn moderately_nested_replies_are_not_flattened() {
 fn bom_and_crlf_build_fine() {
     let site = Site::built();
     let crlf = |s: &str| s.replace('\n', "\r\n");
-    site.write("site.yaml", format!("\u{feff}{}", crlf(SITE_YAML)));
+    site.write("site.yaml", format!("\u{feff}{}", crlf(FIXTURE_SITE_YAML)));
     site.write(
         "d/_discussion.md",
         format!("\u{feff}{}", crlf(FIXTURE_DISCUSSION)),
@@ -1145,25 +990,21 @@ fn symlinks_pointing_outside_are_never_followed() {
     use std::os::unix::fs::symlink;
     let site = Site::built();
     let outside = site.dir.path().join("outside");
-    fs::create_dir_all(outside.join("e/replies")).expect("folder");
-    fs::write(
-        outside.join("secret.md"),
+    site.write_beside(
+        "outside/secret.md",
         reply(
             "lang: en\nanswers: [\"1.1\"]",
             "TOP-SECRET-REPLY text that must stay private.\n",
         ),
-    )
-    .expect("write");
-    fs::write(
-        outside.join("e/_discussion.md"),
+    );
+    site.write_beside(
+        "outside/e/_discussion.md",
         FIXTURE_DISCUSSION.replace("A discussion", "SECRET-FIXTURE_DISCUSSION"),
-    )
-    .expect("write");
-    fs::write(
-        outside.join("e/replies/r.md"),
+    );
+    site.write_beside(
+        "outside/e/replies/r.md",
         reply("lang: en\nanswers: [\"1.1\"]", "SECRET-NESTED reply.\n"),
-    )
-    .expect("write");
+    );
     symlink(
         outside.join("secret.md"),
         site.content.join("d/replies/secret.md"),
@@ -1303,12 +1144,7 @@ fn group_and_question_ids_must_be_plain_numbers() {
         ("4294967296", 5),
     ] {
         let discussion = FIXTURE_DISCUSSION.replacen("  - id: 1", &format!("  - id: {id}"), 1);
-        refused(
-            &[("d/_discussion.md", discussion.as_bytes())],
-            "d/_discussion.md",
-            &[line],
-            &[id, "digits"],
-        );
+        Site::built().refuses(&[("d/_discussion.md", discussion.as_bytes())], Expect { file: "d/_discussion.md", lines: &[line], words: &[id, "digits"] });
     }
     // A quoted number is the number.
     let site = Site::built();
@@ -1326,12 +1162,7 @@ fn null_where_text_is_expected_is_a_clear_error() {
         "organisers: [JMDI, ~]\ngroup_label: week",
         1,
     );
-    let run = refused(
-        &[("d/_discussion.md", discussion.as_bytes())],
-        "d/_discussion.md",
-        &[3],
-        &["null"],
-    );
+    let run = Site::built().refuses(&[("d/_discussion.md", discussion.as_bytes())], Expect { file: "d/_discussion.md", lines: &[3], words: &["null"] });
     assert!(
         !run.stderr.contains("Option<"),
         "Rust types leak into the message\n{}",
@@ -1405,13 +1236,8 @@ fn a_killed_build_leaves_the_previous_site_intact() {
     let site = Site::built();
     let before = snapshot(&site.out);
     write_many_replies(&site, 3_000);
-    let mut child = palabre()
-        .arg("build")
-        .arg("--content")
-        .arg(&site.content)
-        .arg("--output")
-        .arg(&site.out)
-        .args(["--themes", THEMES])
+    let mut child = site
+        .build_command(&site.out)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -1479,7 +1305,7 @@ fn a_build_failing_on_the_last_file_leaves_the_previous_site_intact() {
         run.describe()
     );
     assert!(
-        site.state().0 == before.0,
+        site.state().files == before.files,
         "the failed build changed the previous site"
     );
 }
@@ -1492,7 +1318,7 @@ fn output_inside_the_content_folder_is_refused() {
         site.content.join("public"),
         site.content.join("d/replies/out"),
     ] {
-        let run = build(&site.content, &out, &["--themes", THEMES]);
+        let run = site.build_into(&out, &[]);
         assert_no_panic(&run);
         assert_eq!(run.status.code(), Some(1), "{}", run.describe());
         assert!(
@@ -1514,9 +1340,7 @@ fn an_output_path_that_is_a_file_is_refused() {
     let file = site.dir.path().join("notes.txt");
     fs::write(&file, "my notes\n").expect("write");
     for extra in [&[][..], &["--force"][..]] {
-        let mut args = vec!["--themes", THEMES];
-        args.extend_from_slice(extra);
-        let run = build(&site.content, &file, &args);
+        let run = site.build_into(&file, extra);
         assert_no_panic(&run);
         assert_eq!(run.status.code(), Some(1), "{}", run.describe());
         assert!(
@@ -1540,13 +1364,7 @@ fn check_never_writes_even_with_hostile_input() {
         reply("lang: en\nanswers: [\"1.1\"]", HOSTILE[0].1),
     );
     let before = snapshot(site.dir.path());
-    let out = Command::new(env!("CARGO_BIN_EXE_palabre"))
-        .current_dir(site.dir.path())
-        .args(["check", "--content"])
-        .arg(&site.content)
-        .output()
-        .expect("run check");
-    let run = Run::from_output(out);
+    let run = site.check(&[]);
     assert_built(&run);
     assert!(
         snapshot(site.dir.path()) == before,

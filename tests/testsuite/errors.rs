@@ -4,9 +4,8 @@
 
 use crate::common;
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::*;
 
@@ -22,147 +21,9 @@ About the second question.
 About the tenth question.
 "#;
 
-/// A small content folder in a temporary folder, with a site already built
-/// from it into `out`.
-struct Fixture {
-    dir: tempfile::TempDir,
-    content: PathBuf,
-    out: PathBuf,
-}
-
-impl Fixture {
-    fn new() -> Fixture {
-        let dir = tempfile::tempdir().expect("temporary folder");
-        let content = dir.path().join("content");
-        let out = dir.path().join("out");
-        let fx = Fixture { dir, content, out };
-        fx.write("site.yaml", FIXTURE_SITE_YAML);
-        fx.write("d/_discussion.md", FIXTURE_DISCUSSION);
-        fx.write("d/replies/good.md", FIXTURE_REPLY);
-        fx.write("d/replies/marked.md", MARKED_REPLY);
-        let run = fx.build();
-        assert!(
-            run.status.success(),
-            "the fixture itself does not build\n{}",
-            run.describe()
-        );
-        assert!(
-            fx.out.join("en/d/week-1/question-1/index.html").is_file(),
-            "the first build wrote no question page"
-        );
-        fx
-    }
-
-    fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
-        let path = self.content.join(rel);
-        fs::create_dir_all(path.parent().expect("parent")).expect("create folder");
-        fs::write(&path, text).expect("write content file");
-    }
-
-    fn build(&self) -> Run {
-        self.build_into(&self.out, &[])
-    }
-
-    fn build_into(&self, out: &Path, extra: &[&str]) -> Run {
-        let mut args = vec!["--themes", THEMES];
-        args.extend_from_slice(extra);
-        build(&self.content, out, &args)
-    }
-
-    /// The output folder's files and the names beside it (to catch leftovers).
-    fn state(&self) -> (BTreeMap<String, Vec<u8>>, BTreeSet<String>) {
-        let beside = fs::read_dir(self.dir.path())
-            .expect("read temporary folder")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .collect();
-        (snapshot(&self.out), beside)
-    }
-}
-
-/// What a broken build must do.
-struct Expect<'a> {
-    /// Path under the content folder, with `/`.
-    file: &'a str,
-    /// Lines any of which is right; empty when the problem has no line.
-    lines: &'a [usize],
-    /// Words (case-insensitive) the message about the file must contain.
-    words: &'a [&'a str],
-}
-
-fn assert_refused(
-    fx: &Fixture,
-    before: &(BTreeMap<String, Vec<u8>>, BTreeSet<String>),
-    run: &Run,
-    expect: Expect,
-) {
-    assert!(
-        !run.status.success(),
-        "the build should fail because of {}\n{}",
-        expect.file,
-        run.describe()
-    );
-    assert!(
-        run.stderr.contains(expect.file),
-        "stderr does not name {}\n{}",
-        expect.file,
-        run.describe()
-    );
-    if !expect.lines.is_empty() {
-        assert!(
-            expect
-                .lines
-                .iter()
-                .any(|&l| names_line(&run.stderr, expect.file, l)),
-            "stderr does not point at {}:{:?}\n{}",
-            expect.file,
-            expect.lines,
-            run.describe()
-        );
-    }
-    let about = messages_about(&run.stderr, expect.file).to_lowercase();
-    for word in expect.words {
-        assert!(
-            about.contains(&word.to_lowercase()),
-            "the message about {} does not say {word:?}\n{}",
-            expect.file,
-            run.describe()
-        );
-    }
-    let after = fx.state();
-    assert_eq!(
-        after.1, before.1,
-        "files appeared or vanished beside the output folder"
-    );
-    let changed: Vec<&String> = before
-        .0
-        .keys()
-        .chain(after.0.keys())
-        .filter(|k| before.0.get(*k) != after.0.get(*k))
-        .collect();
-    assert!(
-        changed.is_empty(),
-        "the failed build changed the previous site: {changed:?}"
-    );
-}
-
-/// Writes `text` as `d/replies/bad.md` into a freshly built fixture, builds
-/// again and checks the build is refused as `lines`/`words` say.
-fn bad_reply(text: impl AsRef<[u8]>, lines: &[usize], words: &[&str]) -> Run {
-    let fx = Fixture::new();
-    let before = fx.state();
-    fx.write("d/replies/bad.md", text);
-    let run = fx.build();
-    assert_refused(
-        &fx,
-        &before,
-        &run,
-        Expect {
-            file: "d/replies/bad.md",
-            lines,
-            words,
-        },
-    );
-    run
+/// The fixture site with a reply in marked parts, built once.
+fn fixture() -> Site {
+    Site::built_with(&[("d/replies/marked.md", MARKED_REPLY)])
 }
 
 #[test]
@@ -195,7 +56,7 @@ fn unknown_question_in_answers() {
 
 #[test]
 fn unquoted_1_10_is_question_ten_not_one_point_one() {
-    let fx = Fixture::new();
+    let fx = fixture();
     fx.write(
         "d/replies/unquoted.md",
         "---\nlang: en\nanswers: [1.10]\n---\nAn answer to the tenth question.\n",
@@ -266,15 +127,14 @@ fn invalid_date() {
 
 #[test]
 fn summary_for_unknown_question() {
-    let fx = Fixture::new();
+    let fx = fixture();
     let before = fx.state();
     fx.write(
         "d/summaries/9-9.en.md",
         "A summary of a question that does not exist.\n",
     );
     let run = fx.build();
-    assert_refused(
-        &fx,
+    fx.assert_refused(
         &before,
         &run,
         Expect {
@@ -287,12 +147,11 @@ fn summary_for_unknown_question() {
 
 #[test]
 fn summary_for_unknown_language() {
-    let fx = Fixture::new();
+    let fx = fixture();
     let before = fx.state();
     fx.write("d/summaries/1-1.de.md", "Eine Zusammenfassung.\n");
     let run = fx.build();
-    assert_refused(
-        &fx,
+    fx.assert_refused(
         &before,
         &run,
         Expect {
@@ -307,7 +166,7 @@ fn summary_for_unknown_language() {
 #[test]
 fn unreadable_reply() {
     use std::os::unix::fs::PermissionsExt;
-    let fx = Fixture::new();
+    let fx = fixture();
     let before = fx.state();
     fx.write("d/replies/bad.md", FIXTURE_REPLY);
     let path = fx.content.join("d/replies/bad.md");
@@ -321,8 +180,7 @@ fn unreadable_reply() {
     }
     let run = fx.build();
     fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).expect("chmod back");
-    assert_refused(
-        &fx,
+    fx.assert_refused(
         &before,
         &run,
         Expect {
@@ -362,7 +220,7 @@ fn reply_without_front_matter() {
 
 #[test]
 fn every_problem_is_reported_in_one_run() {
-    let fx = Fixture::new();
+    let fx = fixture();
     let before = fx.state();
     fx.write(
         "d/replies/a-bad.md",
@@ -373,8 +231,7 @@ fn every_problem_is_reported_in_one_run() {
         "---\nlang: en\ndate: 2020-13-01\nanswers: [\"1.1\"]\n---\nBody.\n",
     );
     let run = fx.build();
-    assert_refused(
-        &fx,
+    fx.assert_refused(
         &before,
         &run,
         Expect {
@@ -383,8 +240,7 @@ fn every_problem_is_reported_in_one_run() {
             words: &["9.9"],
         },
     );
-    assert_refused(
-        &fx,
+    fx.assert_refused(
         &before,
         &run,
         Expect {
@@ -397,7 +253,7 @@ fn every_problem_is_reported_in_one_run() {
 
 #[test]
 fn output_folder_equal_to_content_folder_is_refused() {
-    let fx = Fixture::new();
+    let fx = fixture();
     let before = snapshot(&fx.content);
     let run = fx.build_into(&fx.content.clone(), &[]);
     assert!(
@@ -419,7 +275,7 @@ fn output_folder_equal_to_content_folder_is_refused() {
 
 #[test]
 fn foreign_non_empty_output_folder_is_refused_unless_forced() {
-    let fx = Fixture::new();
+    let fx = fixture();
     let foreign = fx.dir.path().join("my-documents");
     fs::create_dir_all(foreign.join("sub")).expect("create folder");
     fs::write(foreign.join("notes.txt"), "mine\n").expect("write");
@@ -458,18 +314,8 @@ fn foreign_non_empty_output_folder_is_refused_unless_forced() {
 
 #[test]
 fn check_on_a_broken_folder_exits_1_and_writes_nothing() {
-    let fx = Fixture::new();
-    let check = |fx: &Fixture| {
-        let out = palabre()
-            .current_dir(fx.dir.path())
-            .arg("check")
-            .arg("--content")
-            .arg(&fx.content)
-            .output()
-            .expect("run palabre check");
-        Run::from_output(out)
-    };
-    let ok = check(&fx);
+    let fx = fixture();
+    let ok = fx.check(&[]);
     assert!(
         ok.status.success(),
         "check on a good folder should pass\n{}",
@@ -481,7 +327,7 @@ fn check_on_a_broken_folder_exits_1_and_writes_nothing() {
         "---\nlang: en\nanswers: [\"9.9\"]\n---\nBody.\n",
     );
     let before = snapshot(fx.dir.path());
-    let run = check(&fx);
+    let run = fx.check(&[]);
     assert_eq!(
         run.status.code(),
         Some(1),
@@ -498,18 +344,6 @@ fn check_on_a_broken_folder_exits_1_and_writes_nothing() {
         before,
         "palabre check wrote or changed files"
     );
-}
-
-/// `palabre check --content CONTENT` run from the fixture's folder.
-fn check(fx: &Fixture) -> Run {
-    let out = palabre()
-        .current_dir(fx.dir.path())
-        .arg("check")
-        .arg("--content")
-        .arg(&fx.content)
-        .output()
-        .expect("run palabre check");
-    Run::from_output(out)
 }
 
 /// Asserts that the build went through and warned about `file:line`, with
@@ -567,7 +401,7 @@ fn impossible_dates_get_a_hint_about_the_day_or_month() {
 
 #[test]
 fn a_reply_still_holding_the_new_reply_placeholder_is_a_warning() {
-    let fx = Fixture::new();
+    let fx = fixture();
     fx.write(
         "d/replies/draft.md",
         "---\nauthor: \"Bo\"\nlang: fr\nanswers: [\"1.1\"]\n---\n\nÉcrivez ici le texte de la réponse, en Markdown.\n",
@@ -579,7 +413,7 @@ fn a_reply_still_holding_the_new_reply_placeholder_is_a_warning() {
         7,
         &["palabre new reply", "replace"],
     );
-    let run = check(&fx);
+    let run = fx.check(&[]);
     assert_warned(&run, "d/replies/draft.md", 7, &["palabre new reply"]);
     // Once the text is written, the warning is gone.
     fx.write(
@@ -597,7 +431,7 @@ fn a_reply_still_holding_the_new_reply_placeholder_is_a_warning() {
 
 #[test]
 fn a_reply_dated_outside_the_discussion_is_a_warning() {
-    let fx = Fixture::new();
+    let fx = fixture();
     fx.write(
         "d/_discussion.md",
         FIXTURE_DISCUSSION.replacen(
@@ -646,14 +480,13 @@ fn a_reply_dated_outside_the_discussion_is_a_warning() {
 
 #[test]
 fn two_files_with_the_same_address_are_an_error_naming_both() {
-    let fx = Fixture::new();
+    let fx = fixture();
     let before = fx.state();
     fx.write("d/replies/003-josé.md", FIXTURE_REPLY);
     fx.write("d/replies/003-jose.md", FIXTURE_REPLY);
     fx.write("d/replies/003-José.md", FIXTURE_REPLY);
     let run = fx.build();
-    assert_refused(
-        &fx,
+    fx.assert_refused(
         &before,
         &run,
         Expect {
@@ -669,13 +502,12 @@ fn two_files_with_the_same_address_are_an_error_naming_both() {
     );
 
     // Discussion folders too.
-    let fx = Fixture::new();
+    let fx = fixture();
     let before = fx.state();
     fx.write("Débat/_discussion.md", FIXTURE_DISCUSSION);
     fx.write("débat/_discussion.md", FIXTURE_DISCUSSION);
     let run = fx.build();
-    assert_refused(
-        &fx,
+    fx.assert_refused(
         &before,
         &run,
         Expect {
@@ -688,12 +520,11 @@ fn two_files_with_the_same_address_are_an_error_naming_both() {
 
 #[test]
 fn names_with_no_letter_or_digit_are_an_error() {
-    let fx = Fixture::new();
+    let fx = fixture();
     let before = fx.state();
     fx.write("d/replies/¡¿!?.md", FIXTURE_REPLY);
     let run = fx.build();
-    assert_refused(
-        &fx,
+    fx.assert_refused(
         &before,
         &run,
         Expect {
@@ -724,9 +555,9 @@ fn diagnostics(stderr: &str) -> Vec<String> {
 }
 
 /// A change to a fixture.
-type Change = dyn Fn(&Fixture);
+type Change = dyn Fn(&Site);
 
-fn with_base_url(fx: &Fixture) {
+fn with_base_url(fx: &Site) {
     fx.write(
         "site.yaml",
         format!("{FIXTURE_SITE_YAML}base_url: https://example.org/talks\n"),
@@ -768,10 +599,10 @@ fn check_reports_exactly_what_build_reports() {
         }),
     ];
     for (name, change) in cases {
-        let fx = Fixture::new();
+        let fx = fixture();
         change(&fx);
         let built = fx.build();
-        let checked = check(&fx);
+        let checked = fx.check(&[]);
         let from_build = diagnostics(&built.stderr);
         assert!(
             !from_build.is_empty(),
@@ -797,19 +628,15 @@ fn check_reports_exactly_what_build_reports() {
 
 /// `palabre build --open` with only `bin` on PATH and no graphical session.
 #[cfg(unix)]
-fn build_and_open(fx: &Fixture, bin: &Path) -> Run {
-    let out = palabre()
+fn build_and_open(fx: &Site, bin: &Path) -> Run {
+    let out = fx
+        .build_command(&fx.out)
         .env("PATH", bin)
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
         .env_remove("WSL_DISTRO_NAME")
         .env_remove("BROWSER")
-        .arg("build")
-        .arg("--content")
-        .arg(&fx.content)
-        .arg("--output")
-        .arg(&fx.out)
-        .args(["--themes", THEMES, "--open"])
+        .arg("--open")
         .output()
         .expect("run palabre build --open");
     Run::from_output(out)
@@ -828,7 +655,7 @@ fn fake_xdg_open(bin: &Path, script: &str) {
 #[cfg(unix)]
 #[test]
 fn open_names_the_file_to_open_when_no_browser_can_be_opened() {
-    let fx = Fixture::new();
+    let fx = fixture();
     let index = std::path::absolute(fx.out.join("index.html")).expect("absolute path");
     let says_so = |run: &Run, why: &str| {
         assert!(
@@ -876,14 +703,13 @@ fn open_names_the_file_to_open_when_no_browser_can_be_opened() {
 #[test]
 fn a_file_name_that_is_not_unicode_text_is_an_error() {
     use std::os::unix::ffi::OsStrExt;
-    let fx = Fixture::new();
+    let fx = fixture();
     let before = fx.state();
     // "réponse" in Latin-1, as an old archive may have it.
     let name = std::ffi::OsStr::from_bytes(b"r\xe9ponse.md");
     fs::write(fx.content.join("d/replies").join(name), FIXTURE_REPLY).expect("write");
     let run = fx.build();
-    assert_refused(
-        &fx,
+    fx.assert_refused(
         &before,
         &run,
         Expect {
@@ -896,8 +722,8 @@ fn a_file_name_that_is_not_unicode_text_is_an_error() {
 
 #[test]
 fn no_base_url_is_a_warning_unless_left_empty_on_purpose() {
-    let fx = Fixture::new();
-    let run = check(&fx);
+    let fx = fixture();
+    let run = fx.check(&[]);
     let about = messages_about(&run.stderr, "site.yaml");
     assert!(
         run.status.success() && about.contains("warning: base_url is not set"),
@@ -905,7 +731,7 @@ fn no_base_url_is_a_warning_unless_left_empty_on_purpose() {
         run.describe()
     );
     fx.write("site.yaml", format!("{FIXTURE_SITE_YAML}base_url: \"\"\n"));
-    let run = check(&fx);
+    let run = fx.check(&[]);
     assert!(
         run.status.success() && !run.stderr.contains("base_url"),
         "`base_url: \"\"` means no address on purpose\n{}",

@@ -3,12 +3,10 @@
 //! every page the text is shown on, in every language; broken ones are
 //! warnings with file, line and hint, from `check` and `build` alike.
 
-use crate::common;
-
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 const SITE_YAML: &str =
     "title: {en: T}\nlanguages: [en, fr, es]\nbase_url: https://example.org/talks\n";
@@ -65,55 +63,17 @@ const EVE: &str =
 
 const SUMMARY: &str = "In short, [Ana](../replies/001-ana.md) is right.\n";
 
-/// A content folder with two discussions linking to each other, in a
-/// temporary folder.
-struct Site {
-    dir: tempfile::TempDir,
-}
-
-impl Site {
-    fn new() -> Site {
-        let site = Site {
-            dir: tempfile::tempdir().expect("temporary folder"),
-        };
-        site.write("site.yaml", SITE_YAML);
-        site.write("d/_discussion.md", DISCUSSION_D);
-        site.write("d/replies/001-ana.md", ANA);
-        site.write("d/replies/002-maria.md", MARIA);
-        site.write("d/summaries/1-1.en.md", SUMMARY);
-        site.write("e/_discussion.md", DISCUSSION_E);
-        site.write("e/replies/001-eve.md", EVE);
-        site
-    }
-
-    fn content(&self) -> PathBuf {
-        self.dir.path().join("content")
-    }
-
-    fn out(&self) -> PathBuf {
-        self.dir.path().join("out")
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let path = self.content().join(rel);
-        fs::create_dir_all(path.parent().expect("parent")).expect("create folder");
-        fs::write(&path, text).expect("write content file");
-    }
-
-    fn build(&self) -> Run {
-        build(&self.content(), &self.out(), &["--themes", THEMES])
-    }
-
-    fn check(&self, extra: &[&str]) -> Run {
-        let out = palabre()
-            .arg("check")
-            .arg("--content")
-            .arg(self.content())
-            .args(extra)
-            .output()
-            .expect("run palabre check");
-        Run::from_output(out)
-    }
+/// Two discussions linking to each other, not built yet.
+fn site() -> Site {
+    let site = Site::empty();
+    site.write("site.yaml", SITE_YAML);
+    site.write("d/_discussion.md", DISCUSSION_D);
+    site.write("d/replies/001-ana.md", ANA);
+    site.write("d/replies/002-maria.md", MARIA);
+    site.write("d/summaries/1-1.en.md", SUMMARY);
+    site.write("e/_discussion.md", DISCUSSION_E);
+    site.write("e/replies/001-eve.md", EVE);
+    site
 }
 
 /// The hrefs of the links reading `text` in the texts (`.prose`) of a page.
@@ -145,27 +105,27 @@ fn assert_leads_to(out: &Path, page_path: &str, text: &str, target: &str) {
 
 #[test]
 fn links_to_content_files_work_on_every_page_in_every_language() {
-    let site = Site::new();
+    let site = site();
     let run = site.build();
     assert!(run.status.success(), "{}", run.describe());
     assert!(!run.stderr.contains("warning"), "{}", run.describe());
-    let out = site.out();
+    let out = &site.out;
     for l in LANGS {
         let reply = |id: &str| format!("{l}/d/replies/{id}/index.html");
         let q = |n: u32| format!("{l}/d/week-1/question-{n}/index.html");
         let report = format!("{l}/d/report/index.html");
         // Ana's reply is shown on its page, question 1.1's and the report.
         for shown_on in [reply("001-ana"), q(1), report.clone()] {
-            assert_leads_to(&out, &shown_on, "the point of Maria", &reply("002-maria"));
+            assert_leads_to(out, &shown_on, "the point of Maria", &reply("002-maria"));
             assert_leads_to(
-                &out,
+                out,
                 &shown_on,
                 "the questions",
                 &format!("{l}/d/index.html"),
             );
-            assert_leads_to(&out, &shown_on, "question two", &q(2));
+            assert_leads_to(out, &shown_on, "question two", &q(2));
             assert_leads_to(
-                &out,
+                out,
                 &shown_on,
                 "what Eve wrote",
                 &format!("{l}/e/replies/001-eve/index.html"),
@@ -173,15 +133,15 @@ fn links_to_content_files_work_on_every_page_in_every_language() {
         }
         // Maria's marked part, shown alone on question 1.2's page.
         for shown_on in [reply("002-maria"), q(2), report.clone()] {
-            assert_leads_to(&out, &shown_on, "Ana said", &reply("001-ana"));
+            assert_leads_to(out, &shown_on, "Ana said", &reply("001-ana"));
         }
         // The summary (written in English, shown to every language) and the
         // introduction.
         for shown_on in [q(1), report.clone()] {
-            assert_leads_to(&out, &shown_on, "Ana", &reply("001-ana"));
+            assert_leads_to(out, &shown_on, "Ana", &reply("001-ana"));
         }
         for shown_on in [format!("{l}/d/index.html"), report.clone()] {
-            assert_leads_to(&out, &shown_on, "the first reply", &reply("001-ana"));
+            assert_leads_to(out, &shown_on, "the first reply", &reply("001-ana"));
         }
     }
     // Feeds are read away from the site: their links are absolute.
@@ -211,7 +171,7 @@ const ZOE_FILE: &str = "d/replies/003-zoe.md";
 
 #[test]
 fn check_reports_broken_links_with_line_and_hint() {
-    let site = Site::new();
+    let site = site();
     site.write(ZOE_FILE, ZOE);
     let run = site.check(&[]);
     assert!(run.status.success(), "warnings only: {}", run.describe());
@@ -266,28 +226,28 @@ fn check_reports_broken_links_with_line_and_hint() {
 
 #[test]
 fn build_warns_about_broken_links_and_still_builds() {
-    let site = Site::new();
+    let site = site();
     site.write(ZOE_FILE, ZOE);
     let run = site.build();
     assert!(run.status.success(), "{}", run.describe());
     assert!(names_line(&run.stderr, ZOE_FILE, 7), "{}", run.describe());
     assert!(run.stdout.contains("5 warning(s)"), "{}", run.describe());
-    let out = site.out();
+    let out = &site.out;
     let page_path = "en/d/replies/003-zoe/index.html";
     // A link to a missing file would lead nowhere: it is kept as text.
-    assert_eq!(hrefs(&out, page_path, "a typo"), vec![None]);
+    assert_eq!(hrefs(out, page_path, "a typo"), vec![None]);
     // Other addresses are left as written: the author may mean them.
     assert_eq!(
-        hrefs(&out, page_path, "a page"),
+        hrefs(out, page_path, "a page"),
         vec![Some("../report/index.html".to_string())]
     );
     // The question that does not exist leads to the discussion's overview.
-    assert_leads_to(&out, page_path, "no question", "en/d/index.html");
+    assert_leads_to(out, page_path, "no question", "en/d/index.html");
 }
 
 #[test]
 fn forged_markers_and_script_links_stay_harmless() {
-    let site = Site::new();
+    let site = site();
     let forged = "---\nauthor: Mallory\nlang: en\nanswers: [\"1.1\"]\n---\n\
         <a href=\"&nbsp;site&nbsp;/../../../../evil\">forged one</a>\n\
         <a href=\"\u{a0}site\u{a0}/x\">forged two</a>\n\
@@ -298,7 +258,7 @@ fn forged_markers_and_script_links_stay_harmless() {
     site.write("d/replies/004-mallory.md", forged);
     let run = site.build();
     assert!(run.status.success(), "{}", run.describe());
-    let out = site.out();
+    let out = &site.out;
     for page_path in [
         "en/d/replies/004-mallory/index.html",
         "fr/d/week-1/question-1/index.html",
@@ -308,7 +268,7 @@ fn forged_markers_and_script_links_stay_harmless() {
         assert!(!html.contains("javascript"), "{page_path}");
         assert!(!html.contains("onmouseover=\""), "{page_path}");
         for text in ["forged one", "forged two", "forged three", "forged four"] {
-            for href in hrefs(&out, page_path, text).into_iter().flatten() {
+            for href in hrefs(out, page_path, text).into_iter().flatten() {
                 // Never turned into a link into the site, unlike the real one.
                 let lands = resolve(page_path, &href).is_some_and(|p| out.join(p).is_file());
                 assert!(
@@ -318,11 +278,11 @@ fn forged_markers_and_script_links_stay_harmless() {
             }
         }
         for text in ["script", "script md"] {
-            assert_eq!(hrefs(&out, page_path, text), vec![None], "{page_path}");
+            assert_eq!(hrefs(out, page_path, text), vec![None], "{page_path}");
         }
         let lang = &page_path[..2];
         assert_leads_to(
-            &out,
+            out,
             page_path,
             "real",
             &format!("{lang}/d/replies/001-ana/index.html"),
@@ -332,10 +292,10 @@ fn forged_markers_and_script_links_stay_harmless() {
 
 #[test]
 fn deleting_a_linked_reply_updates_the_linking_pages_on_the_next_build() {
-    let site = Site::new();
+    let site = site();
     let first = site.build();
     assert!(first.status.success(), "{}", first.describe());
-    fs::remove_file(site.content().join("d/replies/002-maria.md")).expect("delete reply");
+    fs::remove_file(site.content.join("d/replies/002-maria.md")).expect("delete reply");
     let run = site.build();
     assert!(run.status.success(), "{}", run.describe());
     assert!(
@@ -343,13 +303,13 @@ fn deleting_a_linked_reply_updates_the_linking_pages_on_the_next_build() {
         "{}",
         run.describe()
     );
-    let out = site.out();
+    let out = &site.out;
     for page_path in [
         "en/d/replies/001-ana/index.html",
         "fr/d/week-1/question-1/index.html",
     ] {
         assert_eq!(
-            hrefs(&out, page_path, "the point of Maria"),
+            hrefs(out, page_path, "the point of Maria"),
             vec![None],
             "{page_path}"
         );
@@ -368,7 +328,7 @@ fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
 
 #[test]
 fn unicode_file_and_folder_names_get_addresses_and_links_to_them_work() {
-    let site = Site::new();
+    let site = site();
     site.write(
         "niño/_discussion.md",
         &DISCUSSION_E.replace(
@@ -403,7 +363,7 @@ fn unicode_file_and_folder_names_get_addresses_and_links_to_them_work() {
     let run = site.build();
     assert!(run.status.success(), "{}", run.describe());
     assert!(!run.stderr.contains("warning"), "{}", run.describe());
-    let out = site.out();
+    let out = &site.out;
 
     // Pages live at the names' addresses: lowercase ASCII, no accents.
     for l in LANGS {
@@ -415,7 +375,7 @@ fn unicode_file_and_folder_names_get_addresses_and_links_to_them_work() {
             assert!(out.join(&page_path).is_file(), "no {page_path}");
         }
     }
-    let files = all_files(&out);
+    let files = all_files(out);
     assert!(
         files.iter().all(|f| f.is_ascii()),
         "a name reached the output as written: {:?}",
@@ -428,26 +388,26 @@ fn unicode_file_and_folder_names_get_addresses_and_links_to_them_work() {
         let zoe = format!("{l}/nino/replies/004-zoe/index.html");
         for shown_on in [zoe.clone(), q(l), format!("{l}/nino/report/index.html")] {
             for text in ["José said", "and again", "once more", "in capitals"] {
-                assert_leads_to(&out, &shown_on, text, &jose(l));
+                assert_leads_to(out, &shown_on, text, &jose(l));
             }
-            assert_leads_to(&out, &shown_on, "the questions", &q(l));
+            assert_leads_to(out, &shown_on, "the questions", &q(l));
         }
         let ana = format!("{l}/d/replies/005-ana/index.html");
-        assert_leads_to(&out, &ana, "José", &jose(l));
-        assert_leads_to(&out, &ana, "Zoë", &zoe);
+        assert_leads_to(out, &ana, "José", &jose(l));
+        assert_leads_to(out, &ana, "Zoë", &zoe);
         assert_leads_to(
-            &out,
+            out,
             &format!("{l}/nino/index.html"),
             "the reply by José",
             &jose(l),
         );
         // The summary, on its question's page.
-        assert_leads_to(&out, &q(l), "José", &jose(l));
+        assert_leads_to(out, &q(l), "José", &jose(l));
     }
 
     // The address is the reply's id everywhere: anchors, open data, feeds,
     // search.
-    let question = page(&out, &q("fr"));
+    let question = page(out, &q("fr"));
     assert_eq!(
         question.select(&sel("article[id=\"003-jose\"]")).count(),
         1,
