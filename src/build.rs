@@ -7,14 +7,14 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::cache::{Cache, FileHashes, OutputTable};
 use crate::content;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::lang::Lang;
-use crate::model::Site;
-use crate::output::{self, Staging};
+use crate::model::{Site, count_by_lang};
+use crate::output::{self, FileHashes, OutputTable, Staging};
 use crate::render::{RenderError, Renderer};
 use crate::site;
+use crate::store::Store;
 use crate::style;
 use crate::theme::Theme;
 
@@ -131,7 +131,7 @@ fn diagnose(site: Option<&Site>, mut loaded: Diagnostics, content: &Path) -> Dia
 fn review_style(site: &Site, theme: &Theme, content: &Path) -> Vec<Diagnostic> {
     style::review(
         &site.config.style,
-        &style::Backgrounds::of(theme),
+        &theme.backgrounds(),
         &content.join(content::SITE_FILE),
     )
 }
@@ -196,7 +196,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
     let fail = |d: Diagnostic| Diagnostics(vec![d]);
     output::check_output_dir(&opts.content, &opts.output, opts.force).map_err(fail)?;
-    let cache = Cache::beside(&opts.output);
+    let cache = Store::beside(&opts.output);
     let (site, loaded) = content::load_cached(&opts.content, Some(&cache));
     let diags = diagnose(site.as_ref(), loaded, &opts.content);
     let Some(site) = site else { return Err(diags) };
@@ -216,7 +216,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let OutputTable {
         files: previous,
         jobs: previous_jobs,
-    } = cache.output_files();
+    } = OutputTable::read(cache.dir());
     // Pages go straight to disk, beside the output folder, so that memory does
     // not grow with the site; the output changes only at the end.
     let staging = Staging::new(&opts.output).map_err(write_error)?;
@@ -326,7 +326,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         files.push(write_other(&path, bytes)?);
     }
     // The table must never describe another output than the one on disk.
-    cache.forget_output_files().map_err(write_error)?;
+    OutputTable::forget(cache.dir()).map_err(write_error)?;
     staging
         .commit((!previous.is_empty()).then(|| previous.keys()))
         .map_err(write_error)?;
@@ -338,7 +338,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // Stale reply entries left behind only take space; the heads file only
     // saves time.
     let _ = cache.save_replies();
-    if let Err(e) = cache.save_output_files(&files, &made) {
+    if let Err(e) = OutputTable::save(cache.dir(), &files, &made) {
         warnings.push(
             Diagnostic::warning(
                 &opts.output,
@@ -349,10 +349,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         );
     }
 
-    let mut replies_by_lang = BTreeMap::new();
-    for r in site.discussions.iter().flat_map(|d| &d.replies) {
-        *replies_by_lang.entry(r.lang).or_insert(0) += 1;
-    }
+    let replies_by_lang = count_by_lang(site.discussions.iter().flat_map(|d| &d.replies));
     Ok(BuildReport {
         pages: pages.len(),
         rendered,

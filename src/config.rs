@@ -40,7 +40,8 @@ pub(crate) struct SiteFile {
     pub style: StyleFile,
 }
 
-/// `style:` in `site.yaml` as written; [`Style::read`] checks it.
+/// `style:` in `site.yaml` as written; loading the content folder checks it
+/// (see [`Style`]).
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StyleFile {
@@ -86,10 +87,6 @@ pub fn parse_base_url(written: &str) -> Result<Option<String>, String> {
 impl SiteConfig {
     /// The site title in `lang`, falling back to the default language.
     pub fn title(&self, lang: Lang) -> &str {
-        self.title
-            .get(&lang)
-            .or_else(|| self.title.get(&self.default_lang))
-            .or_else(|| self.title.values().next())
-            .map_or("", String::as_str)
+        Lang::pick(&self.title, lang, self.default_lang).map_or("", |(_, t)| t.as_str())
     }
 }

@@ -1,6 +1,11 @@
-//! Loading a content folder: walking it, reading every file, and turning
-//! front-matter and Markdown into the typed model. Every problem becomes a
-//! [`Diagnostic`]; all of them are collected, none stops the others.
+//! Loading a content folder: reading its settings (`settings`), walking it,
+//! reading every file, turning front-matter and Markdown into the typed
+//! model, and checking links once the whole site is known (`resolve`).
+//! Every problem becomes a [`Diagnostic`]; all of them are collected, none
+//! stops the others.
+
+mod resolve;
+mod settings;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -13,21 +18,33 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 use walkdir::WalkDir;
 
-use crate::cache::Cache;
-use crate::config::{self, SiteConfig, SiteFile};
+use crate::config::SiteConfig;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::frontmatter::{self, line_of};
 use crate::lang::{Detector, Lang};
-use crate::links;
 use crate::markdown;
 use crate::model::{
     Discussion, Group, GroupLabel, LangSource, LangText, Question, QuestionId, Reply, ReplyPart,
-    ReplyTexts, Site, Summary, Texts,
+    Site, Summary, Texts,
 };
-use crate::site::{address, is_safe_name};
+use crate::store::{self, Store};
+use crate::util::text::plain_text;
+use crate::util::{address, hash_debug};
 
 pub const SITE_FILE: &str = "site.yaml";
 pub const DISCUSSION_FILE: &str = "_discussion.md";
+
+/// What `palabre new reply` writes where the reply's text goes, in each
+/// language (English when none is given). A reply still holding it is
+/// reported by `check` and `build`.
+pub const PLACEHOLDERS: [(Lang, &str); 3] = [
+    (Lang::En, "Write the text of the reply here, in Markdown."),
+    (Lang::Fr, "Écrivez ici le texte de la réponse, en Markdown."),
+    (
+        Lang::Es,
+        "Escriba aquí el texto de la respuesta, en Markdown.",
+    ),
+];
 
 /// The files of one discussion folder, as found on disk.
 #[derive(Default)]
@@ -42,7 +59,7 @@ struct Readers<'a> {
     config: &'a SiteConfig,
     detector: Arc<Detector>,
     /// Replies read by an earlier build; `None` reads every file.
-    cache: Option<&'a Cache>,
+    cache: Option<&'a Store>,
 }
 
 /// Reads and checks the whole content folder. Returns the site when there is
@@ -52,9 +69,9 @@ pub fn load(dir: &Path) -> (Option<Site>, Diagnostics) {
 }
 
 /// [`load`], taking unchanged replies from `cache`.
-pub fn load_cached(dir: &Path, cache: Option<&Cache>) -> (Option<Site>, Diagnostics) {
+pub fn load_cached(dir: &Path, cache: Option<&Store>) -> (Option<Site>, Diagnostics) {
     let mut diags = Diagnostics::default();
-    let config = match load_config(dir) {
+    let config = match settings::load_config(dir) {
         Ok(c) => c,
         Err(d) => {
             diags.push(d);
@@ -116,7 +133,7 @@ pub fn load_cached(dir: &Path, cache: Option<&Cache>) -> (Option<Site>, Diagnost
         discussions,
     });
     if let Some(site) = &mut site {
-        diags.extend(links::resolve(site, dir));
+        diags.extend(resolve::resolve(site, dir));
     }
     (site, diags.sorted())
 }
@@ -147,62 +164,6 @@ fn same_address(path: &Path, other: &Path, address: &str) -> Diagnostic {
     .hint(
         "an address is the name in lowercase, without accents, with `-` for anything but letters and digits: rename one of the two so that they differ in letters or digits",
     )
-}
-
-fn load_config(dir: &Path) -> Result<SiteConfig, Diagnostic> {
-    let path = dir.join(SITE_FILE);
-    if !dir.is_dir() {
-        return Err(Diagnostic::error(dir, None, "content folder not found")
-            .hint("run palabre in the folder that holds `content/`, or pass --content DIR"));
-    }
-    let text = read_text(&path)?;
-    let file: SiteFile = frontmatter::parse(&path, &text, 1)?;
-    let languages = file.languages;
-    let Some(&first) = languages.first() else {
-        return Err(
-            Diagnostic::error(&path, Some(1), "`languages` is empty").hint(format!(
-                "list the site's languages, default first, e.g. [{}]",
-                Lang::known_codes()
-            )),
-        );
-    };
-    let default_lang = file.default_language.unwrap_or(first);
-    if !languages.contains(&default_lang) {
-        return Err(Diagnostic::error(
-            &path,
-            Some(1),
-            format!("default_language `{default_lang}` is not in `languages`"),
-        )
-        .hint("add it to `languages` or pick one of them"));
-    }
-    let base_url_left_empty = file
-        .base_url
-        .as_deref()
-        .is_some_and(|u| u.trim().is_empty());
-    let base_url =
-        config::parse_base_url(file.base_url.as_deref().unwrap_or_default()).map_err(|e| {
-            Diagnostic::error(&path, Some(1), format!("base_url {e}"))
-                .hint("write it as https://example.org/discussions, or leave it empty")
-        })?;
-    let theme = file.theme.unwrap_or_else(|| "default".to_string());
-    if !is_safe_name(&theme) {
-        return Err(Diagnostic::error(
-            &path,
-            Some(1),
-            format!("theme `{theme}` is not a folder name"),
-        )
-        .hint("name a folder under themes/, e.g. `default`"));
-    }
-    let style = crate::style::Style::read(file.style, &path, dir)?;
-    Ok(SiteConfig {
-        title: file.title,
-        languages,
-        default_lang,
-        base_url,
-        base_url_left_empty,
-        theme,
-        style,
-    })
 }
 
 /// Finds every discussion folder and its files, sorted by name so that the
@@ -574,12 +535,12 @@ fn load_discussion(
         .iter()
         .flat_map(|g| g.questions.iter().map(|q| q.id))
         .collect();
-    let intro = markdown::render_in(
+    let intro = markdown::render(
         split.body,
         "intro",
         &|_| None,
         Some(&markdown::LinkBase {
-            folder: &links::folder_of(path, 1),
+            folder: &folder_of(path, 1),
             first_line: split.body_line,
         }),
     );
@@ -607,7 +568,7 @@ fn load_discussion(
         context.update(q.to_string().as_bytes());
         context.update(b",");
     }
-    crate::model::hash_debug(&mut context, &dates);
+    hash_debug(&mut context, &dates);
     // Replies read before their ids were addresses must be read again.
     context.update(b"links 1, addresses 1");
     let context = context.finalize();
@@ -625,7 +586,7 @@ fn load_discussion(
             let again = move || {
                 load_reply(&path, &known, &detector, dates)
                     .ok()
-                    .and_then(|(reply, _)| reply.texts.into_packed())
+                    .map(|(reply, _)| reply.texts)
             };
             cache.reply(f, &context, read, Box::new(again))
         })
@@ -719,6 +680,22 @@ impl Dates {
             format!("the reply is dated {date}, {when} the discussion's dates: {range}")
         })
     }
+}
+
+/// The folder of the content file `path`, `/`-separated from the content
+/// folder, given how deep the file sits (2 for `d/replies/x.md`, 1 for
+/// `d/_discussion.md`). Empty when the path is shallower (tests, fuzzing).
+pub fn folder_of(path: &Path, depth: usize) -> String {
+    let parts: Vec<String> = path
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    parts[parts.len().saturating_sub(depth)..].join("/")
 }
 
 /// A file's name without `.md`, as text (names that are not were refused
@@ -828,11 +805,7 @@ fn read_reply(
         );
     }
 
-    if let Some(offset) = crate::import::PLACEHOLDERS
-        .iter()
-        .filter_map(|(_, p)| body.find(p))
-        .min()
-    {
+    if let Some(offset) = PLACEHOLDERS.iter().filter_map(|(_, p)| body.find(p)).min() {
         warnings.push(
             Diagnostic::warning(
                 path,
@@ -856,7 +829,7 @@ fn read_reply(
     let (lang, lang_source) = match front.lang {
         Some(l) => (l, LangSource::Declared),
         None => {
-            let text = markdown::plain_text(&body);
+            let text = markdown::words(&body);
             match detector.detect(&text) {
                 Some(d) => (
                     d.lang,
@@ -903,14 +876,14 @@ fn read_reply(
     let mut html = String::new();
     let mut parts = Vec::new();
     let mut found_links = Vec::new();
-    let folder = links::folder_of(path, 2);
+    let folder = folder_of(path, 2);
     for (i, seg) in segments.iter().enumerate() {
         let base = markdown::LinkBase {
             folder: &folder,
             first_line: seg.line,
         };
         let mut rendered =
-            markdown::render_in(seg.text, &format!("{id}-{i}"), &paragraph_lang, Some(&base));
+            markdown::render(seg.text, &format!("{id}-{i}"), &paragraph_lang, Some(&base));
         found_links.append(&mut rendered.links);
         for r in &rendered.removed_html {
             warnings.push(Diagnostic::warning(path, Some(line_of(seg.text, r.offset, seg.line)), format!("unsafe HTML removed: `{}`", r.snippet))
@@ -958,7 +931,11 @@ fn read_reply(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let text = crate::extras::text::plain_text(&html);
+    let texts = Texts {
+        text: plain_text(&html),
+        html,
+        parts,
+    };
     Ok((
         Reply {
             id,
@@ -970,7 +947,7 @@ fn read_reply(
             answers,
             lang,
             lang_source,
-            texts: ReplyTexts::new(Texts::new(html, text, parts)),
+            texts: store::hold(&texts, path),
             links: found_links,
         },
         warnings,
@@ -1026,12 +1003,12 @@ fn load_summary(
     };
     let (front, body, body_line) = read_split::<SummaryFront>(path)?;
     let front = front.unwrap_or_default();
-    let rendered = markdown::render_in(
+    let rendered = markdown::render(
         &body,
         &format!("summary-{target}-{code}"),
         &|_| None,
         Some(&markdown::LinkBase {
-            folder: &links::folder_of(path, 2),
+            folder: &folder_of(path, 2),
             first_line: body_line,
         }),
     );

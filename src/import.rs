@@ -18,11 +18,12 @@ use mail_parser::{MessageParser, PartType};
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::content::DISCUSSION_FILE;
+use crate::content::{DISCUSSION_FILE, PLACEHOLDERS};
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter;
 use crate::lang::Lang;
 use crate::model::QuestionId;
+use crate::util::address;
 
 /// What `new reply` and `import` need to know about a discussion.
 #[derive(Debug)]
@@ -103,10 +104,10 @@ pub fn read_discussion(content: &Path, name: &str) -> Result<DiscussionInfo, Dia
         .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
         .collect();
     if plain && !dir.join(DISCUSSION_FILE).is_file() {
-        let wanted = crate::site::address(name);
+        let wanted = address(name);
         if let Some((_, found)) = folders
             .iter()
-            .find(|(n, _)| !wanted.is_empty() && crate::site::address(n) == wanted)
+            .find(|(n, _)| !wanted.is_empty() && address(n) == wanted)
         {
             dir = found.clone();
         }
@@ -165,11 +166,11 @@ pub fn read_discussion(content: &Path, name: &str) -> Result<DiscussionInfo, Dia
 }
 
 /// A name as it goes into a new reply's file name: its web address
-/// ([`crate::site::address`]), "Antonio García-Nieto" ->
+/// ([`address`]), "Antonio García-Nieto" ->
 /// "antonio-garcia-nieto"; "anonymous" when nothing is left; at most 60
 /// characters.
 pub fn slugify(name: &str) -> String {
-    let mut s = crate::site::address(name);
+    let mut s = address(name);
     if s.len() > 60 {
         // Addresses are ASCII: any byte is a character boundary.
         s.truncate(60);
@@ -181,18 +182,6 @@ pub fn slugify(name: &str) -> String {
         s
     }
 }
-
-/// What `palabre new reply` writes where the reply's text goes, in each
-/// language (English when none is given). A reply still holding it is
-/// reported by `check` and `build`.
-pub const PLACEHOLDERS: [(Lang, &str); 3] = [
-    (Lang::En, "Write the text of the reply here, in Markdown."),
-    (Lang::Fr, "Écrivez ici le texte de la réponse, en Markdown."),
-    (
-        Lang::Es,
-        "Escriba aquí el texto de la respuesta, en Markdown.",
-    ),
-];
 
 /// The placeholder text of a new reply in `lang`.
 pub fn placeholder(lang: Option<Lang>) -> &'static str {

@@ -1,5 +1,6 @@
 //! Languages: the closed set palabre knows, and detection of a text's language.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -45,6 +46,16 @@ impl Lang {
 
     fn from_whatlang(lang: whatlang::Lang) -> Option<Lang> {
         Lang::ALL.into_iter().find(|l| l.to_whatlang() == lang)
+    }
+
+    /// The entry of `map` in `lang`, else in `fallback`, else in any
+    /// language, with the language it is in: what a reader of `lang` is
+    /// shown of a text not written in every language.
+    pub fn pick<T>(map: &BTreeMap<Lang, T>, lang: Lang, fallback: Lang) -> Option<(Lang, &T)> {
+        map.get_key_value(&lang)
+            .or_else(|| map.get_key_value(&fallback))
+            .or_else(|| map.iter().next())
+            .map(|(l, v)| (*l, v))
     }
 
     /// CLDR cardinal rule: is `n` in the plural category "one"?

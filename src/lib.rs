@@ -2,8 +2,35 @@
 //!
 //! Data flows one way:
 //! files --[`content`]--> model --[`site`]--> pages --[`render`]--> HTML --[`output`]--> disk.
+//!
+//! The modules are layers, lowest first: each one uses only the modules
+//! before it in this table, never one after it (`tests/layers.rs` checks it).
+//!
+//! | module        | what it is                                                        |
+//! |---------------|-------------------------------------------------------------------|
+//! | `util`        | small helpers: locks, minifying, plain text, web addresses        |
+//! | `lang`        | the languages palabre knows, and telling a text's language        |
+//! | `diagnostic`  | problems reported with their file, line and a hint                |
+//! | `style`       | `style:` of site.yaml: colours, logo, footer, contrast            |
+//! | `config`      | the settings of site.yaml                                         |
+//! | `model`       | the content as plain data: discussions, questions, replies, links |
+//! | `frontmatter` | YAML front-matter, split from the text and typed                  |
+//! | `markdown`    | Markdown to sanitised HTML, and the links found in it             |
+//! | `site`        | the page plan: which pages there are and where they live          |
+//! | `store`       | the reply store: texts held compressed or left in the build cache |
+//! | `content`     | loading a content folder into the model, links resolved           |
+//! | `import`      | new reply files, from scratch or from e-mails                     |
+//! | `theme`       | templates, static files and translations                          |
+//! | `i18n`        | the site's own words in each language                             |
+//! | `links`       | site links filled in for the page or feed that shows them         |
+//! | `extras`      | the files beside the pages: search, feeds, sitemap, open data     |
+//! | `render`      | pages to HTML with the theme                                      |
+//! | `output`      | writing the site safely, and the table of the files written       |
+//! | `build`       | the `build` and `check` pipelines                                 |
+//!
+//! The command line is not part of the library: it lives in the binary
+//! (`src/main.rs` and `src/cli/`), on top of `build`.
 
-pub mod cache;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
@@ -18,8 +45,10 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod site;
+pub mod store;
 pub mod style;
 pub mod theme;
+pub mod util;
 
 mod build;
 

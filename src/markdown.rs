@@ -1,8 +1,11 @@
-//! Markdown to sanitised HTML, and cutting a reply at its `<!-- answers: X.Y -->` markers.
+//! Markdown to sanitised HTML, the links found in it, and cutting a reply at
+//! its `<!-- answers: X.Y -->` markers.
 //!
 //! Replies are untrusted: whatever HTML they hold goes through ammonia, remote
 //! images become links (a page must fetch nothing from third parties), and
-//! headings are moved below the page's own.
+//! headings are moved below the page's own. Links are classified as they are
+//! parsed ([`classify`]) and checked once the whole site is loaded (see
+//! [`Link`]).
 
 use std::sync::LazyLock;
 
@@ -10,7 +13,9 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag
 
 use crate::frontmatter::line_of;
 use crate::lang::Lang;
-use crate::links::{self, Link};
+use crate::model::{Link, LinkKind, UNRESOLVED};
+use crate::util::html::minify;
+use crate::util::{is_relative, scheme};
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -81,8 +86,8 @@ pub struct Rendered {
     /// Byte offset in the source of the first element nested too deep, which
     /// was flattened (see [`MAX_NESTING`]).
     pub flattened: Option<usize>,
-    /// Links to check against the site (see [`crate::links`]); only from
-    /// [`render_in`].
+    /// Links to check against the site (see [`Link`]); only when [`render`]
+    /// is told where the text is.
     pub links: Vec<Link>,
 }
 
@@ -115,19 +120,10 @@ const SIBLING_CLOSED: [&str; 10] = [
 
 /// Renders `markdown` to sanitised HTML. `paragraph_lang` is asked for each
 /// paragraph's text and may return a language to mark it with. `id_scope` keeps
-/// footnote anchors apart when several texts share a page.
+/// footnote anchors apart when several texts share a page. When `base` says
+/// where the text is, its links are recorded, and those to other content
+/// files point at [`UNRESOLVED`] markers.
 pub fn render(
-    markdown: &str,
-    id_scope: &str,
-    paragraph_lang: &dyn Fn(&str) -> Option<Lang>,
-) -> Rendered {
-    render_in(markdown, id_scope, paragraph_lang, None)
-}
-
-/// [`render`], also recording the text's links and pointing those to other
-/// content files at [`links::UNRESOLVED`] markers, when `base` says where the
-/// text is.
-pub fn render_in(
     markdown: &str,
     id_scope: &str,
     paragraph_lang: &dyn Fn(&str) -> Option<Lang>,
@@ -167,7 +163,7 @@ pub fn render_in(
             let link = Link {
                 dest: dest.to_string(),
                 line: line_of(markdown, offset, base.first_line),
-                kind: links::classify(dest, base.folder)?,
+                kind: classify(dest, base.folder)?,
             };
             let href = link.marker().map(|m| format!("{nonce}/{m}"));
             links.push(link);
@@ -267,14 +263,14 @@ pub fn render_in(
     // Minified once here rather than on every page that shows it. The
     // minifier writes `&nbsp;` as a raw U+00A0: put the entity back, so that
     // no text can forge a link marker (they hold U+00A0).
-    let mut html = String::from_utf8(crate::output::minify(&clean))
+    let mut html = String::from_utf8(minify(&clean))
         .unwrap_or(clean)
         .replace('\u{a0}', "&nbsp;");
     if let Some(nonce) = &nonce
         && links.iter().any(|l| l.marker().is_some())
     {
         // The minifier may have dropped the href's quotes: replace the value.
-        html = html.replace(&format!("{nonce}/"), links::UNRESOLVED);
+        html = html.replace(&format!("{nonce}/"), UNRESOLVED);
     }
     Rendered {
         html,
@@ -392,8 +388,10 @@ fn track_tags(html: &str, open: &mut Vec<String>, limit: usize) -> bool {
     true
 }
 
-/// The text of `markdown` without its markup, for language detection.
-pub fn plain_text(markdown: &str) -> String {
+/// The words of `markdown` without its markup, for language detection
+/// (before the text is rendered: its paragraphs are marked from the reply's
+/// language).
+pub fn words(markdown: &str) -> String {
     let mut s = String::with_capacity(markdown.len());
     for e in Parser::new_ext(markdown, options()) {
         match e {
@@ -490,6 +488,61 @@ fn slug(name: &str) -> String {
         .collect()
 }
 
+/// What the link `dest`, written in a file of `folder`, is: `None` for those
+/// that need no check (`#fragment`, `mailto:` and other schemes).
+pub fn classify(dest: &str, folder: &str) -> Option<LinkKind> {
+    let dest = dest.trim();
+    if !is_relative(dest) {
+        let web = scheme(dest)
+            .is_some_and(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"));
+        return web.then_some(LinkKind::Web);
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_string()).filter(|f| !f.is_empty())),
+        None => (dest, None),
+    };
+    if !path.to_ascii_lowercase().ends_with(".md") || path.contains('?') {
+        return Some(LinkKind::Relative);
+    }
+    Some(LinkKind::File {
+        path: normalise(folder, path),
+        fragment,
+    })
+}
+
+/// `path` seen from `folder`, both inside the content folder; `/path` starts
+/// from the content folder itself. Segments are `%`-decoded (editors write
+/// `003-jos%C3%A9.md` for `003-josé.md`). `None` when it leaves the folder or
+/// holds a segment no content file name has.
+fn normalise(folder: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<String> = if path.starts_with('/') {
+        Vec::new()
+    } else {
+        folder
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    for seg in path.split('/') {
+        let seg = percent_encoding::percent_decode_str(seg)
+            .decode_utf8()
+            .ok()?;
+        match &*seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            // Hidden files are no content; the others cannot be a file's name.
+            s if s.starts_with('.') || s.contains(['\\', '/']) || s.contains(char::is_control) => {
+                return None;
+            }
+            s => parts.push(s.to_string()),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// One stretch of a reply's Markdown, between answer markers.
 pub struct Segment<'a> {
     /// Question ids as written in the marker, with the marker's line; empty for
@@ -550,7 +603,7 @@ mod tests {
     use super::*;
 
     fn html(md: &str) -> String {
-        render(md, "t", &|_| None).html
+        render(md, "t", &|_| None, None).html
     }
 
     #[test]
@@ -593,8 +646,8 @@ mod tests {
             first_line: 6,
         };
         let md = "[real](002-maria.md)\n\n<a href=\"\u{a0}content\u{a0}/d/replies/002-maria.md\">raw</a>\n<a href=\"&nbsp;site&nbsp;/x\">entity</a>\n";
-        let out = render_in(md, "t", &|_| None, Some(&base));
-        let ours = format!("href={}d/replies/002-maria.md>", links::UNRESOLVED);
+        let out = render(md, "t", &|_| None, Some(&base));
+        let ours = format!("href={UNRESOLVED}d/replies/002-maria.md>");
         assert_eq!(out.html.matches(&ours).count(), 1, "{}", out.html);
         // Every other U+00A0 was written as `&nbsp;`.
         assert_eq!(out.html.matches('\u{a0}').count(), 2, "{}", out.html);
@@ -604,8 +657,56 @@ mod tests {
             ("002-maria.md", 6)
         );
         // Without a base, nothing is recorded or changed.
-        let plain = render(md, "t", &|_| None);
+        let plain = render(md, "t", &|_| None, None);
         assert!(plain.links.is_empty() && plain.html.contains("href=002-maria.md>"));
+    }
+
+    #[test]
+    fn links_are_classified_from_their_folder() {
+        let file = |p: &str, f: Option<&str>| LinkKind::File {
+            path: Some(p.to_string()),
+            fragment: f.map(String::from),
+        };
+        assert_eq!(
+            classify("007-maria.md", "d/replies"),
+            Some(file("d/replies/007-maria.md", None))
+        );
+        assert_eq!(
+            classify("../../e/replies/x.md", "d/replies"),
+            Some(file("e/replies/x.md", None))
+        );
+        assert_eq!(
+            classify("../_discussion.md#1.2", "d/replies"),
+            Some(file("d/_discussion.md", Some("1.2")))
+        );
+        assert_eq!(
+            classify("/e/_discussion.md", "d/replies"),
+            Some(file("e/_discussion.md", None))
+        );
+        assert_eq!(
+            classify("../../../x.md", "d/replies"),
+            Some(LinkKind::File {
+                path: None,
+                fragment: None
+            })
+        );
+        assert_eq!(
+            classify("../report/index.html", "d/replies"),
+            Some(LinkKind::Relative)
+        );
+        assert_eq!(
+            classify("https://example.org/x.md", "d"),
+            Some(LinkKind::Web)
+        );
+        for ignored in [
+            "#top",
+            "mailto:a@b.org",
+            "javascript:alert(1)",
+            "//cdn.example.org/x",
+            "",
+        ] {
+            assert_eq!(classify(ignored, "d/replies"), None, "{ignored}");
+        }
     }
 
     #[test]
@@ -676,7 +777,7 @@ mod tests {
             format!("{}x", "<span>".repeat(5000)),
             format!("{}x", "<table><tr><td>".repeat(2000)),
         ] {
-            let out = render(&md, "t", &|_| None);
+            let out = render(&md, "t", &|_| None, None);
             assert!(out.flattened.is_some(), "{}", &md[..20]);
             assert!(out.html.contains('x'), "{}", &md[..20]);
             let d = depth(&out.html);
@@ -690,7 +791,7 @@ mod tests {
             "- a\n  - b\n    - c\n\n>>>> deep quote\n\n{}",
             "<p>one<p>two<br><li>x<li>y<hr>".repeat(200)
         );
-        let out = render(&md, "t", &|_| None);
+        let out = render(&md, "t", &|_| None, None);
         assert!(out.flattened.is_none());
         assert!(out.html.contains("<ul><li>c</li>"), "{}", out.html);
         assert_eq!(out.html.matches("<hr>").count(), 200);

@@ -1,20 +1,21 @@
 //! The content model: what a content folder means once it has been read and checked.
 //!
 //! Everything here is valid by construction: ids are parsed, languages known,
-//! Markdown already rendered to sanitised HTML.
+//! Markdown already rendered to sanitised HTML. It is plain data, read from
+//! memory, but for a reply's texts, which are reached through [`ReplyTexts`].
 
+use std::any::Any;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
-use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
-use crate::links::Link;
+use crate::util::{hash_debug, is_safe_char};
 
 /// A question's address, `<group>.<question>` as written in `answers` (`1.10` is
 /// group 1, question 10: never the number 1.1).
@@ -59,11 +60,7 @@ impl LangText {
     /// The text in `lang`, else in `fallback`, else in any language; with the
     /// language it is actually written in.
     pub fn get(&self, lang: Lang, fallback: Lang) -> Option<(&str, Lang)> {
-        self.0
-            .get_key_value(&lang)
-            .or_else(|| self.0.get_key_value(&fallback))
-            .or_else(|| self.0.iter().next())
-            .map(|(l, t)| (t.as_str(), *l))
+        Lang::pick(&self.0, lang, fallback).map(|(l, t)| (t.as_str(), l))
     }
 }
 
@@ -126,7 +123,7 @@ pub struct SiteHashes {
 #[derive(Debug)]
 pub struct Discussion {
     /// The discussion's address, its URL segment: the folder name made
-    /// web-safe ([`crate::site::address`]).
+    /// web-safe ([`crate::util::address`]).
     pub slug: String,
     /// Its `_discussion.md` file (in the folder as named on disk).
     pub source: PathBuf,
@@ -225,10 +222,10 @@ pub struct Question {
     pub line: usize,
 }
 
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Debug)]
 pub struct Reply {
     /// The reply's address: its file name without `.md`, made web-safe
-    /// ([`crate::site::address`]). Its id in anchors, URLs and open data.
+    /// ([`crate::util::address`]). Its id in anchors, URLs and open data.
     pub id: String,
     pub source: PathBuf,
     pub author: Option<String>,
@@ -238,60 +235,51 @@ pub struct Reply {
     pub answers: Vec<QuestionId>,
     pub lang: Lang,
     pub lang_source: LangSource,
-    pub texts: ReplyTexts,
-    /// Its links, checked once the whole site is loaded (see [`crate::links`]).
+    pub texts: Box<dyn ReplyTexts>,
+    /// Its links, checked once the whole site is loaded (see [`Link`]).
     pub links: Vec<Link>,
 }
 
-/// A reply's text in every form palabre shows it, known by a hash of them
-/// all, taken once, when the reply is read, and kept with it in the reply
-/// cache: a rebuild does not hash every reply's text again.
+/// A reply's text in every form palabre shows it ([`Texts`]), known by a
+/// hash of them all, taken once, when the reply is read.
 ///
-/// A reply read from its file holds its texts; one taken from the cache
-/// holds only their hash, and reads its texts from the cache the first time
-/// a page or a file needs them: a rebuild neither reads nor keeps the texts
-/// of the replies whose pages did not change. They are held compressed
-/// ([`PackedTexts`]). The fields are private so that the
-/// hash always matches; [`ReplyTexts::edit_html`] takes it again.
-pub struct ReplyTexts {
-    hash: [u8; 32],
-    /// The questions the reply has parts marked for: pages need these
-    /// without the texts.
-    marked: Vec<QuestionId>,
-    held: OnceLock<PackedTexts>,
-    stored: Option<Box<dyn StoredTexts>>,
-}
+/// The texts of every reply are most of a build's memory, and a rebuild
+/// needs few of them: the reply store (`crate::store`) keeps them compressed,
+/// or leaves them in the build cache until a page or a file needs them.
+/// Reading them can then fail; the error names the reply and what to do.
+/// (`Any`: the store finds its own texts behind this trait, to write them to
+/// the build cache and to edit their links.)
+pub trait ReplyTexts: Any + fmt::Debug + Send + Sync {
+    /// [`Texts::hash`] of the texts.
+    fn hash(&self) -> [u8; 32];
 
-/// Where the texts of a reply not held in memory are kept (the reply cache).
-pub trait StoredTexts: Send + Sync {
-    /// The texts, checked against their hash.
-    fn load(&self) -> std::io::Result<PackedTexts>;
+    /// Whether the reply has parts marked for `question` (it then shows only
+    /// those on the question's page).
+    fn marks(&self, question: QuestionId) -> bool;
+
+    /// What to show on the page of `question`: the parts marked for it, or
+    /// the whole reply when none is (or when `question` is `None`).
+    fn html_for(&self, question: Option<QuestionId>) -> Result<String, Diagnostic>;
+
+    /// The whole reply as plain text.
+    fn text(&self) -> Result<String, Diagnostic>;
+
+    /// The length of the whole reply's HTML, to size a page before it is made.
+    fn html_len(&self) -> Result<usize, Diagnostic>;
 }
 
 /// A reply's HTML, its plain text, and its marked parts.
 #[derive(Clone, Debug)]
 pub struct Texts {
-    html: String,
-    text: String,
-    parts: Vec<ReplyPart>,
+    /// The whole reply, as shown on its own page.
+    pub html: String,
+    pub text: String,
+    /// Parts marked with `<!-- answers: ... -->`; empty when the reply has
+    /// no markers.
+    pub parts: Vec<ReplyPart>,
 }
 
 impl Texts {
-    pub fn new(html: String, text: String, parts: Vec<ReplyPart>) -> Texts {
-        Texts { html, text, parts }
-    }
-
-    /// The whole reply, as shown on its own page.
-    pub fn html(&self) -> &str {
-        &self.html
-    }
-
-    /// Parts marked with `<!-- answers: ... -->`; empty when the reply has
-    /// no markers.
-    pub fn parts(&self) -> &[ReplyPart] {
-        &self.parts
-    }
-
     /// A hash of the HTML, the text and the parts.
     pub fn hash(&self) -> [u8; 32] {
         let mut h = blake3::Hasher::new();
@@ -307,203 +295,6 @@ impl Texts {
             h.update(t.as_bytes());
         }
         *h.finalize().as_bytes()
-    }
-}
-
-/// A reply's texts as held in memory and in the reply cache: each one
-/// compressed (lz4). The texts of every reply are most of a clean build's
-/// memory, and each is read only a few times (its pages, search, open data),
-/// at a cost far below the Markdown's rendering.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct PackedTexts {
-    html: Vec<u8>,
-    text: Vec<u8>,
-    parts: Vec<(Vec<QuestionId>, Vec<u8>)>,
-}
-
-impl PackedTexts {
-    fn pack(texts: &Texts) -> PackedTexts {
-        // Copied to a block of their size: lz4's shrink_to_fit may leave the
-        // bytes in their first, input-sized block (mimalloc shrinks in place
-        // down to half a block), which would save no memory.
-        let pack = |s: &str| {
-            lz4_flex::compress_prepend_size(s.as_bytes())
-                .as_slice()
-                .to_vec()
-        };
-        PackedTexts {
-            html: pack(&texts.html),
-            text: pack(&texts.text),
-            parts: texts
-                .parts
-                .iter()
-                .map(|p| (p.questions.clone(), pack(&p.html)))
-                .collect(),
-        }
-    }
-
-    /// The texts as they were packed.
-    pub fn unpack(&self) -> std::io::Result<Texts> {
-        let parts = self
-            .parts
-            .iter()
-            .map(|(questions, html)| {
-                Ok(ReplyPart {
-                    questions: questions.clone(),
-                    html: unpack_string(html)?,
-                })
-            })
-            .collect::<std::io::Result<_>>()?;
-        Ok(Texts {
-            html: unpack_string(&self.html)?,
-            text: unpack_string(&self.text)?,
-            parts,
-        })
-    }
-
-    /// What to show on the page of `question`: the parts marked for it, or
-    /// the whole reply when none is (or when `question` is `None`).
-    fn html_for(&self, question: Option<QuestionId>) -> std::io::Result<String> {
-        let marked: Vec<&[u8]> = self
-            .parts
-            .iter()
-            .filter(|(questions, _)| question.is_some_and(|q| questions.contains(&q)))
-            .map(|(_, html)| html.as_slice())
-            .collect();
-        if marked.is_empty() {
-            return unpack_string(&self.html);
-        }
-        marked.into_iter().map(unpack_string).collect()
-    }
-
-    fn text(&self) -> std::io::Result<String> {
-        unpack_string(&self.text)
-    }
-
-    /// The length of the whole reply's HTML, without unpacking it.
-    fn html_len(&self) -> usize {
-        unpacked_len(&self.html).unwrap_or(0)
-    }
-}
-
-/// The size lz4 put before the compressed bytes.
-fn unpacked_len(packed: &[u8]) -> Option<usize> {
-    let size: [u8; 4] = packed.get(..4)?.try_into().ok()?;
-    usize::try_from(u32::from_le_bytes(size)).ok()
-}
-
-fn unpack(packed: &[u8]) -> std::io::Result<Vec<u8>> {
-    // lz4 expands at most 255 times: a larger size is damage, not to be allocated.
-    let size = unpacked_len(packed).ok_or_else(damaged)?;
-    if size > packed.len().saturating_mul(255) {
-        return Err(damaged());
-    }
-    lz4_flex::decompress_size_prepended(packed).map_err(|_| damaged())
-}
-
-fn unpack_string(packed: &[u8]) -> std::io::Result<String> {
-    String::from_utf8(unpack(packed)?).map_err(|_| damaged())
-}
-
-fn damaged() -> std::io::Error {
-    std::io::Error::new(std::io::ErrorKind::InvalidData, "damaged texts")
-}
-
-impl ReplyTexts {
-    pub fn new(texts: Texts) -> ReplyTexts {
-        let mut marked: Vec<QuestionId> = texts
-            .parts
-            .iter()
-            .flat_map(|p| p.questions.iter().copied())
-            .collect();
-        marked.sort();
-        marked.dedup();
-        ReplyTexts {
-            hash: texts.hash(),
-            marked,
-            held: OnceLock::from(PackedTexts::pack(&texts)),
-            stored: None,
-        }
-    }
-
-    /// A hash of the HTML, the text and the parts.
-    pub fn hash(&self) -> [u8; 32] {
-        self.hash
-    }
-
-    /// Whether the reply has parts marked for `question` (it then shows only
-    /// those on the question's page).
-    pub fn marks(&self, question: QuestionId) -> bool {
-        self.marked.contains(&question)
-    }
-
-    /// The texts, read from where they are stored the first time.
-    pub fn get(&self) -> std::io::Result<&PackedTexts> {
-        if let Some(texts) = self.held.get() {
-            return Ok(texts);
-        }
-        let stored = self
-            .stored
-            .as_ref()
-            .ok_or_else(|| std::io::Error::other("the reply's texts were not kept"))?;
-        // Two threads may both read them: the first to finish is kept.
-        let texts = stored.load()?;
-        Ok(self.held.get_or_init(|| texts))
-    }
-
-    /// The texts, when held.
-    pub fn into_packed(self) -> Option<PackedTexts> {
-        self.held.into_inner()
-    }
-
-    /// Leaves the texts in `stored`, to be read from there when needed.
-    pub fn store(&mut self, stored: Box<dyn StoredTexts>) {
-        self.held = OnceLock::new();
-        self.stored = Some(stored);
-    }
-
-    /// Lets `edit` change the HTML (the whole reply's, then each part's) and
-    /// hashes the texts again; they are held in memory from then on.
-    pub fn edit_html<T>(&mut self, edit: impl FnOnce(Vec<&mut String>) -> T) -> std::io::Result<T> {
-        let mut texts = self.get()?.unpack()?;
-        let html = std::iter::once(&mut texts.html)
-            .chain(texts.parts.iter_mut().map(|p| &mut p.html))
-            .collect();
-        let result = edit(html);
-        self.hash = texts.hash();
-        self.held = OnceLock::from(PackedTexts::pack(&texts));
-        self.stored = None;
-        Ok(result)
-    }
-}
-
-impl fmt::Debug for ReplyTexts {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ReplyTexts")
-            .field("hash", &blake3::Hash::from_bytes(self.hash))
-            .field("marked", &self.marked)
-            .field("held", &self.held)
-            .finish_non_exhaustive()
-    }
-}
-
-/// In the reply cache a reply's texts are stored apart from the rest of it
-/// (see [`crate::cache`]): only their hash and marked questions go with it.
-impl serde::Serialize for ReplyTexts {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        (&self.hash, &self.marked).serialize(s)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ReplyTexts {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<ReplyTexts, D::Error> {
-        let (hash, marked) = <([u8; 32], Vec<QuestionId>)>::deserialize(d)?;
-        Ok(ReplyTexts {
-            hash,
-            marked,
-            held: OnceLock::new(),
-            stored: None,
-        })
     }
 }
 
@@ -548,41 +339,27 @@ impl Reply {
 
     /// The whole reply as plain text: for search, open data and feeds.
     pub fn text(&self) -> Result<String, Diagnostic> {
-        self.packed()?
-            .text()
-            .map_err(|e| texts_error(&self.source, &e))
+        self.texts.text()
     }
 
-    /// What to show on the page of `question`: the parts marked for it, or
-    /// the whole reply when none is (or when `question` is `None`).
+    /// See [`ReplyTexts::html_for`].
     pub fn html_for(&self, question: Option<QuestionId>) -> Result<String, Diagnostic> {
-        self.packed()?
-            .html_for(question)
-            .map_err(|e| texts_error(&self.source, &e))
+        self.texts.html_for(question)
     }
 
-    /// The length of the reply's whole HTML, to size a page before it is made.
+    /// See [`ReplyTexts::html_len`].
     pub fn html_len(&self) -> Result<usize, Diagnostic> {
-        Ok(self.packed()?.html_len())
-    }
-
-    /// The reply's texts, unpacked.
-    pub fn texts(&self) -> Result<Texts, Diagnostic> {
-        self.packed()?
-            .unpack()
-            .map_err(|e| texts_error(&self.source, &e))
-    }
-
-    /// The reply's texts as held (see [`ReplyTexts::get`]).
-    fn packed(&self) -> Result<&PackedTexts, Diagnostic> {
-        self.texts.get().map_err(|e| texts_error(&self.source, &e))
+        self.texts.html_len()
     }
 }
 
-/// The error for a reply whose texts could not be read back from the build cache.
-pub fn texts_error(reply: &std::path::Path, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error(reply, None, e.to_string())
-        .hint("the file changed while palabre was building: build again")
+/// How many of `replies` are written in each language.
+pub fn count_by_lang<'r>(replies: impl IntoIterator<Item = &'r Reply>) -> BTreeMap<Lang, usize> {
+    let mut counts = BTreeMap::new();
+    for r in replies {
+        *counts.entry(r.lang).or_insert(0) += 1;
+    }
+    counts
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -591,7 +368,7 @@ pub enum LangSource {
     Detected { confidence: f64, reliable: bool },
 }
 
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug)]
 pub struct ReplyPart {
     pub questions: Vec<QuestionId>,
     pub html: String,
@@ -605,65 +382,87 @@ pub struct Summary {
     pub links: Vec<Link>,
 }
 
-/// Adds the Debug form of `value` to `h`: it holds every field, and the
-/// strings in it are quoted and escaped.
-pub fn hash_debug(h: &mut blake3::Hasher, value: &impl fmt::Debug) {
-    // One update: many small ones cost more than building the string.
-    h.update(format!("{value:?}").as_bytes());
+/// A link found in a text, to be checked once the whole site is known.
+///
+/// A reply is rendered once but shown on several pages (its own, every
+/// question it answers, the report), at different depths and in every
+/// language, so a relative address written in it cannot work everywhere.
+/// Authors link to content files instead, as in mdBook: `[Maria](007-maria.md)`,
+/// `[the discussion](../_discussion.md)`, `[question 1.2](../_discussion.md#1.2)`,
+/// each resolved from the file that holds the link. Three steps:
+///
+/// 1. Parsing (`crate::markdown`): every link's address and line are kept
+///    in the text's [`Link`]s, and the href of a link to a `.md` file
+///    becomes [`UNRESOLVED`] + its path in the content folder.
+/// 2. After loading (`crate::content::resolve`): that href becomes
+///    [`SITE_ROOT`] + the target page's path without its language, or, when
+///    there is no such reply or discussion, the link becomes text. Broken
+///    links of every kind become warnings, for `build` and `check` alike.
+/// 3. Rendering (`crate::links`): [`SITE_ROOT`] becomes the page's way back
+///    to the site's root plus the page's language.
+///
+/// Both markers hold U+00A0, which the HTML of a text never holds raw (the
+/// Markdown renderer writes it back as `&nbsp;` after minifying), so no text
+/// can forge one; and only a marker that starts an href is filled.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Link {
+    /// The address as written.
+    pub dest: String,
+    /// Line of the link in its file.
+    pub line: usize,
+    pub kind: LinkKind,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum LinkKind {
+    /// To a `.md` file: its `/`-separated path from the content folder,
+    /// `%`-escapes decoded (`None` when it leaves the folder or names a file
+    /// that cannot be content: hidden, a backslash, a control character), and
+    /// the fragment after `#`.
+    File {
+        path: Option<String>,
+        fragment: Option<String>,
+    },
+    /// Any other address without a scheme: it resolves differently on each
+    /// page the text is shown on.
+    Relative,
+    /// An `http(s)` address, checked when it is under the site's `base_url`.
+    Web,
+}
 
-    fn q(group: u32, question: u32) -> QuestionId {
-        QuestionId { group, question }
-    }
+/// An href to a content file not yet checked against the site: followed by
+/// the file's path in the content folder (and `#fragment`).
+pub const UNRESOLVED: &str = "\u{a0}content\u{a0}/";
 
-    fn texts() -> Texts {
-        Texts::new(
-            "<p>Whole reply.</p>".repeat(50),
-            "Whole reply.".repeat(50),
-            vec![
-                ReplyPart {
-                    questions: vec![q(1, 1)],
-                    html: "<p>On 1.1.</p>".to_string(),
-                },
-                ReplyPart {
-                    questions: vec![q(1, 2)],
-                    html: "<p>On 1.2.</p>".to_string(),
-                },
-            ],
-        )
-    }
+/// An href to a page of the site: followed by the page's path without its
+/// language, e.g. `d/replies/007-maria/index.html`.
+pub const SITE_ROOT: &str = "\u{a0}site\u{a0}/";
 
-    #[test]
-    fn packed_texts_give_back_what_was_packed() {
-        let texts = texts();
-        let packed = PackedTexts::pack(&texts);
-        assert!(
-            packed.html.len() < texts.html.len(),
-            "the HTML is compressed"
-        );
-        assert_eq!(packed.unpack().expect("unpacks").hash(), texts.hash());
-        assert_eq!(
-            packed.html_for(Some(q(1, 2))).expect("part"),
-            "<p>On 1.2.</p>"
-        );
-        assert_eq!(packed.html_for(Some(q(2, 1))).expect("whole"), texts.html);
-        assert_eq!(packed.html_for(None).expect("whole"), texts.html);
-        assert_eq!(packed.html_len(), texts.html.len());
-        assert_eq!(packed.text().expect("text"), texts.text);
-    }
-
-    #[test]
-    fn damaged_packed_texts_are_an_error() {
-        let mut packed = PackedTexts::pack(&texts());
-        // A size far beyond what the bytes can hold is not allocated.
-        packed.html[..4].copy_from_slice(&u32::MAX.to_le_bytes());
-        assert!(packed.html_for(None).is_err());
-        packed.text.truncate(6);
-        assert!(packed.text().is_err());
-        assert!(packed.unpack().is_err());
+impl Link {
+    /// What follows [`UNRESOLVED`] in the href of a link to a content file;
+    /// `None` leaves the href as written. Any character of the path that is
+    /// not [safe](is_safe_char) is `%`-escaped, as the HTML writer would do
+    /// it, so that the href holds the marker exactly as written here.
+    pub fn marker(&self) -> Option<String> {
+        let LinkKind::File {
+            path: Some(path),
+            fragment,
+        } = &self.kind
+        else {
+            return None;
+        };
+        let mut marker = String::with_capacity(path.len());
+        for b in path.bytes() {
+            if b == b'/' || is_safe_char(char::from(b)) {
+                marker.push(char::from(b));
+            } else {
+                marker.push_str(&format!("%{b:02X}"));
+            }
+        }
+        match fragment {
+            None => Some(marker),
+            Some(f) if f.chars().all(is_safe_char) => Some(format!("{marker}#{f}")),
+            Some(_) => None,
+        }
     }
 }

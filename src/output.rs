@@ -1,130 +1,21 @@
-//! Writing the site: minifying HTML, and writing what changed beside the old
-//! site first, then applying it in place (small changes) or swapping the new
-//! folder in whole. A failed build never touches the previous site, and
-//! palabre never deletes a folder it did not make.
+//! Writing the site: writing what changed beside the old site first, then
+//! applying it in place (small changes) or swapping the new folder in whole.
+//! A failed build never touches the previous site, and palabre never deletes
+//! a folder it did not make. The table of the files written tells the next
+//! build which files it can keep.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use rayon::prelude::*;
-
 use crate::diagnostic::Diagnostic;
+use crate::util::{cache_header, lock};
 
 /// The file palabre leaves in every output folder it creates: its mark that
 /// the folder may be replaced on the next build.
 pub const MARKER: &str = ".palabre-output";
-
-/// Wraps, in a theme's templates, a part of a page that can be minified on
-/// its own: whole elements, with no part inside. A report shows thousands of
-/// replies: minified part by part, side by side, it needs neither one thread
-/// nor one document tree of tens of megabytes.
-const PART_OPEN: &str = "<palabre-part>";
-const PART_CLOSE: &str = "</palabre-part>";
-
-/// `html`, minified; its parts (see [`PART_OPEN`]) each on their own, and
-/// their wrappers dropped.
-pub fn minify(html: &str) -> Vec<u8> {
-    let mut outer = String::new();
-    let mut parts = Vec::new();
-    let mut rest = html;
-    while let Some(start) = rest.find(PART_OPEN) {
-        let after = &rest[start + PART_OPEN.len()..];
-        let Some(end) = after.find(PART_CLOSE) else {
-            break;
-        };
-        outer.push_str(&rest[..start]);
-        // What stands for the part in the page until it is put back.
-        outer.push_str(&format!("{PART_OPEN}{}{PART_CLOSE}", parts.len()));
-        parts.push(&after[..end]);
-        rest = &after[end + PART_CLOSE.len()..];
-    }
-    if parts.is_empty() {
-        return minify_whole(html);
-    }
-    outer.push_str(rest);
-    let parts: Vec<Vec<u8>> = parts.par_iter().map(|p| minify_whole(p)).collect();
-    let outer = minify_whole(&outer);
-    let mut out = Vec::with_capacity(outer.len() + parts.iter().map(Vec::len).sum::<usize>());
-    for piece in Placeholders::new(&outer, PART_OPEN, PART_CLOSE) {
-        match piece {
-            Piece::Text(text) => out.extend_from_slice(text),
-            Piece::Placeholder(n) => out.extend_from_slice(parts.get(n).map_or(&[][..], |p| p)),
-        }
-    }
-    out
-}
-
-/// A page cut at its placeholders, `<tag>N</tag>` tags that stand for
-/// something put in later (a part minified apart, a reply's HTML).
-pub struct Placeholders<'a> {
-    rest: &'a [u8],
-    open: &'a str,
-    close: &'a str,
-    /// The number of the placeholder met, to give after the text before it.
-    next: Option<usize>,
-}
-
-pub enum Piece<'a> {
-    Text(&'a [u8]),
-    /// A placeholder's number (`usize::MAX` when it is not a number).
-    Placeholder(usize),
-}
-
-impl<'a> Placeholders<'a> {
-    pub fn new(page: &'a [u8], open: &'a str, close: &'a str) -> Placeholders<'a> {
-        Placeholders {
-            rest: page,
-            open,
-            close,
-            next: None,
-        }
-    }
-}
-
-impl<'a> Iterator for Placeholders<'a> {
-    type Item = Piece<'a>;
-
-    fn next(&mut self) -> Option<Piece<'a>> {
-        if let Some(n) = self.next.take() {
-            return Some(Piece::Placeholder(n));
-        }
-        if self.rest.is_empty() {
-            return None;
-        }
-        let found = memchr::memmem::find(self.rest, self.open.as_bytes()).and_then(|start| {
-            let after = &self.rest[start + self.open.len()..];
-            let end = memchr::memmem::find(after, self.close.as_bytes())?;
-            Some((start, after, end))
-        });
-        let Some((start, after, end)) = found else {
-            return Some(Piece::Text(std::mem::take(&mut self.rest)));
-        };
-        let text = &self.rest[..start];
-        self.next = Some(
-            std::str::from_utf8(&after[..end])
-                .ok()
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(usize::MAX),
-        );
-        self.rest = &after[end + self.close.len()..];
-        Some(Piece::Text(text))
-    }
-}
-
-fn minify_whole(html: &str) -> Vec<u8> {
-    let cfg = minify_html::Cfg {
-        minify_css: true,
-        // minify-html's JS minifier is known to break scripts: leave them as written.
-        minify_js: false,
-        keep_closing_tags: true,
-        keep_html_and_head_opening_tags: true,
-        ..minify_html::Cfg::default()
-    };
-    minify_html::minify(html.as_bytes(), &cfg)
-}
 
 /// The absolute form of `p`, whether or not it exists yet.
 fn absolute(p: &Path) -> io::Result<PathBuf> {
@@ -390,37 +281,94 @@ impl Drop for Staging {
 
 const MARKER_TEXT: &[u8] = b"This folder is written by palabre; it is replaced on every build.\n";
 
-/// What `m` guards, even if another thread panicked while holding it.
-pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+/// The table of the output's files, kept in the build cache
+/// ([`crate::store::Store::dir`]).
+const FILES_TABLE: &str = "files.tsv";
+
+/// Files of the output, each with its hash (see [`OutputTable::files`]).
+pub type FileHashes = Vec<(String, blake3::Hash)>;
+
+/// What the last build wrote: the table `files.tsv`, one file per line
+/// (path, hash, and the key of the job that made it, for extra files).
+#[derive(Default)]
+pub struct OutputTable {
+    /// Every file of the output with its hash: for a page, the fingerprint
+    /// it was rendered from; for other files, their bytes' hash.
+    pub files: HashMap<String, blake3::Hash>,
+    /// The files each extra-file job made, by the job's key.
+    pub jobs: HashMap<blake3::Hash, FileHashes>,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+impl OutputTable {
+    /// The table of the current output's files, kept in the cache folder
+    /// `cache`; empty when unknown.
+    pub fn read(cache: &Path) -> OutputTable {
+        let mut table = OutputTable::default();
+        let Ok(text) = fs::read_to_string(cache.join(FILES_TABLE)) else {
+            return table;
+        };
+        let mut lines = text.lines();
+        if lines.next() != Some(cache_header().as_str()) {
+            return table;
+        }
+        for line in lines {
+            let mut fields = line.split('\t');
+            let (Some(path), Some(Ok(hash))) =
+                (fields.next(), fields.next().map(blake3::Hash::from_hex))
+            else {
+                continue;
+            };
+            match fields.next().map(blake3::Hash::from_hex) {
+                Some(Ok(job)) => table
+                    .jobs
+                    .entry(job)
+                    .or_default()
+                    .push((path.to_string(), hash)),
+                // A file whose job cannot be told is not counted as any
+                // job's: that job runs again.
+                Some(Err(_)) => continue,
+                None => {}
+            }
+            table.files.insert(path.to_string(), hash);
+        }
+        table
+    }
 
-    #[test]
-    fn parts_are_minified_apart_and_their_wrappers_dropped() {
-        let card = |n: u32| {
-            format!(
-                "<article class=\"reply\">\n  <h3> Reply  {n} </h3>\n  <p>Some   text.</p>\n</article>"
-            )
-        };
-        let cards: Vec<String> = (1..=3).map(card).collect();
-        let page = |cards: &[String]| {
-            format!(
-                "<!doctype html>\n<html><head><title> T </title></head>\n<body>\n  <section>\n    {}\n  </section>\n</body></html>",
-                cards.concat()
-            )
-        };
-        let wrapped: Vec<String> = cards
+    /// Forgets the table of files: called before the output changes, so
+    /// that a table can never describe another output than the one on disk.
+    pub fn forget(cache: &Path) -> io::Result<()> {
+        match fs::remove_file(cache.join(FILES_TABLE)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Saves the table of the output's files: `files` as [`OutputTable::files`],
+    /// `jobs` as [`OutputTable::jobs`] (their files need not be in `files`).
+    pub fn save(
+        cache: &Path,
+        files: &[(String, blake3::Hash)],
+        jobs: &[(blake3::Hash, FileHashes)],
+    ) -> io::Result<()> {
+        fs::create_dir_all(cache)?;
+        let mut text = cache_header();
+        text.push('\n');
+        let rows = files.iter().map(|(path, hash)| (path, hash, None));
+        let job_rows = jobs
             .iter()
-            .map(|c| format!("{PART_OPEN}{c}{PART_CLOSE}"))
-            .collect();
-        let minified = minify(&page(&wrapped));
-        assert_eq!(minified, minify_whole(&page(&cards)));
-        let text = String::from_utf8(minified).expect("utf-8");
-        assert!(!text.contains("palabre-part"), "{text}");
-        assert!(text.contains("<h3>Reply 3</h3>"), "{text}");
+            .flat_map(|(job, made)| made.iter().map(move |(path, hash)| (path, hash, Some(job))));
+        for (path, hash, job) in rows.chain(job_rows) {
+            text.push_str(path);
+            text.push('\t');
+            text.push_str(&hash.to_hex());
+            if let Some(job) = job {
+                text.push('\t');
+                text.push_str(&job.to_hex());
+            }
+            text.push('\n');
+        }
+        let tmp = cache.join(format!("{FILES_TABLE}.tmp"));
+        fs::write(&tmp, text)?;
+        fs::rename(tmp, cache.join(FILES_TABLE))
     }
 }

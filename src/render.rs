@@ -8,15 +8,18 @@ use serde::Serialize;
 use tera::Tera;
 
 use crate::diagnostic::Diagnostic;
-use crate::extras::text::{plain_text, truncate};
+use crate::extras::countries;
 use crate::i18n::{Strings, Translations};
 use crate::lang::Lang;
 use crate::markdown;
-use crate::model::{Discussion, LangText, QuestionId, Reply, Site, SiteHashes, Summary};
-use crate::output::{Piece, Placeholders};
+use crate::model::{
+    Discussion, LangText, QuestionId, Reply, Site, SiteHashes, Summary, count_by_lang,
+};
 use crate::site::{self, Page, PageKind, ReplyIndex};
 use crate::style;
 use crate::theme::Theme;
+use crate::util::html::{Piece, Placeholders, minify};
+use crate::util::text::{plain_text, truncate};
 
 pub struct Renderer<'a> {
     tera: Tera,
@@ -168,7 +171,7 @@ impl<'a> Renderer<'a> {
         let mut h = blake3::Hasher::new();
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
         h.update(theme_hash.as_bytes());
-        crate::model::hash_debug(&mut h, &site.config);
+        crate::util::hash_debug(&mut h, &site.config);
         let settings = h.finalize();
         let with_settings = |hash: blake3::Hash| {
             let mut h = blake3::Hasher::new();
@@ -197,7 +200,7 @@ impl<'a> Renderer<'a> {
             theme_hash,
             reply_hashes: &hashes.replies,
             discussion_keys,
-            colours: style::colours(&site.config.style, &style::Backgrounds::of(theme)),
+            colours: style::colours(&site.config.style, &theme.backgrounds()),
             custom_css: theme.static_file(CUSTOM_CSS).is_some(),
         })
     }
@@ -243,7 +246,7 @@ impl<'a> Renderer<'a> {
             .render(page.template, &ctx)
             .map_err(RenderError::Template)?;
         drop(ctx);
-        let skeleton = crate::output::minify(&html);
+        let skeleton = minify(&html);
         drop(html);
         self.fill(
             &skeleton,
@@ -292,7 +295,7 @@ impl<'a> Renderer<'a> {
         // Previous and next reply: linked by id, named by author.
         let neighbour =
             |j: Option<usize>| j.and_then(|j| d.replies.get(j)).map(|x| (&x.id, &x.author));
-        crate::model::hash_debug(
+        crate::util::hash_debug(
             &mut h,
             &(neighbour(i.checked_sub(1)), neighbour(Some(i + 1))),
         );
@@ -811,7 +814,7 @@ impl<'a> Renderer<'a> {
         s: &Strings,
         d: &Discussion,
     ) -> serde_json::Map<String, serde_json::Value> {
-        let conclusion = pick_summary(&d.conclusion, s.lang, d.original_lang)
+        let conclusion = Lang::pick(&d.conclusion, s.lang, d.original_lang)
             .map(|picked| summary_json(s, picked));
         let common = serde_json::json!({
             "title": text_in(&d.title, s.lang, d.original_lang),
@@ -906,7 +909,7 @@ impl<'a> Renderer<'a> {
             id: r.id.clone(),
             author: author(s, r),
             organisation: r.organisation.clone(),
-            country: r.country.clone(),
+            country: r.country.as_deref().map(|c| countries::shown(c, s.lang)),
             date: r.date.map(|x| s.date(x)),
             datetime: r.date.map(|x| x.format("%Y-%m-%d").to_string()),
             lang: r.lang.code(),
@@ -928,7 +931,7 @@ impl<'a> Renderer<'a> {
         let item = self.question_item(s, d, q, href);
         let empty = std::collections::BTreeMap::new();
         let summaries = d.summaries.get(&q).unwrap_or(&empty);
-        let summary = pick_summary(summaries, s.lang, d.original_lang);
+        let summary = Lang::pick(summaries, s.lang, d.original_lang);
         let other_summaries: Vec<Link> = summaries
             .keys()
             .filter(|&&l| {
@@ -968,37 +971,15 @@ impl<'a> Renderer<'a> {
 
     /// Replies per language, country, question and group, as charts and tables.
     fn statistics(&self, s: &Strings, d: &Discussion) -> serde_json::Value {
-        use crate::extras::stats::{Row, chart};
-        use std::collections::{BTreeMap, BTreeSet};
+        use crate::extras::stats::{Row, chart, country_rows};
+        use std::collections::BTreeSet;
         let total = d.replies.len();
-        let mut by_lang: BTreeMap<Lang, usize> = BTreeMap::new();
-        let mut by_country: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut unknown_country = 0;
-        for r in &d.replies {
-            *by_lang.entry(r.lang).or_default() += 1;
-            match r.country.as_deref().map(str::trim) {
-                Some(c) if !c.is_empty() => *by_country.entry(c).or_default() += 1,
-                _ => unknown_country += 1,
-            }
-        }
+        let by_lang = count_by_lang(&d.replies);
         let langs: Vec<Row> = by_lang
             .iter()
             .map(|(l, n)| (s.lang_name(*l).to_string(), None, *n))
             .collect();
-        let mut countries: Vec<(&str, usize)> = by_country.into_iter().collect();
-        // Most contributions first; ties in alphabetical order.
-        countries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-        let mut countries: Vec<Row> = countries
-            .into_iter()
-            .map(|(c, n)| (c.to_string(), None, n))
-            .collect();
-        if unknown_country > 0 {
-            countries.push((
-                s.t("stats_country_unknown").to_string(),
-                None,
-                unknown_country,
-            ));
-        }
+        let countries = country_rows(&d.replies, s.lang, s.t("stats_country_unknown"));
         let questions: Vec<Row> = d
             .questions()
             .map(|q| {
@@ -1076,7 +1057,7 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .map(|q| {
                         let summaries = d.summaries.get(&q.id).unwrap_or(&empty);
-                        let summary = pick_summary(summaries, s.lang, d.original_lang);
+                        let summary = Lang::pick(summaries, s.lang, d.original_lang);
                         let replies: Vec<ReplyCard> = self
                             .index
                             .replies_to(d, q.id)
@@ -1103,7 +1084,7 @@ impl<'a> Renderer<'a> {
             .collect();
         // Each signed contributor once (same name, organisation and country),
         // in alphabetical order; unsigned replies are only counted.
-        let mut people: std::collections::BTreeMap<(String, &str, &str, &str), usize> =
+        let mut people: std::collections::BTreeMap<(String, &str, &str, String), usize> =
             std::collections::BTreeMap::new();
         let mut anonymous = 0;
         for r in &d.replies {
@@ -1113,7 +1094,10 @@ impl<'a> Renderer<'a> {
                         a.to_lowercase(),
                         a,
                         r.organisation.as_deref().unwrap_or(""),
-                        r.country.as_deref().unwrap_or(""),
+                        r.country
+                            .as_deref()
+                            .map(|c| countries::shown(c, s.lang))
+                            .unwrap_or_default(),
                     );
                     *people.entry(key).or_default() += 1;
                 }
@@ -1187,11 +1171,7 @@ impl<'a> Renderer<'a> {
 
 /// "French 4", "English 2": a discussion's replies per language.
 fn lang_counts(s: &Strings, d: &Discussion) -> Vec<Link> {
-    let mut by_lang = std::collections::BTreeMap::new();
-    for r in &d.replies {
-        *by_lang.entry(r.lang).or_insert(0usize) += 1;
-    }
-    by_lang
+    count_by_lang(&d.replies)
         .iter()
         .map(|(l, n)| Link {
             href: l.code().to_string(),
@@ -1284,16 +1264,4 @@ fn summary_json(s: &Strings, (lang, sum): (Lang, &Summary)) -> serde_json::Value
         "fallback": lang != s.lang,
         "lang_name": s.lang_name(lang),
     })
-}
-
-/// The summary in the page's language, else the original's, else any.
-fn pick_summary<T>(
-    m: &std::collections::BTreeMap<Lang, T>,
-    lang: Lang,
-    original: Lang,
-) -> Option<(Lang, &T)> {
-    m.get_key_value(&lang)
-        .or_else(|| m.get_key_value(&original))
-        .or_else(|| m.iter().next())
-        .map(|(l, v)| (*l, v))
 }

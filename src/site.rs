@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::lang::Lang;
-use crate::model::{Discussion, Group, QuestionId, Site};
+use crate::model::{Discussion, Group, GroupLabel, QuestionId, Site, count_by_lang};
 
 #[derive(Clone, Copy)]
 pub enum PageKind<'a> {
@@ -68,7 +68,7 @@ pub fn search_path(lang: &str) -> String {
 }
 
 pub fn discussion_path(lang: &str, d: &Discussion) -> String {
-    format!("{lang}/{}/index.html", d.slug)
+    format!("{lang}/{}", discussion_page(&d.slug))
 }
 
 pub fn group_path(lang: &str, d: &Discussion, group: u32) -> String {
@@ -80,17 +80,32 @@ pub fn group_path(lang: &str, d: &Discussion, group: u32) -> String {
 }
 
 pub fn question_path(lang: &str, d: &Discussion, q: QuestionId) -> String {
+    format!("{lang}/{}", question_page(&d.slug, d.group_label, q))
+}
+
+pub fn reply_path(lang: &str, d: &Discussion, reply_id: &str) -> String {
+    format!("{lang}/{}", reply_page(&d.slug, reply_id))
+}
+
+/// The overview of the discussion at address `slug`, without the language
+/// folder it is in: as a link between texts holds it (see [`crate::model::SITE_ROOT`]).
+pub fn discussion_page(slug: &str) -> String {
+    format!("{slug}/index.html")
+}
+
+/// A question's page without its language folder (see [`discussion_page`]).
+pub fn question_page(slug: &str, label: GroupLabel, q: QuestionId) -> String {
     format!(
-        "{lang}/{}/{}-{}/question-{}/index.html",
-        d.slug,
-        d.group_label.slug(),
+        "{slug}/{}-{}/question-{}/index.html",
+        label.slug(),
         q.group,
         q.question
     )
 }
 
-pub fn reply_path(lang: &str, d: &Discussion, reply_id: &str) -> String {
-    format!("{lang}/{}/replies/{reply_id}/index.html", d.slug)
+/// A reply's page without its language folder (see [`discussion_page`]).
+pub fn reply_page(slug: &str, reply_id: &str) -> String {
+    format!("{slug}/replies/{reply_id}/index.html")
 }
 
 pub fn statistics_path(lang: &str, d: &Discussion) -> String {
@@ -114,32 +129,6 @@ pub fn feed_path(lang: &str, d: &Discussion, q: Option<QuestionId>) -> String {
 /// file for every language: the data is the replies as written.
 pub fn data_path(d: &Discussion, ext: &str) -> String {
     format!("data/{}.{ext}", d.slug)
-}
-
-/// Whether `c` may stand in a page's address as it is: an ASCII letter or
-/// digit, `-`, `_` or `.`. Such text needs no escaping in a URL, an HTML
-/// attribute or a file name on any host.
-pub fn is_safe_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
-}
-
-/// Whether `name` is made of [safe](is_safe_char) characters only, and is no
-/// hidden file name (a leading `.`).
-pub fn is_safe_name(name: &str) -> bool {
-    !name.is_empty() && !name.starts_with('.') && name.chars().all(is_safe_char)
-}
-
-/// The web address made from a name (a reply's file name without `.md`, a
-/// discussion's folder name, an author's name for a new file), as the `slug`
-/// crate makes it: lowercase ASCII letters and digits, every other letter
-/// written without its accents ("García" gives `garcia`, "Łódź" `lodz`,
-/// "中国" `zhong-guo`), and each run of anything else (spaces, `_`, `.`, `'`,
-/// `&`...) one `-`, never first or last. Empty when the name has no letter
-/// or digit (`!!!`): the caller decides what that means.
-///
-/// Two names with the same address would be one page: the site refuses them.
-pub fn address(name: &str) -> String {
-    slug::slugify(name)
 }
 
 /// Feeds and the sitemap need absolute addresses, so they exist only when
@@ -218,51 +207,6 @@ impl ReplyIndex {
 
     /// How many replies to `q` are written in each language.
     pub fn counts_by_lang(&self, d: &Discussion, q: QuestionId) -> BTreeMap<Lang, usize> {
-        let mut counts = BTreeMap::new();
-        for &i in self.replies_to(d, q) {
-            *counts.entry(d.replies[i].lang).or_insert(0) += 1;
-        }
-        counts
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn addresses_are_names_made_web_safe() {
-        for (name, expected) in [
-            ("003-josé", "003-jose"),
-            ("003-José", "003-jose"),
-            // The same name with its accent as a combining mark (macOS).
-            ("003-jose\u{301}", "003-jose"),
-            ("niño", "nino"),
-            ("Antonio García-Nieto", "antonio-garcia-nieto"),
-            ("Ñandú & Çà", "nandu-ca"),
-            ("J. R. R. Tolkien", "j-r-r-tolkien"),
-            ("Łódź", "lodz"),
-            ("中国", "zhong-guo"),
-            (" ¿Qué? ", "que"),
-            ("001_ana.v2", "001-ana-v2"),
-            ("001-anonymous", "001-anonymous"),
-            ("!!!", ""),
-            ("", ""),
-        ] {
-            assert_eq!(address(name), expected, "{name:?}");
-            assert_eq!(
-                address(expected),
-                expected,
-                "{expected:?} is its own address"
-            );
-        }
-    }
-
-    #[test]
-    fn safe_names() {
-        assert!(is_safe_name("001-ana_b.v2"));
-        for bad in ["", ".hidden", "a/b", "a b", "josé", "a%20b"] {
-            assert!(!is_safe_name(bad), "{bad:?}");
-        }
+        count_by_lang(self.replies_to(d, q).iter().map(|&i| &d.replies[i]))
     }
 }

@@ -14,12 +14,10 @@ use std::fmt;
 use std::path::Path;
 
 use serde::Serialize;
-use serde_saphyr::Spanned;
 
-use crate::config::StyleFile;
 use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
-use crate::theme::Theme;
+use crate::util::is_relative;
 
 /// Where the stylesheet made from the colours is written.
 pub const STYLESHEET: &str = "static/site-style.css";
@@ -30,9 +28,6 @@ const MIN_CONTRAST: f64 = 4.5;
 /// The custom properties of the theme's `style.css` that the accent colour
 /// is drawn on: the page, the header and footer band, the summary panel.
 const BACKGROUNDS: [&str; 3] = ["--bg", "--bg-subtle", "--tint"];
-
-/// Image types a logo may be; the output keeps the extension.
-const LOGO_TYPES: [&str; 6] = ["svg", "png", "jpg", "jpeg", "webp", "gif"];
 
 /// `style:` of `site.yaml`, checked.
 #[derive(Debug, Clone, Default)]
@@ -74,138 +69,11 @@ pub struct Footer {
 }
 
 impl Style {
-    /// Checks `style:` as written in `site_yaml`, in the content folder `content`.
-    pub(crate) fn read(
-        file: StyleFile,
-        site_yaml: &Path,
-        content: &Path,
-    ) -> Result<Style, Diagnostic> {
-        let colour = |key: &str| -> Result<Option<At<Rgb>>, Diagnostic> {
-            let setting = if key == "accent" {
-                &file.accent
-            } else {
-                &file.accent_dark
-            };
-            let Some((value, line)) = given(site_yaml, key, setting)? else {
-                return Ok(None);
-            };
-            match Rgb::parse(value.trim()) {
-                Some(value) => Ok(Some(At { value, line })),
-                None => Err(Diagnostic::error(
-                    site_yaml,
-                    Some(line),
-                    format!("`style.{key}`: `{value}` is not a colour palabre accepts"),
-                )
-                .hint(format!(
-                    "write it as \"#rrggbb\" or \"#rgb\", in quotes, e.g. {key}: \"#005a9c\""
-                ))),
-            }
-        };
-        let accent = colour("accent")?;
-        let accent_dark = colour("accent_dark")?;
-        let logo = match given(site_yaml, "logo", &file.logo)? {
-            Some((name, line)) => Some(read_logo(name, line, site_yaml, content)?),
-            None => None,
-        };
-        let footer = file
-            .footer
-            .iter()
-            .filter(|(_, s)| !s.value.trim().is_empty())
-            .map(|(&lang, s)| {
-                let markdown = s.value.trim().to_string();
-                let html = crate::markdown::render(&markdown, "footer", &|_| None).html;
-                let line = s.referenced.line() as usize;
-                (
-                    lang,
-                    At {
-                        value: Footer { markdown, html },
-                        line,
-                    },
-                )
-            })
-            .collect();
-        Ok(Style {
-            accent,
-            accent_dark,
-            logo,
-            footer,
-        })
-    }
-
     /// The footer text in `lang`, else in `default`, else in any language,
     /// with the language it is in.
     pub fn footer(&self, lang: Lang, default: Lang) -> Option<(Lang, &Footer)> {
-        self.footer
-            .get_key_value(&lang)
-            .or_else(|| self.footer.get_key_value(&default))
-            .or_else(|| self.footer.iter().next())
-            .map(|(l, f)| (*l, &f.value))
+        Lang::pick(&self.footer, lang, default).map(|(l, f)| (l, &f.value))
     }
-}
-
-/// The value of a setting that is there and its line; an error when it is
-/// empty.
-fn given<'s>(
-    site_yaml: &Path,
-    key: &str,
-    setting: &'s Option<Spanned<Option<String>>>,
-) -> Result<Option<(&'s str, usize)>, Diagnostic> {
-    let Some(s) = setting else { return Ok(None) };
-    let line = s.referenced.line() as usize;
-    match s.value.as_deref() {
-        Some(value) if !value.trim().is_empty() => Ok(Some((value, line))),
-        _ => {
-            let example = if key == "logo" {
-                "logo.svg"
-            } else {
-                "\"#005a9c\""
-            };
-            Err(Diagnostic::error(site_yaml, Some(line), format!("`style.{key}` is empty"))
-                .hint(format!("write a value, e.g. {key}: {example} (in YAML `#` starts a comment, so a colour needs quotes), or remove the line")))
-        }
-    }
-}
-
-fn read_logo(
-    name: &str,
-    line: usize,
-    site_yaml: &Path,
-    content: &Path,
-) -> Result<Logo, Diagnostic> {
-    let line = Some(line);
-    let name = name.trim();
-    let error =
-        |message: String, hint: &str| Diagnostic::error(site_yaml, line, message).hint(hint);
-    let plain = !name.is_empty()
-        && !name.starts_with('.')
-        && !name.contains(['/', '\\'])
-        && !name.chars().any(char::is_control);
-    if !plain {
-        return Err(error(
-            format!("`style.logo`: `{name}` is not a file name"),
-            "put the image beside site.yaml and give its name, e.g. logo: logo.svg",
-        ));
-    }
-    let ext = Path::new(name)
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    if !LOGO_TYPES.contains(&ext.as_str()) {
-        return Err(error(
-            format!("`style.logo`: `{name}` is not an image palabre can show"),
-            &format!("use one of these types: {}", LOGO_TYPES.join(", ")),
-        ));
-    }
-    if !content.join(name).is_file() {
-        return Err(error(
-            format!("`style.logo`: there is no file `{name}` beside site.yaml"),
-            "put the image in the content folder, beside site.yaml",
-        ));
-    }
-    Ok(Logo {
-        file: name.to_string(),
-        output: format!("static/site-logo.{ext}"),
-    })
 }
 
 /// The files `style:` adds to the site: the stylesheet made from its
@@ -316,12 +184,8 @@ pub struct Backgrounds {
 }
 
 impl Backgrounds {
-    pub fn of(theme: &Theme) -> Backgrounds {
-        let css = theme.static_file("style.css").unwrap_or_default();
-        Backgrounds::parse(&String::from_utf8_lossy(css))
-    }
-
-    fn parse(css: &str) -> Backgrounds {
+    /// The backgrounds a theme's `style.css`, `css`, declares.
+    pub fn parse(css: &str) -> Backgrounds {
         let mut found = Backgrounds {
             light: Vec::new(),
             dark: Vec::new(),
@@ -555,9 +419,7 @@ pub fn review(style: &Style, backgrounds: &Backgrounds, site_yaml: &Path) -> Vec
             else {
                 continue;
             };
-            if let Some(crate::links::LinkKind::Relative | crate::links::LinkKind::File { .. }) =
-                crate::links::classify(&dest_url, "")
-            {
+            if is_relative(&dest_url) {
                 found.push(
                     Diagnostic::warning(
                         site_yaml,

@@ -16,6 +16,8 @@ use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
+use crate::style::Backgrounds;
+use crate::util::error_chain;
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -200,6 +202,12 @@ impl Theme {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, bytes)| bytes.as_slice())
+    }
+
+    /// The backgrounds its `style.css` draws the accent colour of `style:` on.
+    pub fn backgrounds(&self) -> Backgrounds {
+        let css = self.static_file("style.css").unwrap_or_default();
+        Backgrounds::parse(&String::from_utf8_lossy(css))
     }
 
     /// The templates, compiled. Each template that does not parse is
@@ -400,18 +408,6 @@ fn between<'s>(s: &'s str, open: &str, close: &str) -> Option<&'s str> {
 fn parse_error_line(message: &str) -> Option<usize> {
     let at = message.split("--> ").nth(1)?;
     at.split(':').next()?.trim().parse().ok()
-}
-
-/// A tera error with its causes, which hold the useful part.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut msg = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        source = s.source();
-    }
-    msg
 }
 
 fn read_folder(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {

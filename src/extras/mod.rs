@@ -1,16 +1,16 @@
 //! Files of the site that are not HTML pages rendered from a template per
 //! language: search index, feeds, sitemap, open data; and what pages share with them
-//! (plain text of replies, chart layout).
+//! (chart layout, countries' names).
 //!
 //! Each is computed from the model alone and returned as bytes; `build` writes
 //! them beside the pages.
 
+pub mod countries;
 mod feeds;
 mod opendata;
 pub mod search;
 mod sitemap;
 pub mod stats;
-pub mod text;
 
 use std::path::Path;
 
@@ -49,9 +49,9 @@ impl<'a> Job<'a> {
     ) -> Job<'a> {
         let mut h = blake3::Hasher::new();
         // palabre's version and the cache format: other code, other files.
-        h.update(crate::cache::header().as_bytes());
+        h.update(crate::util::cache_header().as_bytes());
         h.update(name.as_bytes());
-        crate::model::hash_debug(&mut h, inputs);
+        crate::util::hash_debug(&mut h, inputs);
         Job {
             what,
             key: h.finalize(),
@@ -115,6 +115,9 @@ pub fn jobs<'a>(
         }));
         jobs.push(Job::new("open data", "json", key, move || {
             opendata::json_file(d)
+        }));
+        jobs.push(Job::new("search index", "search-texts", key, move || {
+            search::text_files(d)
         }));
     }
     if let Some(base) = site.config.base_url.as_deref()

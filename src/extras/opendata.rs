@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use super::{JobError, OutputFile};
+use super::{JobError, OutputFile, countries};
 
 use crate::model::Discussion;
 use crate::site;
@@ -17,7 +17,11 @@ struct Row<'a> {
     /// `null` in JSON and empty in CSV when not given.
     author: Option<&'a str>,
     organisation: Option<&'a str>,
+    /// As written in the reply.
     country: Option<&'a str>,
+    /// Its ISO 3166-1 alpha-2 code, when palabre knows the country (see
+    /// [`countries`]): what to group by.
+    country_code: Option<&'static str>,
     /// `YYYY-MM-DD`.
     date: Option<String>,
     language: &'static str,
@@ -41,6 +45,11 @@ fn rows(d: &Discussion) -> Result<Vec<Row<'_>>, JobError> {
                 author: r.author.as_deref(),
                 organisation: r.organisation.as_deref(),
                 country: r.country.as_deref(),
+                country_code: r
+                    .country
+                    .as_deref()
+                    .and_then(countries::find)
+                    .map(countries::Country::code),
                 date: r.date.map(|x| x.format("%Y-%m-%d").to_string()),
                 language: r.lang.code(),
                 questions: r.answers.iter().map(ToString::to_string).collect(),
@@ -93,6 +102,7 @@ fn csv_bytes(d: &Discussion) -> Result<Vec<u8>, JobError> {
             "author",
             "organisation",
             "country",
+            "country_code",
             "date",
             "language",
             "questions",
@@ -106,6 +116,7 @@ fn csv_bytes(d: &Discussion) -> Result<Vec<u8>, JobError> {
                 &spreadsheet_safe(r.author.unwrap_or("")),
                 &spreadsheet_safe(r.organisation.unwrap_or("")),
                 &spreadsheet_safe(r.country.unwrap_or("")),
+                r.country_code.unwrap_or(""),
                 r.date.as_deref().unwrap_or(""),
                 r.language,
                 &questions,

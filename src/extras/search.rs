@@ -14,7 +14,14 @@
 //!   query loads one shard of bounded size whatever the size of the site;
 //! - `search/d-<n>.js`: the documents whose number, shifted right by the
 //!   manifest's `file_shift`, is `n`: address, author, questions, language
-//!   and the first words, to show results.
+//!   and where the document's text is, to show results;
+//! - `search/x/<discussion>/replies/<reply>.js` and
+//!   `search/x/<discussion>/summaries/<group>-<question>.<lang>.js`: the
+//!   plain text of one document, from which a result shows the passage
+//!   around the words found. A page of results loads the texts of its ten
+//!   documents only; the index stays as small without them. They are made
+//!   per discussion ([`text_files`]), as open data is: a new reply rewrites
+//!   none but its own.
 //!
 //! A document's number says where it sorts (discussion, day, rank that day)
 //! rather than how many documents come before it, so that one new reply
@@ -31,11 +38,12 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::OutputFile;
-use super::text::{plain_text, truncate};
+use super::countries;
 use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
 use crate::model::{Discussion, QuestionId, Reply, Site, Summary};
 use crate::site;
+use crate::util::text::plain_text;
 
 /// Above this, a shard is split by one more character of its prefix.
 pub const SHARD_BYTES: usize = 32 * 1024;
@@ -50,14 +58,61 @@ const SUMMARIES: u64 = (1 << DAY_BITS) - 1;
 /// Longest shard prefix: past it, a shard is kept whatever its size (only
 /// reached by many stems sharing a long prefix, such as numbered names).
 const MAX_PREFIX: usize = 16;
-/// Characters of a document's text shown under a result.
-const SNIPPET_CHARS: usize = 220;
 
-/// What a result shows: `[path, author, questions, lang, snippet]`; `path` is
+/// What a result shows: `[path, author, questions, lang, text]`; `path` is
 /// under a language folder (the client adds the reader's language), `author`
-/// is empty for a summary.
+/// is empty for a summary, `text` is where the document's text is:
+/// `search/x/<text>.js` (see [`text_key`]).
 #[derive(Serialize, Deserialize)]
 struct Doc(String, String, String, Lang, String);
+
+/// Where the text of a reply or of a summary is, under `search/x/`, without
+/// `.js`: the content folder's own layout.
+fn text_key(d: &Discussion, doc: TextOf<'_>) -> String {
+    match doc {
+        TextOf::Reply(id) => format!("{}/replies/{id}", d.slug),
+        TextOf::Summary(q, lang) => format!(
+            "{}/summaries/{}-{}.{}",
+            d.slug,
+            q.group,
+            q.question,
+            lang.code()
+        ),
+    }
+}
+
+/// A document, as [`text_key`] names it: a reply by its id, a summary by
+/// its question and language.
+#[derive(Clone, Copy)]
+enum TextOf<'a> {
+    Reply(&'a str),
+    Summary(QuestionId, Lang),
+}
+
+/// The text files of a discussion's documents: `palabreSearch.text("<key>",
+/// "<text>")`, one per reply and summary.
+pub fn text_files(d: &Discussion) -> Result<Vec<OutputFile>, super::JobError> {
+    let file = |key: String, text: &str| OutputFile {
+        path: format!("search/x/{key}.js"),
+        bytes: format!(
+            "palabreSearch.text({},{});\n",
+            serde_json::Value::String(key),
+            serde_json::Value::String(text.to_string())
+        )
+        .into_bytes(),
+    };
+    let mut out = Vec::with_capacity(d.replies.len());
+    for r in &d.replies {
+        out.push(file(text_key(d, TextOf::Reply(&r.id)), &r.text()?));
+    }
+    for (&q, by_lang) in &d.summaries {
+        for (&lang, summary) in by_lang {
+            let key = text_key(d, TextOf::Summary(q, lang));
+            out.push(file(key, &plain_text(&summary.html)));
+        }
+    }
+    Ok(out)
+}
 
 fn stemmer(lang: Lang) -> Stemmer {
     Stemmer::create(match lang {
@@ -77,16 +132,9 @@ pub fn fold(word: &str) -> String {
         .collect()
 }
 
-/// `(form, stem)` of every word of `text`, both folded; the stem is taken in
-/// `lang` before folding, as Snowball expects accented words.
-pub fn terms(text: &str, stemmer: &Stemmer) -> Vec<(String, String)> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .filter_map(|w| term(&w.to_lowercase(), stemmer))
-        .collect()
-}
-
-/// `(form, stem)` of one lower-case word, or `None` for words too short to index.
+/// `(form, stem)` of one lower-case word, both folded, or `None` for words
+/// too short to index. The stem is taken in the word's language before
+/// folding, as Snowball expects accented words.
 fn term(lower: &str, stemmer: &Stemmer) -> Option<(String, String)> {
     let form = fold(lower);
     let stem = fold(&stemmer.stem(lower));
@@ -242,9 +290,7 @@ impl Text<'_> {
         match *self {
             Text::Reply(d, r) => {
                 let questions: Vec<String> = r.answers.iter().map(ToString::to_string).collect();
-                let text = r.text()?;
-                let snippet = truncate(&text, SNIPPET_CHARS);
-                let mut all = text;
+                let mut all = r.text()?;
                 for field in [&r.author, &r.organisation, &r.country]
                     .into_iter()
                     .flatten()
@@ -252,13 +298,21 @@ impl Text<'_> {
                     all.push('\n');
                     all.push_str(field);
                 }
+                // A country is found by its name in every language: "Espagne"
+                // finds the replies from "Spain".
+                if let Some(country) = r.country.as_deref().and_then(countries::find) {
+                    for lang in Lang::ALL {
+                        all.push('\n');
+                        all.push_str(country.name(lang));
+                    }
+                }
                 Ok(Source {
                     doc: Doc(
                         strip(site::reply_path("en", d, &r.id)),
                         r.author.clone().unwrap_or_default(),
                         questions.join(", "),
                         r.lang,
-                        snippet,
+                        text_key(d, TextOf::Reply(&r.id)),
                     ),
                     lang: r.lang,
                     words: Words::of(&all),
@@ -272,7 +326,7 @@ impl Text<'_> {
                         String::new(),
                         q.to_string(),
                         lang,
-                        truncate(&text, SNIPPET_CHARS),
+                        text_key(d, TextOf::Summary(q, lang)),
                     ),
                     lang,
                     words: Words::of(&text),
@@ -287,7 +341,7 @@ impl Text<'_> {
 const CHUNK: usize = 1024;
 
 /// What a saved index must have been made by: this version of palabre.
-const SAVED_FORMAT: &str = concat!("palabre ", env!("CARGO_PKG_VERSION"), " search index 1");
+const SAVED_FORMAT: &str = concat!("palabre ", env!("CARGO_PKG_VERSION"), " search index 2");
 
 /// Every document of the site with its words, and every stem with the
 /// documents holding it. Each distinct word of a language is stemmed once.
@@ -659,10 +713,11 @@ mod tests {
 
     #[test]
     fn words_are_stemmed_in_their_language_then_folded() {
-        let fr = terms("Le développement local", &stemmer(Lang::Fr));
-        assert!(fr.contains(&("developpement".to_string(), "developp".to_string())));
-        let en = terms("Local policies", &stemmer(Lang::En));
-        assert!(en.contains(&("policies".to_string(), "polici".to_string())));
+        let pair = |form: &str, stem: &str| Some((form.to_string(), stem.to_string()));
+        let fr = term("développement", &stemmer(Lang::Fr));
+        assert_eq!(fr, pair("developpement", "developp"));
+        let en = term("policies", &stemmer(Lang::En));
+        assert_eq!(en, pair("policies", "polici"));
         assert_eq!(fold("Œuvre Ñandú"), "oeuvrenandu");
     }
 

@@ -33,7 +33,7 @@ function palabreBinary() {
     cwd: REPO,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  return join(REPO, 'target', 'debug', 'palabre');
+  return join(process.env.CARGO_TARGET_DIR || join(REPO, 'target'), 'debug', 'palabre');
 }
 
 /**
@@ -48,11 +48,19 @@ export function buildSample() {
   if (process.env.PALABRE_SAMPLE_SITE) {
     return { dir: resolvePath(process.env.PALABRE_SAMPLE_SITE), cleanup: () => {} };
   }
+  return buildContent(CONTENT);
+}
+
+/**
+ * Builds the site of `content` (a content folder) with the repository's
+ * themes into a fresh temporary folder; returns { dir, cleanup }.
+ */
+export function buildContent(content) {
   const parent = mkdtempSync(join(tmpdir(), 'palabre-browser-'));
   const dir = join(parent, 'site');
   const bin = palabreBinary();
   try {
-    execFileSync(bin, ['build', '--content', CONTENT, '--themes', THEMES, '--output', dir], {
+    execFileSync(bin, ['build', '--content', content, '--themes', THEMES, '--output', dir], {
       cwd: REPO,
       stdio: ['ignore', 'pipe', 'pipe'],
       maxBuffer: 64 * 1024 * 1024,
@@ -63,7 +71,7 @@ export function buildSample() {
     const lines = String(e.stderr ?? e.message).split('\n');
     const shown = lines.slice(0, 20).join('\n');
     const more = lines.length > 21 ? `\n... (${lines.length - 20} more lines)\n${lines.at(-2)}` : '';
-    throw new Error(`palabre build of the sample failed (${bin}):\n${shown}${more}`);
+    throw new Error(`palabre build of ${content} failed (${bin}):\n${shown}${more}`);
   }
   return { dir, cleanup: () => rmSync(parent, { recursive: true, force: true }) };
 }

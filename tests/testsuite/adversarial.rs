@@ -6,7 +6,6 @@
 //! errors.rs and sanitize.rs beside it hold the basic cases; this file holds
 //! the tricks, the extremes and failure safety.
 
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -538,7 +537,14 @@ fn discussion_folders_with_spaces_or_unicode_get_web_safe_addresses() {
         );
     }
     // A name with no letter or digit makes no address.
-    let run = Site::built().refuses(&[("¿…?/_discussion.md", FIXTURE_DISCUSSION.as_bytes())], Expect { file: "¿…?", lines: &[], words: &["rename"] });
+    let run = Site::built().refuses(
+        &[("¿…?/_discussion.md", FIXTURE_DISCUSSION.as_bytes())],
+        Expect {
+            file: "¿…?",
+            lines: &[],
+            words: &["rename"],
+        },
+    );
     assert_no_panic(&run);
 }
 
@@ -559,7 +565,14 @@ fn reply_file_names_with_spaces_or_unicode_get_web_safe_addresses() {
             run.describe()
         );
     }
-    Site::built().refuses(&[("d/replies/&&.md", FIXTURE_REPLY.as_bytes())], Expect { file: "d/replies/&&.md", lines: &[], words: &["rename"] });
+    Site::built().refuses(
+        &[("d/replies/&&.md", FIXTURE_REPLY.as_bytes())],
+        Expect {
+            file: "d/replies/&&.md",
+            lines: &[],
+            words: &["rename"],
+        },
+    );
 }
 
 #[test]
@@ -1144,7 +1157,14 @@ fn group_and_question_ids_must_be_plain_numbers() {
         ("4294967296", 5),
     ] {
         let discussion = FIXTURE_DISCUSSION.replacen("  - id: 1", &format!("  - id: {id}"), 1);
-        Site::built().refuses(&[("d/_discussion.md", discussion.as_bytes())], Expect { file: "d/_discussion.md", lines: &[line], words: &[id, "digits"] });
+        Site::built().refuses(
+            &[("d/_discussion.md", discussion.as_bytes())],
+            Expect {
+                file: "d/_discussion.md",
+                lines: &[line],
+                words: &[id, "digits"],
+            },
+        );
     }
     // A quoted number is the number.
     let site = Site::built();
@@ -1162,7 +1182,14 @@ fn null_where_text_is_expected_is_a_clear_error() {
         "organisers: [JMDI, ~]\ngroup_label: week",
         1,
     );
-    let run = Site::built().refuses(&[("d/_discussion.md", discussion.as_bytes())], Expect { file: "d/_discussion.md", lines: &[3], words: &["null"] });
+    let run = Site::built().refuses(
+        &[("d/_discussion.md", discussion.as_bytes())],
+        Expect {
+            file: "d/_discussion.md",
+            lines: &[3],
+            words: &["null"],
+        },
+    );
     assert!(
         !run.stderr.contains("Option<"),
         "Rust types leak into the message\n{}",

@@ -331,7 +331,7 @@ fn unicode_file_and_folder_names_get_addresses_and_links_to_them_work() {
     let site = site();
     site.write(
         "niño/_discussion.md",
-        &DISCUSSION_E.replace(
+        DISCUSSION_E.replace(
             "Another discussion.",
             "See [the reply by José](replies/003-josé.md).",
         ),

@@ -12,6 +12,7 @@ mod errors;
 mod import;
 mod incremental;
 mod init;
+mod layers;
 mod library_without_cli;
 mod links;
 mod new_reply;

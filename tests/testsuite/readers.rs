@@ -141,6 +141,7 @@ fn open_data_csv_and_json_hold_every_reply_with_its_language_and_questions() {
                 "author",
                 "organisation",
                 "country",
+                "country_code",
                 "date",
                 "language",
                 "questions",
@@ -152,7 +153,7 @@ fn open_data_csv_and_json_hold_every_reply_with_its_language_and_questions() {
             let row = row.unwrap_or_else(|e| panic!("data/{d}.csv does not parse: {e}"));
             assert_eq!(
                 row.len(),
-                8,
+                9,
                 "data/{d}.csv: a row with {} fields",
                 row.len()
             );
@@ -160,10 +161,10 @@ fn open_data_csv_and_json_hold_every_reply_with_its_language_and_questions() {
             let (lang, answers) = expected
                 .get(&id)
                 .unwrap_or_else(|| panic!("data/{d}.csv: unknown reply {id}"));
-            assert_eq!(&row[5], lang, "data/{d}.csv: language of {id}");
-            let qs: Vec<String> = row[6].split(' ').map(String::from).collect();
+            assert_eq!(&row[6], lang, "data/{d}.csv: language of {id}");
+            let qs: Vec<String> = row[7].split(' ').map(String::from).collect();
             assert_eq!(&qs, answers, "data/{d}.csv: questions of {id}");
-            let body = &row[7];
+            let body = &row[8];
             assert!(
                 body.len() > 40 && !body.contains('<') && !body.contains("&amp;"),
                 "data/{d}.csv: text of {id} is not plain text: {body:.120}"
@@ -637,6 +638,306 @@ fn statistics_count_replies_per_language_and_question_as_accessible_charts_and_t
     }
 }
 
+/// Every `<svg>` chart of a statistics page must keep its text inside the
+/// drawing and readable: labels wrapped to at most two lines, each line
+/// starting at the left edge, every line below the top and above the bottom,
+/// each bar's tooltip holding the full label of its table row.
+#[test]
+fn statistics_charts_keep_every_label_inside_the_drawing_with_the_full_text_at_hand() {
+    let out = &plain().out;
+    let mut cut = 0;
+    for d in DISCUSSIONS {
+        for lang in LANGS {
+            let rel = format!("{lang}/{d}/statistics/index.html");
+            let doc = page(out, &rel);
+            for section in doc.select(&sel("section.stats")) {
+                let svg = section
+                    .select(&sel("svg.chart"))
+                    .next()
+                    .unwrap_or_else(|| panic!("{rel}: a section without a chart"));
+                let view: Vec<f64> = svg
+                    .attr("viewBox")
+                    .unwrap_or_default()
+                    .split(' ')
+                    .filter_map(|n| n.parse().ok())
+                    .collect();
+                assert_eq!(view.len(), 4, "{rel}: viewBox");
+                let (width, height) = (view[2], view[3]);
+                let font: f64 = svg
+                    .attr("font-size")
+                    .and_then(|f| f.parse().ok())
+                    .unwrap_or_else(|| panic!("{rel}: a chart without its font size"));
+                // The drawing is narrow for its text: scaled down to the
+                // width of a phone's column (358 px at 390 px), text stays
+                // above 12 px.
+                assert!(
+                    font * 358.0 / width >= 12.0,
+                    "{rel}: {font} units in a drawing {width} wide"
+                );
+                let rows: Vec<String> = section.select(&sel("tbody th")).map(text_of).collect();
+                let groups: Vec<_> = svg.select(&sel("g")).collect();
+                assert_eq!(groups.len(), rows.len(), "{rel}: one bar per row");
+                for (g, row) in groups.iter().zip(&rows) {
+                    let title = g.select(&sel("title")).next().map(text_of);
+                    assert!(
+                        title
+                            .as_deref()
+                            .is_some_and(|t| t.starts_with(&format!("{row}: "))),
+                        "{rel}: the tooltip of {row:?} is {title:?}"
+                    );
+                    let label = g
+                        .select(&sel("text.chart-label"))
+                        .next()
+                        .unwrap_or_else(|| panic!("{rel}: {row:?} has no label"));
+                    let lines: Vec<_> = label.select(&sel("tspan")).collect();
+                    assert!(
+                        (1..=2).contains(&lines.len()),
+                        "{rel}: {row:?} drawn on {} lines",
+                        lines.len()
+                    );
+                    let mut drawn = String::new();
+                    for line in &lines {
+                        let x: f64 = line.attr("x").and_then(|x| x.parse().ok()).unwrap_or(-1.0);
+                        let y: f64 = line.attr("y").and_then(|y| y.parse().ok()).unwrap_or(-1.0);
+                        assert!(x == 0.0, "{rel}: {row:?} starts at x={x}");
+                        assert!(
+                            y >= font * 0.8 && y <= height,
+                            "{rel}: a line of {row:?} at y={y}, outside 0..{height}"
+                        );
+                        if !drawn.is_empty() {
+                            drawn.push(' ');
+                        }
+                        drawn.push_str(&text_of(*line));
+                    }
+                    match drawn.strip_suffix('…') {
+                        Some(start) => {
+                            cut += 1;
+                            assert!(
+                                row.starts_with(start.trim_end()),
+                                "{rel}: {drawn:?} is not the start of {row:?}"
+                            );
+                        }
+                        None => assert_eq!(&drawn, row, "{rel}: label"),
+                    }
+                    for t in g.select(&sel("text")) {
+                        let y: f64 = t
+                            .attr("y")
+                            .or_else(|| t.select(&sel("tspan")).last()?.attr("y"))
+                            .and_then(|y| y.parse().ok())
+                            .unwrap_or(-1.0);
+                        assert!(y > 0.0 && y <= height, "{rel}: text at y={y}");
+                    }
+                    for r in g.select(&sel("rect")) {
+                        let at = |a: &str| -> f64 {
+                            r.attr(a).and_then(|v| v.parse().ok()).unwrap_or(-1.0)
+                        };
+                        assert!(
+                            at("x") >= 0.0
+                                && at("x") + at("width") <= width
+                                && at("y") + at("height") <= height,
+                            "{rel}: bar of {row:?} outside the drawing"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        cut > 0,
+        "no label of the sample is long enough to be cut: the check is vacuous"
+    );
+}
+
+// ---------------------------------------------------------------- countries
+
+/// A site whose replies name Spain in four ways, the United Kingdom in
+/// French, a place palabre does not know, and no country.
+fn countries_site() -> &'static Built {
+    static SITE: OnceLock<Built> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let dir = scratch_dir("palabre-readers-countries-");
+        let content = dir.path().join("content");
+        let d = content.join("countries");
+        fs::create_dir_all(d.join("replies")).expect("create folders");
+        fs::write(content.join("site.yaml"), FIXTURE_SITE_YAML).expect("write site.yaml");
+        fs::write(d.join("_discussion.md"), FIXTURE_DISCUSSION).expect("write discussion");
+        let replies = [
+            ("a", "Ana", Some("España")),
+            ("b", "Bea", Some("ES")),
+            ("c", "Carl", Some("  spain ")),
+            ("d", "Dora", Some("esp")),
+            ("e", "Emil", Some("Atlantis")),
+            ("f", "Fay", Some("Royaume-Uni")),
+            ("g", "Gus", None),
+        ];
+        for (id, author, country) in replies {
+            let country = country.map_or(String::new(), |c| format!("country: \"{c}\"\n"));
+            fs::write(
+                d.join("replies").join(format!("{id}.md")),
+                format!("---\nauthor: \"{author}\"\n{country}lang: en\nanswers: [\"1.1\"]\n---\nA reply about local development and its policies.\n"),
+            )
+            .expect("write reply");
+        }
+        let out = dir.path().join("site");
+        let run = build(&content, &out, &["--themes", THEMES]);
+        assert!(run.status.success(), "build failed\n{}", run.describe());
+        Built {
+            _dir: dir,
+            out,
+            run,
+        }
+    })
+}
+
+/// Author -> country as shown on every reply card of the pages in `lang`.
+fn countries_shown(out: &Path, lang: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let mut shown: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for rel in html_files(out)
+        .iter()
+        .filter(|p| p.starts_with(&format!("{lang}/")))
+    {
+        let doc = page(out, rel);
+        for card in doc.select(&sel("article.reply")) {
+            let author = card.select(&sel(".reply-author")).next().map(text_of);
+            let country = card.select(&sel(".country")).next().map(text_of);
+            if let Some(author) = author {
+                shown
+                    .entry(author)
+                    .or_default()
+                    .insert(country.unwrap_or_default());
+            }
+        }
+    }
+    shown
+}
+
+#[test]
+fn a_country_is_shown_in_the_page_language_whatever_language_or_code_it_is_written_in() {
+    let out = &countries_site().out;
+    let want = [
+        ("en", ["Spain", "United Kingdom", "Atlantis"]),
+        ("fr", ["Espagne", "Royaume-Uni", "Atlantis"]),
+        ("es", ["España", "Reino Unido", "Atlantis"]),
+    ];
+    for (lang, [spain, uk, unknown]) in want {
+        let shown = countries_shown(out, lang);
+        for author in ["Ana", "Bea", "Carl", "Dora"] {
+            assert_eq!(
+                shown.get(author).map(|s| s.iter().collect::<Vec<_>>()),
+                Some(vec![&spain.to_string()]),
+                "{lang}: {author}'s country"
+            );
+        }
+        assert_eq!(shown["Fay"].iter().collect::<Vec<_>>(), [uk], "{lang}");
+        assert_eq!(
+            shown["Emil"].iter().collect::<Vec<_>>(),
+            [unknown],
+            "{lang}"
+        );
+        assert_eq!(shown["Gus"].iter().collect::<Vec<_>>(), [""], "{lang}");
+
+        // Statistics count Spain once, under its name in the page's language.
+        let stats = html_files(out)
+            .into_iter()
+            .find(|p| p.starts_with(&format!("{lang}/")) && p.ends_with("statistics/index.html"))
+            .expect("a statistics page");
+        let rows = stats_rows(&page(out, &stats), "by-country");
+        let labels: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+        assert_eq!(rows[0], (spain.to_string(), 4), "{stats}: {rows:?}");
+        assert!(
+            labels.contains(&uk) && labels.contains(&unknown),
+            "{stats}: {rows:?}"
+        );
+        assert_eq!(
+            rows.iter().map(|r| r.1).sum::<usize>(),
+            7,
+            "{stats}: {rows:?}"
+        );
+
+        // The report's contributors too.
+        let report = html_files(out)
+            .into_iter()
+            .find(|p| p.starts_with(&format!("{lang}/")) && p.ends_with("report/index.html"))
+            .expect("a report");
+        let contributors = page(out, &report)
+            .select(&sel(".contributors li"))
+            .map(text_of)
+            .collect::<Vec<_>>();
+        assert!(
+            contributors.iter().any(|c| c == &format!("Bea ({spain})")),
+            "{report}: {contributors:?}"
+        );
+    }
+}
+
+#[test]
+fn open_data_keeps_the_country_as_written_beside_its_code() {
+    let out = &countries_site().out;
+    let text = fs::read_to_string(out.join("data/countries.csv")).expect("CSV file");
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let (author, country, code) = (col("author"), col("country"), col("country_code"));
+    let rows: BTreeMap<String, (String, String)> = reader
+        .records()
+        .map(|r| {
+            let r = r.expect("CSV row");
+            (
+                r[author].to_string(),
+                (r[country].to_string(), r[code].to_string()),
+            )
+        })
+        .collect();
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(rows["Ana"], pair("España", "ES"));
+    assert_eq!(rows["Bea"], pair("ES", "ES"));
+    assert_eq!(rows["Dora"], pair("esp", "ES"));
+    assert_eq!(rows["Emil"], pair("Atlantis", ""));
+    assert_eq!(rows["Fay"], pair("Royaume-Uni", "GB"));
+    assert_eq!(rows["Gus"], pair("", ""));
+
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("data/countries.json")).expect("JSON"))
+            .expect("JSON parses");
+    let replies = json["replies"].as_array().expect("replies");
+    let by_author = |a: &str| {
+        replies
+            .iter()
+            .find(|r| r["author"] == a)
+            .unwrap_or_else(|| panic!("no reply by {a}"))
+    };
+    assert_eq!(by_author("Ana")["country"], "España");
+    assert_eq!(by_author("Ana")["country_code"], "ES");
+    assert!(by_author("Emil")["country_code"].is_null());
+}
+
+#[test]
+fn search_finds_a_reply_by_its_country_named_in_another_language() {
+    let out = &countries_site().out;
+    // "Spain" written, "Espagne" searched.
+    let results = search_results(out, "fr/search/index.html", "q=espagne");
+    let authors: BTreeSet<String> = results
+        .iter()
+        .map(|f| {
+            page(out, &f.target)
+                .select(&sel(".reply-author"))
+                .next()
+                .map(text_of)
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(
+        authors,
+        BTreeSet::from(["Ana", "Bea", "Carl", "Dora"].map(String::from)),
+        "{results:?}"
+    );
+}
+
 // ----------------------------------------------------------------- report
 
 #[test]
@@ -873,8 +1174,18 @@ fn dom_after_scripts(out: &Path, rel: &str, query: &str) -> scraper::Html {
     scraper::Html::parse_document(&String::from_utf8_lossy(&output.stdout))
 }
 
-/// `(target page, language badge, snippet)` of every search result.
-fn search_results(out: &Path, rel: &str, query: &str) -> Vec<(String, String, String)> {
+/// A search result: the page it leads to, its language badge, the passage
+/// shown and the words marked in it.
+#[derive(Debug)]
+struct Found {
+    target: String,
+    lang: String,
+    snippet: String,
+    marked: Vec<String>,
+}
+
+/// Every search result of `rel?query`.
+fn search_results(out: &Path, rel: &str, query: &str) -> Vec<Found> {
     let doc = dom_after_scripts(out, rel, query);
     doc.select(&sel(".search-results > li"))
         .map(|li| {
@@ -883,16 +1194,28 @@ fn search_results(out: &Path, rel: &str, query: &str) -> Vec<(String, String, St
                 .next()
                 .and_then(|a| a.attr("href"))
                 .unwrap_or_default();
-            (
-                resolve(rel, href).unwrap_or_default(),
-                li.attr("lang").unwrap_or_default().to_string(),
-                li.select(&sel(".result-snippet"))
-                    .next()
-                    .map(text_of)
+            let snippet = li.select(&sel(".result-snippet")).next();
+            Found {
+                target: resolve(rel, href).unwrap_or_default(),
+                lang: li.attr("lang").unwrap_or_default().to_string(),
+                snippet: snippet.map(text_of).unwrap_or_default(),
+                marked: snippet
+                    .map(|p| p.select(&sel("mark")).map(text_of).collect())
                     .unwrap_or_default(),
-            )
+            }
         })
         .collect()
+}
+
+/// `text` with runs of whitespace as one space, and the "…" that mark a
+/// passage's cut ends taken off.
+fn passage_text(snippet: &str) -> String {
+    snippet
+        .trim_start_matches("… ")
+        .trim_end_matches(" …")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The text of a reply page's article.
@@ -911,12 +1234,27 @@ fn search_finds_a_french_reply_by_an_unaccented_word_from_disk() {
     let results = search_results(out, "fr/search/index.html", "q=developpement");
     assert!(!results.is_empty(), "no result for \"developpement\"");
     let mut french = 0;
-    for (target, lang, snippet) in &results {
+    let mut deep = 0;
+    for Found {
+        target,
+        lang,
+        snippet,
+        marked,
+    } in &results
+    {
         assert!(
             target.starts_with("fr/") && out.join(target).is_file(),
             "result {target} is not a page in the reader's language"
         );
         assert!(!snippet.is_empty(), "{target}: no snippet");
+        // The passage shows the word found, marked, accents and all.
+        assert!(
+            !marked.is_empty()
+                && marked
+                    .iter()
+                    .all(|m| palabre::extras::search::fold(m).starts_with("developp")),
+            "{target}: marked {marked:?} in {snippet:?}"
+        );
         if lang == "fr" && target.contains("/replies/") {
             french += 1;
             let text = reply_text(out, target);
@@ -924,9 +1262,30 @@ fn search_finds_a_french_reply_by_an_unaccented_word_from_disk() {
                 text.contains("développement") || text.contains("développ"),
                 "{target} does not hold the word searched for"
             );
+            assert!(
+                marked.iter().any(|m| m.contains('é')),
+                "{target}: the French form is not what is marked: {marked:?}"
+            );
+            // The passage is the reply's own text, from where the word is
+            // (letters and digits compared: the page and the passage break
+            // paragraphs and lists differently).
+            let letters =
+                |t: &str| -> String { t.chars().filter(|c| c.is_alphanumeric()).collect() };
+            let passage = letters(&passage_text(snippet).to_lowercase());
+            assert!(
+                letters(&text).contains(&passage),
+                "{target}: {passage:?} is not in the reply"
+            );
+            if snippet.starts_with('…') {
+                deep += 1;
+            }
         }
     }
     assert!(french > 0, "no French reply found: {results:?}");
+    assert!(
+        deep > 0,
+        "every passage is the start of its reply, none where the word is: {results:?}"
+    );
 }
 
 #[test]
@@ -937,18 +1296,31 @@ fn search_finds_an_english_reply_by_an_inflected_form_and_filters_by_language() 
     let english = search_results(out, "en/search/index.html", "q=policies&lang=en");
     assert!(!english.is_empty(), "no English result for \"policies\"");
     assert!(
-        english.iter().all(|(_, lang, _)| lang == "en"),
+        english.iter().all(|f| f.lang == "en"),
         "the language filter lets other languages through: {english:?}"
     );
     assert!(all.len() >= english.len());
-    let inflected = english.iter().any(|(target, _, _)| {
-        let text = reply_text(out, target);
-        text.contains("policy") && !text.contains("policies")
-    });
+    let inflected: Vec<&Found> = english
+        .iter()
+        .filter(|f| {
+            let text = reply_text(out, &f.target);
+            text.contains("policy") && !text.contains("policies")
+        })
+        .collect();
     assert!(
-        inflected,
+        !inflected.is_empty(),
         "no English result holds \"policy\" without \"policies\": stemming did not apply"
     );
+    // There, the other form of the word is what is marked.
+    for f in inflected {
+        assert!(
+            f.marked.iter().any(|m| m.eq_ignore_ascii_case("policy")),
+            "{}: marked {:?} in {:?}",
+            f.target,
+            f.marked,
+            f.snippet
+        );
+    }
     let none = search_results(out, "en/search/index.html", "q=zzyzxqk");
     assert!(none.is_empty(), "results for a word no text holds");
 }
@@ -967,7 +1339,7 @@ fn big_site(n: usize, per_day: Option<usize>) -> palabre::model::Site {
         .iter()
         .flat_map(|d| &d.replies)
         .flat_map(|r| {
-            palabre::extras::text::plain_text(&r.html_for(None).expect("texts"))
+            palabre::util::text::plain_text(&r.html_for(None).expect("texts"))
                 .split_whitespace()
                 .map(String::from)
                 .collect::<Vec<_>>()
@@ -1015,11 +1387,14 @@ fn big_site(n: usize, per_day: Option<usize>) -> palabre::model::Site {
                 answers: answers.clone(),
                 lang: langs[i % 3],
                 lang_source,
-                texts: palabre::model::ReplyTexts::new(palabre::model::Texts::new(
-                    body.clone(),
-                    palabre::extras::text::plain_text(&body),
-                    Vec::new(),
-                )),
+                texts: palabre::store::hold(
+                    &palabre::model::Texts {
+                        text: palabre::util::text::plain_text(&body),
+                        html: body,
+                        parts: Vec::new(),
+                    },
+                    &source,
+                ),
                 links: Vec::new(),
             }
         })
@@ -1037,6 +1412,12 @@ fn one_query_downloads_less_than_300_kb_at_10000_replies() {
         .into_iter()
         .map(|f| (f.path, f.bytes.len()))
         .collect();
+    let texts: Vec<usize> = search_texts(&site).values().map(Vec::len).collect();
+    assert_eq!(
+        texts.len(),
+        10_000 + summaries(&site),
+        "one text file per document"
+    );
     let manifest = files["search/index.js"];
     let shards: Vec<&str> = files
         .keys()
@@ -1060,7 +1441,8 @@ fn one_query_downloads_less_than_300_kb_at_10000_replies() {
                 .map(|p| files[&format!("search/t-{p}.js")])
                 .sum::<usize>();
         }
-        // The first page of results: at most 10 document files.
+        // The first page of results: at most 10 document files, and the
+        // texts of 10 documents.
         bytes += files
             .iter()
             .filter(|(p, _)| p.starts_with("search/d-"))
@@ -1068,6 +1450,7 @@ fn one_query_downloads_less_than_300_kb_at_10000_replies() {
             .max()
             .unwrap_or(0)
             * 10;
+        bytes += texts.iter().max().copied().unwrap_or(0) * 10;
         if bytes > worst.0 {
             worst = (bytes, query.to_string());
         }
@@ -1078,8 +1461,10 @@ fn one_query_downloads_less_than_300_kb_at_10000_replies() {
         .map(|(_, n)| n)
         .sum();
     println!(
-        "search index at 10,000 replies: {} files, {total} bytes in all; worst query {:?}: {} bytes",
+        "search index at 10,000 replies: {} files, {total} bytes in all, and {} text files of {} bytes; worst query {:?}: {} bytes",
         files.len(),
+        texts.len(),
+        texts.iter().sum::<usize>(),
         worst.1,
         worst.0
     );
@@ -1095,6 +1480,27 @@ fn one_query_downloads_less_than_300_kb_at_10000_replies() {
     );
 }
 
+/// The number of summaries of a site (each a search document).
+fn summaries(site: &palabre::model::Site) -> usize {
+    site.discussions
+        .iter()
+        .flat_map(|d| d.summaries.values())
+        .map(BTreeMap::len)
+        .sum()
+}
+
+/// Every document's text file, by path.
+fn search_texts(site: &palabre::model::Site) -> BTreeMap<String, Vec<u8>> {
+    site.discussions
+        .iter()
+        .flat_map(|d| {
+            palabre::extras::search::text_files(d)
+                .unwrap_or_else(|_| panic!("text files of {}", d.slug))
+        })
+        .map(|f| (f.path, f.bytes))
+        .collect()
+}
+
 /// Every search file by path.
 fn search_files(site: &palabre::model::Site) -> BTreeMap<String, Vec<u8>> {
     palabre::extras::search::files(site, None)
@@ -1108,10 +1514,10 @@ fn search_files(site: &palabre::model::Site) -> BTreeMap<String, Vec<u8>> {
 fn a_new_reply_changes_one_document_file_and_only_the_shards_of_its_words() {
     // 2,000 replies, 40 a day; the new one is the last of day 25 (reply
     // 1039), in the middle of the discussion, as a reply arriving late.
-    let after = big_site(2_000, Some(40));
-    let mut before = big_site(2_000, Some(40));
-    let new = before.discussions[0].replies.remove(1039);
-    let (before, after) = (search_files(&before), search_files(&after));
+    let site_after = big_site(2_000, Some(40));
+    let mut site_before = big_site(2_000, Some(40));
+    let new = site_before.discussions[0].replies.remove(1039);
+    let (before, after) = (search_files(&site_before), search_files(&site_after));
     let changed: Vec<&String> = after
         .iter()
         .filter(|&(path, bytes)| before.get(path) != Some(bytes))
@@ -1123,12 +1529,28 @@ fn a_new_reply_changes_one_document_file_and_only_the_shards_of_its_words() {
         .filter(|p| p.starts_with("search/d-"))
         .collect();
     assert_eq!(docs.len(), 1, "document files changed: {docs:?}");
+    let key = format!("{}/replies/{}", site_after.discussions[0].slug, new.id);
     assert!(
-        String::from_utf8_lossy(&after[docs[0].as_str()])
-            .contains(&new.text().expect("text")[..40]),
+        String::from_utf8_lossy(&after[docs[0].as_str()]).contains(&format!("\"{key}\"")),
         "{} does not hold the new reply",
         docs[0]
     );
+    // Its text is in a file of its own, the only new one; the others are
+    // unchanged.
+    let (texts_before, texts_after) = (search_texts(&site_before), search_texts(&site_after));
+    let new_texts: Vec<&String> = texts_after
+        .iter()
+        .filter(|&(path, bytes)| texts_before.get(path) != Some(bytes))
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(new_texts, [&format!("search/x/{key}.js")]);
+    let js = String::from_utf8_lossy(&texts_after[new_texts[0]]);
+    let text = new.text().expect("text");
+    assert!(
+        js.contains(&serde_json::to_string(&text).expect("JSON")),
+        "{js:.200}"
+    );
+    assert_eq!(texts_before.len() + 1, texts_after.len());
     // A shard changes only if it holds one of the new reply's words (its
     // text, author and country are indexed).
     let indexed = [
@@ -1182,11 +1604,14 @@ fn an_index_updated_from_the_previous_build_equals_one_made_from_scratch() {
     let mut added = big_site(1_001, Some(40));
     replies.push(added.discussions[0].replies.remove(1_000));
     let edited = &mut replies[500];
-    edited.texts = palabre::model::ReplyTexts::new(palabre::model::Texts::new(
-        edited.html_for(None).expect("html").to_string(),
-        format!("{} Quetzalcoatl", edited.text().expect("text")),
-        Vec::new(),
-    ));
+    edited.texts = palabre::store::hold(
+        &palabre::model::Texts {
+            html: edited.html_for(None).expect("html"),
+            text: format!("{} Quetzalcoatl", edited.text().expect("text")),
+            parts: Vec::new(),
+        },
+        &edited.source,
+    );
     edited.author = Some("Someone Else".to_string());
     let updated = files(&next, Some(&saved));
     assert_eq!(

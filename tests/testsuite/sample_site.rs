@@ -811,19 +811,6 @@ fn built_in_default_theme_matches_the_themes_folder() {
     );
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("create folder");
-    for entry in fs::read_dir(from).expect("read folder") {
-        let entry = entry.expect("entry");
-        let dest = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &dest);
-        } else {
-            fs::copy(entry.path(), &dest).expect("copy file");
-        }
-    }
-}
-
 /// One page of each kind, in each language, against its reviewed copy in `tests/testsuite/snapshots/`:
 /// any change to what a reader gets shows as a diff to accept (`cargo insta review`, or
 /// `INSTA_UPDATE=always cargo test --test testsuite sample_site::` and `git diff`).

@@ -7,75 +7,23 @@
 use crate::common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::*;
 use palabre::lang::Lang;
 use palabre::theme::Theme;
 
-/// A small site (`content/` and, beside it, `themes/`) in a temporary folder.
-struct Site {
-    dir: tempfile::TempDir,
-}
-
 const SITE_YAML: &str =
     "title: {en: \"Test site\", fr: \"Site de test\", es: \"Sitio\"}\nlanguages: [en, fr, es]\n";
 
-impl Site {
-    fn new(site_yaml: &str) -> Site {
-        let site = Site {
-            dir: tempfile::tempdir().expect("temporary folder"),
-        };
-        site.write("content/site.yaml", site_yaml);
-        site.write("content/d/_discussion.md", FIXTURE_DISCUSSION);
-        site.write("content/d/replies/001-ada.md", FIXTURE_REPLY);
-        site
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
-    fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
-        let path = self.path(rel);
-        fs::create_dir_all(path.parent().expect("parent")).expect("create folder");
-        fs::write(&path, text).expect("write file");
-    }
-
-    fn out(&self) -> PathBuf {
-        self.path("public")
-    }
-
-    /// `palabre build`, the theme found beside the content folder as a user
-    /// would have it (no `--themes`).
-    fn build(&self) -> Run {
-        build(&self.path("content"), &self.out(), &[])
-    }
-
-    fn built(&self) -> Run {
-        let run = self.build();
-        assert!(run.status.success(), "the build failed\n{}", run.describe());
-        run
-    }
-
-    fn check(&self, extra: &[&str]) -> Run {
-        let out = palabre()
-            .arg("check")
-            .arg("--content")
-            .arg(self.path("content"))
-            .args(extra)
-            .output()
-            .expect("run palabre check");
-        Run::from_output(out)
-    }
-
-    fn read(&self, rel: &str) -> Vec<u8> {
-        fs::read(self.out().join(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
-    }
-
-    fn text(&self, rel: &str) -> String {
-        String::from_utf8(self.read(rel)).expect("UTF-8 output")
-    }
+/// A small site with `site_yaml`, built with the theme folder beside its
+/// content folder (written with [`Site::write_beside`]) as a user has it.
+fn site_with(site_yaml: &str) -> Site {
+    let site = Site::empty().themes_beside();
+    site.write("site.yaml", site_yaml);
+    site.write("d/_discussion.md", FIXTURE_DISCUSSION);
+    site.write("d/replies/001-ada.md", FIXTURE_REPLY);
+    site
 }
 
 /// The default theme as built into palabre.
@@ -99,15 +47,15 @@ const QUESTION_PAGE: &str = "en/d/week-1/question-1/index.html";
 
 #[test]
 fn one_stylesheet_in_the_theme_folder_replaces_only_that_file() {
-    let site = Site::new(SITE_YAML);
+    let site = site_with(SITE_YAML);
     let own_css = "/* the site's own */\nbody { margin: 0; }\n";
-    site.write("themes/default/static/style.css", own_css);
-    site.built();
-    assert_eq!(site.read("static/style.css"), own_css.as_bytes());
+    site.write_beside("themes/default/static/style.css", own_css);
+    site.build_ok();
+    assert_eq!(site.output("static/style.css"), own_css.as_bytes());
     // Every other file of the theme is the built-in one.
     for name in ["readers.css", "search.js", "filter.js", "favicon.svg"] {
         assert_eq!(
-            site.read(&format!("static/{name}")),
+            site.output(&format!("static/{name}")),
             built_in_static(name),
             "static/{name} should come from the built-in theme"
         );
@@ -119,7 +67,7 @@ fn one_stylesheet_in_the_theme_folder_replaces_only_that_file() {
         QUESTION_PAGE,
         "fr/search/index.html",
     ] {
-        let doc = page(&site.out(), rel);
+        let doc = page(&site.out, rel);
         assert!(
             doc.select(&sel("header.site-header a.site-title"))
                 .next()
@@ -137,14 +85,17 @@ fn one_stylesheet_in_the_theme_folder_replaces_only_that_file() {
 
 #[test]
 fn a_custom_stylesheet_in_the_theme_folder_is_loaded_last_on_every_page() {
-    let site = Site::new(SITE_YAML);
+    let site = site_with(SITE_YAML);
     let custom = ":root { --radius: 0; }\n";
-    site.write("themes/default/static/custom.css", custom);
-    site.built();
-    assert_eq!(site.read("static/custom.css"), custom.as_bytes());
-    assert_eq!(site.read("static/style.css"), built_in_static("style.css"));
-    for rel in html_files(&site.out()) {
-        let doc = page(&site.out(), &rel);
+    site.write_beside("themes/default/static/custom.css", custom);
+    site.build_ok();
+    assert_eq!(site.output("static/custom.css"), custom.as_bytes());
+    assert_eq!(
+        site.output("static/style.css"),
+        built_in_static("style.css")
+    );
+    for rel in html_files(&site.out) {
+        let doc = page(&site.out, &rel);
         let links: Vec<&str> = doc
             .select(&sel("link[rel=stylesheet]"))
             .filter_map(|l| l.value().attr("href"))
@@ -160,14 +111,14 @@ fn a_custom_stylesheet_in_the_theme_folder_is_loaded_last_on_every_page() {
 
 #[test]
 fn one_template_in_the_theme_folder_replaces_only_that_template() {
-    let site = Site::new(SITE_YAML);
-    site.write(
+    let site = site_with(SITE_YAML);
+    site.write_beside(
         "themes/default/templates/home.html",
         "{% extends \"base.html\" %}\n{% block main %}<h1 id=\"own-home\">{{ layout.site_title }}</h1>\n<p>{{ page.discussions | length }} discussion(s)</p>{% endblock main %}\n",
     );
-    site.built();
+    site.build_ok();
     for (lang, title) in [("en", "Test site"), ("fr", "Site de test")] {
-        let doc = page(&site.out(), &format!("{lang}/index.html"));
+        let doc = page(&site.out, &format!("{lang}/index.html"));
         let h1 = doc
             .select(&sel("h1#own-home"))
             .next()
@@ -178,21 +129,24 @@ fn one_template_in_the_theme_folder_replaces_only_that_template() {
         assert!(doc.select(&sel("a.skip-link")).next().is_some());
     }
     // The other pages still come from the built-in templates.
-    let question = page(&site.out(), QUESTION_PAGE);
+    let question = page(&site.out, QUESTION_PAGE);
     assert!(question.select(&sel("h1#own-home")).next().is_none());
     assert!(question.select(&sel("article.reply")).next().is_some());
-    assert_eq!(site.read("static/style.css"), built_in_static("style.css"));
+    assert_eq!(
+        site.output("static/style.css"),
+        built_in_static("style.css")
+    );
 }
 
 #[test]
 fn a_partial_translation_file_changes_only_its_strings() {
-    let site = Site::new(SITE_YAML);
-    site.write(
+    let site = site_with(SITE_YAML);
+    site.write_beside(
         "themes/default/i18n/fr.yaml",
         "text:\n  search: Chercher dans le site\n",
     );
-    site.built();
-    let fr = page(&site.out(), "fr/index.html");
+    site.build_ok();
+    let fr = page(&site.out, "fr/index.html");
     let search = fr
         .select(&sel("a.search-link"))
         .next()
@@ -204,7 +158,7 @@ fn a_partial_translation_file_changes_only_its_strings() {
     assert_eq!(text_of(skip), built_in_text(Lang::Fr, "skip_to_content"));
     assert_ne!(text_of(skip), built_in_text(Lang::En, "skip_to_content"));
     // Other languages are untouched.
-    let en = page(&site.out(), "en/index.html");
+    let en = page(&site.out, "en/index.html");
     let search = en
         .select(&sel("a.search-link"))
         .next()
@@ -214,11 +168,11 @@ fn a_partial_translation_file_changes_only_its_strings() {
 
 #[test]
 fn a_changed_override_changes_the_pages_of_the_next_build() {
-    let site = Site::new(SITE_YAML);
-    site.write("themes/default/i18n/en.yaml", "text:\n  search: Find\n");
-    site.built();
+    let site = site_with(SITE_YAML);
+    site.write_beside("themes/default/i18n/en.yaml", "text:\n  search: Find\n");
+    site.build_ok();
     let search_text = |site: &Site| {
-        let doc = page(&site.out(), QUESTION_PAGE);
+        let doc = page(&site.out, QUESTION_PAGE);
         text_of(
             doc.select(&sel("a.search-link"))
                 .next()
@@ -226,21 +180,21 @@ fn a_changed_override_changes_the_pages_of_the_next_build() {
         )
     };
     assert_eq!(search_text(&site), "Find");
-    site.write("themes/default/i18n/en.yaml", "text:\n  search: Look up\n");
-    site.built();
+    site.write_beside("themes/default/i18n/en.yaml", "text:\n  search: Look up\n");
+    site.build_ok();
     assert_eq!(search_text(&site), "Look up");
     // Removing the override brings the built-in text back.
-    fs::remove_file(site.path("themes/default/i18n/en.yaml")).expect("remove override");
-    site.built();
+    fs::remove_file(site.dir.path().join("themes/default/i18n/en.yaml")).expect("remove override");
+    site.build_ok();
     assert_eq!(search_text(&site), built_in_text(Lang::En, "search"));
 }
 
 #[test]
 fn a_site_without_style_settings_gets_no_extra_stylesheet() {
-    let site = Site::new(SITE_YAML);
-    site.built();
-    assert!(!site.out().join("static/site-style.css").exists());
-    let html = site.text(QUESTION_PAGE);
+    let site = site_with(SITE_YAML);
+    site.build_ok();
+    assert!(!site.out.join("static/site-style.css").exists());
+    let html = site.output_text(QUESTION_PAGE);
     assert!(!html.contains("site-style.css"), "{html}");
     assert!(!html.contains("site-logo"), "{html}");
 }
@@ -259,22 +213,22 @@ const LOGO: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 1
 
 #[test]
 fn colours_logo_and_footer_from_site_yaml_reach_every_page() {
-    let site = Site::new(STYLED_SITE_YAML);
-    site.write("content/logo.svg", LOGO);
-    let run = site.built();
+    let site = site_with(STYLED_SITE_YAML);
+    site.write("logo.svg", LOGO);
+    let run = site.build_ok();
     // The logo is part of the layout: no warning about a stray file.
     assert!(!run.stderr.contains("logo.svg"), "{}", run.describe());
 
-    let css = site.text("static/site-style.css");
+    let css = site.output_text("static/site-style.css");
     assert!(css.contains("--accent: #005a9c;"), "{css}");
     assert!(css.contains("--focus: #005a9c;"), "{css}");
     assert!(css.contains("prefers-color-scheme: dark"), "{css}");
-    assert_eq!(site.read("static/site-logo.svg"), LOGO.as_bytes());
+    assert_eq!(site.output("static/site-logo.svg"), LOGO.as_bytes());
 
     let titles = [("en", "Test site"), ("fr", "Site de test"), ("es", "Sitio")];
-    for rel in html_files(&site.out()) {
-        let doc = page(&site.out(), &rel);
-        let html = site.text(&rel);
+    for rel in html_files(&site.out) {
+        let doc = page(&site.out, &rel);
+        let html = site.output_text(&rel);
         // The pages allow only the site's own stylesheets: nothing inline.
         assert!(
             !html.contains("<style") && !html.contains(" style="),
@@ -343,13 +297,13 @@ fn colours_logo_and_footer_from_site_yaml_reach_every_page() {
 
 #[test]
 fn footer_markdown_cannot_carry_script() {
-    let site = Site::new(&STYLED_SITE_YAML.replace(
+    let site = site_with(&STYLED_SITE_YAML.replace(
         "fr: \"Géré par **Example Org**.\"",
         "fr: \"[x](javascript:alert(1)) <img src=x onerror=alert(1)>\\n\\n<script>alert(1)</script>\"",
     ));
-    site.write("content/logo.svg", LOGO);
-    site.built();
-    let doc = page(&site.out(), "fr/index.html");
+    site.write("logo.svg", LOGO);
+    site.build_ok();
+    let doc = page(&site.out, "fr/index.html");
     let footer = doc.select(&sel("footer")).next().expect("footer");
     assert!(footer.select(&sel("script, img")).next().is_none());
     for el in footer.descendants().filter_map(scraper::ElementRef::wrap) {
@@ -369,7 +323,7 @@ fn a_colour_that_is_not_a_plain_hex_colour_is_an_error_naming_the_line() {
         // Unquoted, `#` starts a YAML comment: the value would be empty.
         ("#005a9c", 4),
     ] {
-        let site = Site::new(&format!("{SITE_YAML}style:\n  accent: {value}\n"));
+        let site = site_with(&format!("{SITE_YAML}style:\n  accent: {value}\n"));
         for run in [site.build(), site.check(&[])] {
             assert!(
                 !run.status.success(),
@@ -383,7 +337,7 @@ fn a_colour_that_is_not_a_plain_hex_colour_is_an_error_naming_the_line() {
             );
             assert!(messages_about(&run.stderr, "site.yaml").contains("style.accent"));
         }
-        assert!(!site.out().exists(), "a site was written");
+        assert!(!site.out.exists(), "a site was written");
     }
 }
 
@@ -394,9 +348,9 @@ fn a_logo_that_is_missing_or_outside_the_content_folder_is_an_error() {
         ("../secret.svg", "not a file name"),
         ("notes.txt", "not an image"),
     ] {
-        let site = Site::new(&format!("{SITE_YAML}style:\n  logo: {value}\n"));
-        site.write("secret.svg", LOGO);
-        site.write("content/notes.txt", "x");
+        let site = site_with(&format!("{SITE_YAML}style:\n  logo: {value}\n"));
+        site.write_beside("secret.svg", LOGO);
+        site.write("notes.txt", "x");
         let run = site.build();
         assert!(!run.status.success(), "{value} was accepted");
         assert!(
@@ -418,7 +372,7 @@ fn an_accent_hard_to_read_is_a_warning_with_a_colour_that_reads() {
     // address on purpose (`base_url: ""`): no other warning.
     let english = "title: {en: \"Test site\"}\nlanguages: [en]\n";
     let no_address = "base_url: \"\"\n";
-    let site = Site::new(&format!(
+    let site = site_with(&format!(
         "{english}style:\n  accent: \"#ffcc00\"\n{no_address}"
     ));
     let run = site.check(&["--deny-warnings"]);
@@ -431,14 +385,14 @@ fn an_accent_hard_to_read_is_a_warning_with_a_colour_that_reads() {
     let message = messages_about(&run.stderr, "site.yaml");
     assert!(message.contains("4.5:1"), "{message}");
     // The site still builds, with the warning.
-    let run = site.built();
+    let run = site.build_ok();
     assert!(
         names_line(&run.stderr, "content/site.yaml", 4),
         "{}",
         run.describe()
     );
     // A readable accent gives no warning, in either scheme.
-    let site = Site::new(&format!(
+    let site = site_with(&format!(
         "{english}style:\n  accent: \"#005a9c\"\n{no_address}"
     ));
     let run = site.check(&["--deny-warnings"]);
@@ -447,8 +401,8 @@ fn an_accent_hard_to_read_is_a_warning_with_a_colour_that_reads() {
 
 #[test]
 fn a_template_of_the_theme_that_does_not_parse_is_named_with_its_line() {
-    let site = Site::new(SITE_YAML);
-    site.write(
+    let site = site_with(SITE_YAML);
+    site.write_beside(
         "themes/default/templates/home.html",
         "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ layout.site_title }</h1>\n{% endblock main %}\n",
     );
@@ -471,9 +425,9 @@ fn a_template_of_the_theme_that_does_not_parse_is_named_with_its_line() {
 
 #[test]
 fn a_template_of_the_theme_that_fails_to_render_is_named_with_its_line() {
-    let site = Site::new(SITE_YAML);
-    site.built();
-    let before = snapshot(&site.out());
+    let site = site_with(SITE_YAML);
+    site.build_ok();
+    let before = snapshot(&site.out);
     // An error outside the blocks of base.html, which every page extends.
     let theme = built_in();
     let (_, base) = theme
@@ -486,7 +440,7 @@ fn a_template_of_the_theme_that_fails_to_render_is_named_with_its_line() {
     let line = 1 + broken[..broken.find("no_such_thing").expect("edited")]
         .matches('\n')
         .count();
-    site.write("themes/default/templates/base.html", &broken);
+    site.write_beside("themes/default/templates/base.html", &broken);
     let run = site.build();
     assert!(!run.status.success());
     assert!(
@@ -502,5 +456,5 @@ fn a_template_of_the_theme_that_fails_to_render_is_named_with_its_line() {
         .filter(|l| l.contains(": error:"))
         .count();
     assert!(errors <= theme.templates.len(), "{}", run.describe());
-    assert_eq!(snapshot(&site.out()), before, "the previous site changed");
+    assert_eq!(snapshot(&site.out), before, "the previous site changed");
 }

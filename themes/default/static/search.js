@@ -5,9 +5,10 @@
 // not: search/index.js lists the term shards, search/t-<prefix>.js holds the
 // stems starting with <prefix> (with the documents holding each and the word
 // forms seen for it), search/d-<n>.js the documents to show, by number (a
-// number says where the document sorts: results are shown in that order).
-// Only the files a query needs are loaded. Reply text is only ever set with
-// textContent.
+// number says where the document sorts: results are shown in that order),
+// search/x/<...>.js the text of one document, from which a result shows the
+// passage around the words found, marked. Only the files a query needs are
+// loaded. Reply text is only ever set with textContent and text nodes.
 (function () {
   "use strict";
 
@@ -24,10 +25,13 @@
   var list = box.querySelector(".search-results");
   var more = box.querySelector(".search-more");
   var PAGE = 10;
+  // Characters of a result's passage, about three lines.
+  var PASSAGE = 240;
 
   var manifest = null;
   var shards = {};
   var docFiles = {};
+  var texts = {};
   var loading = {};
 
   // The callbacks the index files call.
@@ -37,13 +41,19 @@
       var forms = {};
       Object.keys(data).forEach(function (stem) {
         data[stem][1].split(" ").forEach(function (f) {
-          if (f) { (forms[f] = forms[f] || []).push(stem); }
+          if (f) { (forms[f] = own(forms, f) ? forms[f] : []).push(stem); }
         });
       });
       shards[prefix] = { stems: data, forms: forms };
     },
-    docs: function (n, docs) { docFiles[n] = docs; }
+    docs: function (n, docs) { docFiles[n] = docs; },
+    text: function (key, text) { texts[key] = text; }
   };
+
+  // Whether `key` is `obj`'s own: a word such as "constructor" is no stem.
+  function own(obj, key) {
+    return Object.prototype.hasOwnProperty.call(obj, key);
+  }
 
   function load(file) {
     if (!loading[file]) {
@@ -58,11 +68,15 @@
     return loading[file];
   }
 
-  // Lower-case ASCII words, accents and ligatures folded, as the index.
+  // Lower-case ASCII, accents and ligatures folded, as the index.
+  function fold(text) {
+    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/œ/g, "oe").replace(/æ/g, "ae").replace(/ß/g, "ss")
+      .replace(/ø/g, "o").replace(/ł/g, "l").replace(/đ/g, "d");
+  }
+
   function words(text) {
-    var folded = text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
-      .replace(/œ/g, "oe").replace(/æ/g, "ae").replace(/ß/g, "ss");
-    return folded.split(/[^a-z0-9]+/).filter(function (w) { return w.length >= 2; });
+    return fold(text).split(/[^a-z0-9]+/).filter(function (w) { return w.length >= 2; });
   }
 
   function postings(gaps) {
@@ -80,6 +94,8 @@
   // Documents holding `word`: its stems where the index saw this exact form,
   // else the longest indexed stem it starts with (an inflection the
   // contributions never used: "policies" finds "polici", from "policy").
+  // With them, every form of those stems seen in the texts (folded): the
+  // words to mark in a passage.
   function lookup(word) {
     var prefixes = manifest.shards.filter(function (p) { return word.indexOf(p) === 0; });
     return Promise.all(prefixes.map(function (p) { return load("t-" + p + ".js"); })).then(function () {
@@ -89,20 +105,25 @@
       prefixes.forEach(function (p) {
         var shard = shards[p];
         if (!shard) { return; }
-        if (shard.stems[word]) { exact.push(shard.stems[word]); }
-        (shard.forms[word] || []).forEach(function (stem) { exact.push(shard.stems[stem]); });
+        if (own(shard.stems, word)) { exact.push([word, shard.stems[word]]); }
+        (own(shard.forms, word) ? shard.forms[word] : []).forEach(function (stem) {
+          exact.push([stem, shard.stems[stem]]);
+        });
         Object.keys(shard.stems).forEach(function (stem) {
           if (stem.length >= 3 && word.indexOf(stem) === 0 && word.length - stem.length <= 4) {
             if (stem.length > bestLen) { best = []; bestLen = stem.length; }
-            if (stem.length === bestLen) { best.push(shard.stems[stem]); }
+            if (stem.length === bestLen) { best.push([stem, shard.stems[stem]]); }
           }
         });
       });
       var found = {};
-      (exact.length ? exact : best).forEach(function (entry) {
-        postings(entry[0]).forEach(function (id) { found[id] = true; });
+      var forms = Object.create(null);
+      (exact.length ? exact : best).forEach(function (hit) {
+        postings(hit[1][0]).forEach(function (id) { found[id] = true; });
+        forms[hit[0]] = true;
+        hit[1][1].split(" ").forEach(function (f) { if (f) { forms[f] = true; } });
       });
-      return found;
+      return { ids: found, forms: forms };
     });
   }
 
@@ -112,9 +133,90 @@
     return load("d-" + n + ".js").then(function () { return docFiles[n][id]; });
   }
 
+  // The text of document `d`, or "" when its file cannot be loaded.
+  function text(d) {
+    var file = "x/" + d[4].split("/").map(encodeURIComponent).join("/") + ".js";
+    return load(file).then(function () {
+      return own(texts, d[4]) ? texts[d[4]] : "";
+    }, function () { return ""; });
+  }
+
   var results = [];
   var shown = 0;
   var generation = 0;
+  // Per word of the query: the folded forms that count as that word, to mark.
+  var terms = [];
+
+  // Where words of the query are in `text`, in order: [start, end] of each.
+  // Words are cut and folded as the index cuts and folds them.
+  function matches(text) {
+    var found = [];
+    var word = /[\p{L}\p{N}\p{M}]+/gu;
+    var m;
+    while ((m = word.exec(text))) {
+      var folded = fold(m[0]).replace(/[^a-z0-9]/g, "");
+      for (var t = 0; t < terms.length; t++) {
+        if (terms[t][folded]) {
+          found.push([m.index, m.index + m[0].length, t]);
+          break;
+        }
+      }
+    }
+    return found;
+  }
+
+  // [start, end] of the passage to show: about PASSAGE characters holding the
+  // most distinct words of the query close together (the first such place),
+  // with a little context before, cut between words. The start of the text
+  // when no word of the query is in it (a document found by its author).
+  function passage(text, found) {
+    var best = -1;
+    var bestCount = 0;
+    for (var i = 0; i < found.length; i++) {
+      var seen = {};
+      var count = 0;
+      for (var j = i; j < found.length && found[j][1] - found[i][0] <= PASSAGE; j++) {
+        if (!seen[found[j][2]]) { seen[found[j][2]] = true; count++; }
+      }
+      if (count > bestCount) { bestCount = count; best = i; }
+    }
+    var start = 0;
+    var first = best >= 0 ? found[best] : [0, 0];
+    if (first[0] > PASSAGE / 5) {
+      start = first[0] - Math.floor(PASSAGE / 5);
+      var space = text.slice(start, first[0]).search(/\s/);
+      start = space < 0 ? first[0] : start + space + 1;
+    }
+    var end = Math.min(text.length, start + PASSAGE);
+    if (end < text.length) {
+      var cut = text.slice(start, end).search(/\s\S*$/);
+      if (cut > 0) { end = start + cut; }
+    }
+    return [start, Math.max(end, first[1])];
+  }
+
+  // The passage of `text` around the words found, with them in <mark>:
+  // text nodes and elements only, never parsed as HTML.
+  function snippet(text) {
+    var p = document.createElement("p");
+    p.className = "result-snippet";
+    var found = matches(text);
+    var range = passage(text, found);
+    var flat = function (s) { return s.replace(/\s+/g, " "); };
+    var pos = range[0];
+    if (pos > 0) { p.appendChild(document.createTextNode("… ")); }
+    found.forEach(function (f) {
+      if (f[0] < range[0] || f[1] > range[1]) { return; }
+      p.appendChild(document.createTextNode(flat(text.slice(pos, f[0]))));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(f[0], f[1]);
+      p.appendChild(mark);
+      pos = f[1];
+    });
+    p.appendChild(document.createTextNode(flat(text.slice(pos, range[1]))));
+    if (range[1] < text.length) { p.appendChild(document.createTextNode(" …")); }
+    return p;
+  }
 
   function langName(code) {
     for (var i = 0; i < langSelect.options.length; i++) {
@@ -123,7 +225,7 @@
     return code;
   }
 
-  function render(d) {
+  function render(d, text) {
     var li = document.createElement("li");
     li.setAttribute("lang", d[3]);
     var title = document.createElement("a");
@@ -143,10 +245,7 @@
     meta.setAttribute("lang", pageLang);
     meta.textContent = box.getAttribute("data-question") + " " + d[2];
     li.appendChild(meta);
-    var snippet = document.createElement("p");
-    snippet.className = "result-snippet";
-    snippet.textContent = d[4];
-    li.appendChild(snippet);
+    if (text) { li.appendChild(snippet(text)); }
     return li;
   }
 
@@ -155,9 +254,13 @@
     var batch = results.slice(shown, shown + PAGE);
     shown += batch.length;
     more.hidden = shown >= results.length;
-    return Promise.all(batch.map(doc)).then(function (docs) {
+    return Promise.all(batch.map(function (id) {
+      return doc(id).then(function (d) {
+        return d ? text(d).then(function (t) { return [d, t]; }) : null;
+      });
+    })).then(function (items) {
       if (mine !== generation) { return; }
-      docs.forEach(function (d) { if (d) { list.appendChild(render(d)); } });
+      items.forEach(function (item) { if (item) { list.appendChild(render(item[0], item[1])); } });
     });
   }
 
@@ -178,8 +281,9 @@
       return Promise.all(query.map(lookup));
     }).then(function (sets) {
       if (mine !== generation) { return; }
-      var ids = Object.keys(sets[0]).map(Number).filter(function (id) {
-        return sets.every(function (s) { return s[id]; });
+      terms = sets.map(function (s) { return s.forms; });
+      var ids = Object.keys(sets[0].ids).map(Number).filter(function (id) {
+        return sets.every(function (s) { return s.ids[id]; });
       }).sort(function (a, b) { return a - b; });
       if (lang === "all") {
         return ids;

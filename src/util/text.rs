@@ -1,5 +1,5 @@
-//! Plain text from a reply's sanitised HTML, for open data, feeds' summaries
-//! and page descriptions.
+//! Plain text from sanitised HTML (replies, introductions, summaries), for
+//! open data, search, feeds' summaries and page descriptions.
 
 use scraper::{ElementRef, Html, Node};
 

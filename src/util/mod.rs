@@ -1,0 +1,146 @@
+//! Small helpers that any layer may use: they know nothing of discussions,
+//! pages or files of the site.
+
+pub mod html;
+pub mod text;
+
+use std::fmt;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+/// What `m` guards, even if another thread panicked while holding it.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Adds the Debug form of `value` to `h`: it holds every field, and the
+/// strings in it are quoted and escaped.
+pub fn hash_debug(h: &mut blake3::Hasher, value: &impl fmt::Debug) {
+    // One update: many small ones cost more than building the string.
+    h.update(format!("{value:?}").as_bytes());
+}
+
+/// An error with its causes, which often hold the useful part.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+/// Raised whenever what the build cache stores changes meaning within a version.
+const CACHE_FORMAT: u32 = 7;
+
+/// The first line of every file of the build cache, and the start of every
+/// key made for it: what another version of palabre wrote is never used.
+pub fn cache_header() -> String {
+    format!("palabre-cache {} {CACHE_FORMAT}", env!("CARGO_PKG_VERSION"))
+}
+
+/// The web address made from a name (a reply's file name without `.md`, a
+/// discussion's folder name, an author's name for a new file), as the `slug`
+/// crate makes it: lowercase ASCII letters and digits, every other letter
+/// written without its accents ("García" gives `garcia`, "Łódź" `lodz`,
+/// "中国" `zhong-guo`), and each run of anything else (spaces, `_`, `.`, `'`,
+/// `&`...) one `-`, never first or last. Empty when the name has no letter
+/// or digit (`!!!`): the caller decides what that means.
+///
+/// Two names with the same address would be one page: the site refuses them.
+pub fn address(name: &str) -> String {
+    slug::slugify(name)
+}
+
+/// Whether `c` may stand in a page's address as it is: an ASCII letter or
+/// digit, `-`, `_` or `.`. Such text needs no escaping in a URL, an HTML
+/// attribute or a file name on any host.
+pub fn is_safe_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
+}
+
+/// Whether `name` is made of [safe](is_safe_char) characters only, and is no
+/// hidden file name (a leading `.`).
+pub fn is_safe_name(name: &str) -> bool {
+    !name.is_empty() && !name.starts_with('.') && name.chars().all(is_safe_char)
+}
+
+/// The scheme of a link's address (`https` in `https://example.org`,
+/// `mailto`), when it has one.
+pub fn scheme(dest: &str) -> Option<&str> {
+    let (scheme, _) = dest.trim().split_once(':')?;
+    let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
+    is_scheme.then_some(scheme)
+}
+
+/// Whether a link's address leads somewhere that depends on the page it is
+/// on: it has no scheme, no `//host`, and is more than a `#fragment`.
+pub fn is_relative(dest: &str) -> bool {
+    let dest = dest.trim();
+    !(dest.is_empty() || dest.starts_with('#') || dest.starts_with("//")) && scheme(dest).is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_names_made_web_safe() {
+        for (name, expected) in [
+            ("003-josé", "003-jose"),
+            ("003-José", "003-jose"),
+            // The same name with its accent as a combining mark (macOS).
+            ("003-jose\u{301}", "003-jose"),
+            ("niño", "nino"),
+            ("Antonio García-Nieto", "antonio-garcia-nieto"),
+            ("Ñandú & Çà", "nandu-ca"),
+            ("J. R. R. Tolkien", "j-r-r-tolkien"),
+            ("Łódź", "lodz"),
+            ("中国", "zhong-guo"),
+            (" ¿Qué? ", "que"),
+            ("001_ana.v2", "001-ana-v2"),
+            ("001-anonymous", "001-anonymous"),
+            ("!!!", ""),
+            ("", ""),
+        ] {
+            assert_eq!(address(name), expected, "{name:?}");
+            assert_eq!(
+                address(expected),
+                expected,
+                "{expected:?} is its own address"
+            );
+        }
+    }
+
+    #[test]
+    fn safe_names() {
+        assert!(is_safe_name("001-ana_b.v2"));
+        for bad in ["", ".hidden", "a/b", "a b", "josé", "a%20b"] {
+            assert!(!is_safe_name(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn relative_addresses() {
+        for relative in ["x.md", "../a/b.html", "a/b:c", "page?x=1", " x "] {
+            assert!(is_relative(relative), "{relative:?}");
+        }
+        for absolute in [
+            "https://example.org",
+            "mailto:a@b.org",
+            "javascript:alert(1)",
+            "//cdn.example.org/x",
+            "#top",
+            "",
+        ] {
+            assert!(!is_relative(absolute), "{absolute:?}");
+        }
+        assert_eq!(scheme("HTTPS://example.org"), Some("HTTPS"));
+        assert_eq!(scheme("a:b/c"), Some("a"));
+        assert_eq!(scheme("1a:b"), None);
+    }
+}
