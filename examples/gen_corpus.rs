@@ -20,6 +20,10 @@
 //! splitmix64, every directory listing is sorted, and nothing depends on time or hash order.
 //! Generating twice with the same seed gives byte-identical folders.
 
+// A benchmark tool, not part of palabre: its unwraps are on writes to a String,
+// which cannot fail, and on the files it generated itself.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;

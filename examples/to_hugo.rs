@@ -17,6 +17,10 @@
 //! detection and no sanitising (goldmark drops raw HTML), so Hugo does less work than palabre.
 //! Reply bodies are copied as written.
 
+// A benchmark tool, not part of palabre: its unwraps are on writes to a String,
+// which cannot fail, and on the files it generated itself.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;

@@ -445,7 +445,7 @@ fn load_discussion(
     slug: String,
     reply_files: &[PathBuf],
     summary_files: &[PathBuf],
-    readers: &Readers,
+    readers: &Readers<'_>,
     diags: &mut Diagnostics,
 ) -> Option<Discussion> {
     let text = match read_text(path) {

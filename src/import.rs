@@ -553,7 +553,7 @@ pub fn starter_files(
     context.insert("languages", &codes);
     context.insert("default_language", default.code());
     context.insert("base_url", &base_url);
-    let render = |file: &File| -> Result<(String, String), String> {
+    let render = |file: &File<'_>| -> Result<(String, String), String> {
         let path = path_of(file);
         let text = tera::Tera::one_off(utf8(file)?, &context, false)
             .map_err(|e| starter_error(&path, &format!("{e:?}")))?;
@@ -633,15 +633,15 @@ fn version<'a>(
         .ok_or_else(|| starter_error(&format!("{stem}.{lang}.md"), "missing"))
 }
 
-fn path_of(file: &File) -> String {
+fn path_of(file: &File<'_>) -> String {
     file.path().to_string_lossy().replace('\\', "/")
 }
 
-fn path_of_dir(dir: &Dir) -> String {
+fn path_of_dir(dir: &Dir<'_>) -> String {
     dir.path().to_string_lossy().replace('\\', "/")
 }
 
-fn parent_of(file: &File) -> String {
+fn parent_of(file: &File<'_>) -> String {
     file.path()
         .parent()
         .map(|p| p.to_string_lossy().replace('\\', "/"))

@@ -127,12 +127,12 @@ pub fn render(
     markdown: &str,
     id_scope: &str,
     paragraph_lang: &dyn Fn(&str) -> Option<Lang>,
-    base: Option<&LinkBase>,
+    base: Option<&LinkBase<'_>>,
 ) -> Rendered {
-    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
+    let events: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
         .into_offset_iter()
         .collect();
-    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
     // The source offset of each event in `out`, for the nesting warning.
     let mut offsets: Vec<usize> = Vec::with_capacity(events.len());
     let mut removed_html = Vec::new();
@@ -406,7 +406,7 @@ pub fn words(markdown: &str) -> String {
 }
 
 /// The text of the paragraph that starts right before `events`.
-fn paragraph_text(events: &[(Event, std::ops::Range<usize>)]) -> String {
+fn paragraph_text(events: &[(Event<'_>, std::ops::Range<usize>)]) -> String {
     let mut s = String::new();
     for (e, _) in events {
         match e {
@@ -454,7 +454,7 @@ pub fn shift_headings(html: &str, top: u8) -> std::borrow::Cow<'_, str> {
 /// The level each heading of a text gets, in order: the text's top level
 /// becomes [`TOP_HEADING`], and no level is skipped, whatever levels the
 /// author used (`##` then `####`).
-fn outline(events: &[(Event, std::ops::Range<usize>)]) -> Vec<HeadingLevel> {
+fn outline(events: &[(Event<'_>, std::ops::Range<usize>)]) -> Vec<HeadingLevel> {
     let found: Vec<usize> = events
         .iter()
         .filter_map(|(e, _)| match e {

@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::{SiteArgs, print_all};
 
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub site: SiteArgs,
     /// Open the built site in the default browser (or say which file to
@@ -16,7 +16,7 @@ pub struct Args {
     pub open: bool,
 }
 
-pub fn run(args: Args) -> ExitCode {
+pub(crate) fn run(args: Args) -> ExitCode {
     // indicatif draws nothing when stderr is not a terminal (CI, pipes).
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} pages {elapsed}")

@@ -6,13 +6,13 @@ use std::process::ExitCode;
 use super::print_all;
 
 #[derive(Clone, Copy, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Text,
     Json,
 }
 
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The content folder to check.
     #[arg(long, default_value = "content")]
     pub content: PathBuf,
@@ -24,7 +24,7 @@ pub struct Args {
     pub format: Format,
 }
 
-pub fn run(args: Args) -> ExitCode {
+pub(crate) fn run(args: Args) -> ExitCode {
     let diags = palabre::check(&args.content);
     let errors = diags.errors().count();
     let warnings = diags.warnings().count();

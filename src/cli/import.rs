@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use palabre::import;
 
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The discussion's folder name (or its address), e.g. `territorial-approach-2013`.
     #[arg(long)]
     pub discussion: String,
@@ -38,7 +38,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-pub fn run(args: Args) -> ExitCode {
+pub(crate) fn run(args: Args) -> ExitCode {
     let info = match import::read_discussion(&args.content, &args.discussion) {
         Ok(i) => i,
         Err(d) => {

@@ -9,7 +9,7 @@ use palabre::import;
 use palabre::lang::Lang;
 
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The folder to write the site into (created if missing); its
     /// `content/` folder must not exist yet or be empty.
     pub dir: PathBuf,
@@ -22,7 +22,7 @@ pub struct Args {
     pub base_url: Option<String>,
 }
 
-pub fn run(args: Args) -> ExitCode {
+pub(crate) fn run(args: Args) -> ExitCode {
     match init(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(msg) => {

@@ -1,12 +1,12 @@
 //! The subcommands: each a client of the library, owning its arguments and
 //! its output to the terminal.
 
-pub mod build;
-pub mod check;
-pub mod import;
-pub mod init;
-pub mod new;
-pub mod serve;
+pub(crate) mod build;
+pub(crate) mod check;
+pub(crate) mod import;
+pub(crate) mod init;
+pub(crate) mod new;
+pub(crate) mod serve;
 
 use std::path::PathBuf;
 
@@ -15,7 +15,7 @@ use palabre::{BuildOptions, Progress};
 
 /// Where a site comes from and goes to: shared by `build` and `serve`.
 #[derive(clap::Args)]
-pub struct SiteArgs {
+pub(crate) struct SiteArgs {
     /// The content folder (site.yaml, one folder per discussion).
     #[arg(long, default_value = "content")]
     pub content: PathBuf,
@@ -35,7 +35,7 @@ pub struct SiteArgs {
 }
 
 impl SiteArgs {
-    pub fn build_options(&self, progress: Option<Box<dyn Progress>>) -> BuildOptions {
+    pub(crate) fn build_options(&self, progress: Option<Box<dyn Progress>>) -> BuildOptions {
         BuildOptions {
             content: self.content.clone(),
             output: self.output.clone(),
@@ -47,7 +47,7 @@ impl SiteArgs {
 }
 
 /// Prints problems on stderr, one block each.
-pub fn print_all<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) {
+pub(crate) fn print_all<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) {
     for d in diags {
         eprintln!("{d}");
     }

@@ -8,13 +8,13 @@ use palabre::lang::Lang;
 use palabre::model::QuestionId;
 
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(subcommand)]
     pub what: What,
 }
 
 #[derive(clap::Subcommand)]
-pub enum What {
+pub(crate) enum What {
     /// Write a new reply file to fill in and print its path: named with the
     /// next free number and the author's name, never over an existing file;
     /// dated today, or the closing day for a discussion that has closed.
@@ -22,7 +22,7 @@ pub enum What {
 }
 
 #[derive(clap::Args)]
-pub struct ReplyArgs {
+pub(crate) struct ReplyArgs {
     /// The discussion's folder name (or its address), e.g. `territorial-approach-2013`.
     #[arg(long)]
     pub discussion: String,
@@ -40,7 +40,7 @@ pub struct ReplyArgs {
     pub content: PathBuf,
 }
 
-pub fn run(args: Args) -> ExitCode {
+pub(crate) fn run(args: Args) -> ExitCode {
     match args.what {
         What::Reply(a) => match reply(a) {
             Ok(()) => ExitCode::SUCCESS,

@@ -21,7 +21,7 @@ use tiny_http::{Header, Request, Response, Server};
 use super::{SiteArgs, print_all};
 
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub site: SiteArgs,
     /// The port to listen on, on 127.0.0.1 (0: any free port).
@@ -90,7 +90,7 @@ impl Shared {
     }
 }
 
-pub fn run(args: Args) -> ExitCode {
+pub(crate) fn run(args: Args) -> ExitCode {
     // No progress bar: the terminal shows serve's own messages between rebuilds.
     let opts = args.site.build_options(None);
     // A refused output folder is not an edit to wait for: say so and stop,

@@ -41,7 +41,7 @@ type Outcome = (Option<String>, Option<(String, String)>);
 /// Checks every link of the site's texts against the site, turns links to
 /// content files into links to their pages (or into text when broken), and
 /// returns a warning for each broken link.
-pub fn resolve(site: &mut Site, content: &Path) -> Vec<Diagnostic> {
+pub(super) fn resolve(site: &mut Site, content: &Path) -> Vec<Diagnostic> {
     let base_url = site.config.base_url.clone();
     let under_base = |l: &Link| {
         l.kind == LinkKind::Web
@@ -222,7 +222,7 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn check(&self, text: Text, found: &mut Vec<Diagnostic>) {
+    fn check(&self, text: Text<'_>, found: &mut Vec<Diagnostic>) {
         let Text {
             file,
             folder,

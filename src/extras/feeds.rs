@@ -11,7 +11,7 @@ use crate::model::{Discussion, QuestionId, Reply, Site};
 use crate::site;
 
 /// Every feed of discussion `d`; `base` is the site's absolute address.
-pub fn files(
+pub(super) fn files(
     site: &Site,
     i18n: &Translations,
     d: &Discussion,

@@ -60,7 +60,7 @@ fn rows(d: &Discussion) -> Result<Vec<Row<'_>>, JobError> {
 }
 
 /// `data/<discussion>.csv`.
-pub fn csv_file(d: &Discussion) -> Result<Vec<OutputFile>, JobError> {
+pub(super) fn csv_file(d: &Discussion) -> Result<Vec<OutputFile>, JobError> {
     Ok(vec![OutputFile {
         path: site::data_path(d, "csv"),
         bytes: csv_bytes(d)?,
@@ -68,7 +68,7 @@ pub fn csv_file(d: &Discussion) -> Result<Vec<OutputFile>, JobError> {
 }
 
 /// `data/<discussion>.json`.
-pub fn json_file(d: &Discussion) -> Result<Vec<OutputFile>, JobError> {
+pub(super) fn json_file(d: &Discussion) -> Result<Vec<OutputFile>, JobError> {
     let json = JsonFile {
         discussion: &d.slug,
         replies: rows(d)?,

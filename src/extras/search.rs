@@ -431,7 +431,7 @@ impl Index {
     /// are removed, new or changed ones read and added. After an error the
     /// index is incomplete.
     fn update(&mut self, site: &Site) -> Result<(), Diagnostic> {
-        let (groups, texts): (Vec<Group>, Vec<Text>) = texts(site).into_iter().unzip();
+        let (groups, texts): (Vec<Group>, Vec<Text<'_>>) = texts(site).into_iter().unzip();
         let numbers = numbers(&groups);
         let hashes: Vec<[u8; 32]> = texts.par_iter().map(Text::hash).collect();
         let current: FxHashMap<u64, &[u8; 32]> = numbers.iter().copied().zip(&hashes).collect();

@@ -7,7 +7,7 @@ use super::OutputFile;
 use crate::model::Site;
 use crate::site::{self, PageKind};
 
-pub fn files(site: &Site, base: &str) -> Vec<OutputFile> {
+pub(super) fn files(site: &Site, base: &str) -> Vec<OutputFile> {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );

@@ -24,7 +24,7 @@ struct Language<'a> {
     href: String,
 }
 
-pub(super) fn prepare<'r>(env: &'r Env, place: &Place) -> Prepared<'r> {
+pub(super) fn prepare<'r>(env: &'r Env<'_>, place: &Place<'_>) -> Prepared<'r> {
     let languages = env
         .config
         .languages

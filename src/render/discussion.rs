@@ -76,7 +76,7 @@ struct Tools {
     feed: Option<Link>,
 }
 
-pub(super) fn prepare<'r>(env: &'r Env, place: &Place, w: Whole<'r>) -> Prepared<'r> {
+pub(super) fn prepare<'r>(env: &'r Env<'_>, place: &Place<'_>, w: Whole<'r>) -> Prepared<'r> {
     let s = env.i18n.get(place.lang());
     let f = &w.frame;
     let l = s.lang.code();

@@ -18,7 +18,12 @@ struct GroupPage {
     questions: Vec<QuestionItem>,
 }
 
-pub(super) fn prepare<'r>(env: &'r Env, place: &Place, w: Whole<'r>, g: &Group) -> Prepared<'r> {
+pub(super) fn prepare<'r>(
+    env: &'r Env<'_>,
+    place: &Place<'_>,
+    w: Whole<'r>,
+    g: &Group,
+) -> Prepared<'r> {
     let s = env.i18n.get(place.lang());
     let f = &w.frame;
     let title = group_title(s, f, g.id);

@@ -28,7 +28,11 @@ struct DiscussionCard {
     questions: String,
 }
 
-pub(super) fn prepare<'r>(env: &'r Env, place: &Place, discussions: &[Discussion]) -> Prepared<'r> {
+pub(super) fn prepare<'r>(
+    env: &'r Env<'_>,
+    place: &Place<'_>,
+    discussions: &[Discussion],
+) -> Prepared<'r> {
     let s = env.i18n.get(place.lang());
     let discussions = discussions
         .iter()

@@ -52,7 +52,7 @@ pub(super) struct Env<'a> {
 }
 
 impl<'a> Env<'a> {
-    pub fn new(theme: &Theme, site: &'a Site) -> Env<'a> {
+    pub(super) fn new(theme: &Theme, site: &'a Site) -> Env<'a> {
         let mut h = blake3::Hasher::new();
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
         h.update(theme.hash().as_bytes());
@@ -83,7 +83,7 @@ pub(super) struct DiscussionKeys {
 
 impl DiscussionKeys {
     /// `whole` is the discussion's hash ([`crate::model::SiteHashes`]).
-    pub fn new(env: &Env, d: &Discussion, whole: blake3::Hash) -> DiscussionKeys {
+    pub(super) fn new(env: &Env<'_>, d: &Discussion, whole: blake3::Hash) -> DiscussionKeys {
         let with_env = |hash: blake3::Hash| {
             let mut h = blake3::Hasher::new();
             h.update(env.key.as_bytes());
@@ -121,7 +121,7 @@ impl<'a> Source<'a> {
     }
 
     /// The input of the page of reply `i`.
-    pub fn reply(&self, i: usize) -> ReplyInput<'a> {
+    pub(super) fn reply(&self, i: usize) -> ReplyInput<'a> {
         let neighbour = |j: Option<usize>| {
             j.and_then(|j| self.discussion.replies.get(j))
                 .map(|r| Neighbour {
@@ -138,7 +138,7 @@ impl<'a> Source<'a> {
     }
 
     /// The input of the page of question `q`.
-    pub fn question(&self, q: QuestionId) -> QuestionInput<'a> {
+    pub(super) fn question(&self, q: QuestionId) -> QuestionInput<'a> {
         QuestionInput {
             frame: self.frame(),
             question: q,
@@ -152,7 +152,7 @@ impl<'a> Source<'a> {
     }
 
     /// The input of the pages that sum up the whole discussion.
-    pub fn whole(self) -> Whole<'a> {
+    pub(super) fn whole(self) -> Whole<'a> {
         Whole {
             frame: self.frame(),
             replies: &self.discussion.replies,
@@ -219,47 +219,47 @@ impl<'a> Frame<'a> {
     }
 
     /// The discussion's title in `lang`, or in the language it has.
-    pub fn title_in(&self, lang: Lang) -> Text {
+    pub(super) fn title_in(&self, lang: Lang) -> Text {
         text_in(self.title, lang, self.original_lang)
     }
 
-    pub fn questions(&self) -> impl Iterator<Item = &'a Question> + use<'a> {
+    pub(super) fn questions(&self) -> impl Iterator<Item = &'a Question> + use<'a> {
         self.groups.iter().flat_map(|g| g.questions.iter())
     }
 
-    pub fn find_question(&self, id: QuestionId) -> Option<&'a Question> {
+    pub(super) fn find_question(&self, id: QuestionId) -> Option<&'a Question> {
         self.questions().find(|q| q.id == id)
     }
 
-    pub fn discussion_path(&self, lang: &str) -> String {
+    pub(super) fn discussion_path(&self, lang: &str) -> String {
         site::discussion_path(lang, self.discussion)
     }
 
-    pub fn group_path(&self, lang: &str, group: u32) -> String {
+    pub(super) fn group_path(&self, lang: &str, group: u32) -> String {
         site::group_path(lang, self.discussion, group)
     }
 
-    pub fn question_path(&self, lang: &str, q: QuestionId) -> String {
+    pub(super) fn question_path(&self, lang: &str, q: QuestionId) -> String {
         site::question_path(lang, self.discussion, q)
     }
 
-    pub fn reply_path(&self, lang: &str, reply_id: &str) -> String {
+    pub(super) fn reply_path(&self, lang: &str, reply_id: &str) -> String {
         site::reply_path(lang, self.discussion, reply_id)
     }
 
-    pub fn statistics_path(&self, lang: &str) -> String {
+    pub(super) fn statistics_path(&self, lang: &str) -> String {
         site::statistics_path(lang, self.discussion)
     }
 
-    pub fn report_path(&self, lang: &str) -> String {
+    pub(super) fn report_path(&self, lang: &str) -> String {
         site::report_path(lang, self.discussion)
     }
 
-    pub fn feed_path(&self, lang: &str, q: Option<QuestionId>) -> String {
+    pub(super) fn feed_path(&self, lang: &str, q: Option<QuestionId>) -> String {
         site::feed_path(lang, self.discussion, q)
     }
 
-    pub fn data_path(&self, ext: &str) -> String {
+    pub(super) fn data_path(&self, ext: &str) -> String {
         site::data_path(self.discussion, ext)
     }
 }
@@ -289,7 +289,7 @@ pub(super) struct ReplyInput<'a> {
 }
 
 impl ReplyInput<'_> {
-    pub fn fingerprint(&self, place: &Place) -> blake3::Hash {
+    pub(super) fn fingerprint(&self, place: &Place<'_>) -> blake3::Hash {
         let ReplyInput {
             frame,
             reply,
@@ -312,7 +312,7 @@ pub(super) struct QuestionInput<'a> {
 }
 
 impl QuestionInput<'_> {
-    pub fn fingerprint(&self, place: &Place) -> blake3::Hash {
+    pub(super) fn fingerprint(&self, place: &Place<'_>) -> blake3::Hash {
         let QuestionInput {
             frame,
             question,
@@ -338,24 +338,24 @@ pub(super) struct Whole<'a> {
 
 impl<'a> Whole<'a> {
     /// Indexes (into `replies`) of the replies to `q`, in reading order.
-    pub fn answers(&self, q: QuestionId) -> &'a [usize] {
+    pub(super) fn answers(&self, q: QuestionId) -> &'a [usize] {
         self.source.index.replies_to(self.source.discussion, q)
     }
 
     /// The replies to `q`, in reading order.
-    pub fn replies_to(&self, q: QuestionId) -> impl Iterator<Item = Hashed<'a>> + use<'a> {
+    pub(super) fn replies_to(&self, q: QuestionId) -> impl Iterator<Item = Hashed<'a>> + use<'a> {
         let source = self.source;
         self.answers(q).iter().map(move |&i| source.hashed(i))
     }
 
     /// [`DiscussionKeys::whole`] holds all of it.
-    pub fn fingerprint(&self, place: &Place) -> blake3::Hash {
+    pub(super) fn fingerprint(&self, place: &Place<'_>) -> blake3::Hash {
         hasher(self.source.keys.whole, place).finalize()
     }
 }
 
 /// A hasher started with `key` and the page's address.
-pub(super) fn hasher(key: blake3::Hash, place: &Place) -> blake3::Hasher {
+pub(super) fn hasher(key: blake3::Hash, place: &Place<'_>) -> blake3::Hasher {
     let mut h = blake3::Hasher::new();
     h.update(key.as_bytes());
     let path = place.path();

@@ -62,7 +62,7 @@ pub(super) struct Place<'p> {
 }
 
 impl<'p> Place<'p> {
-    pub fn new(page: &Page<'p>) -> Place<'p> {
+    pub(super) fn new(page: &Page<'p>) -> Place<'p> {
         Place {
             page: *page,
             path: page.path(),
@@ -70,22 +70,22 @@ impl<'p> Place<'p> {
         }
     }
 
-    pub fn lang(&self) -> Lang {
+    pub(super) fn lang(&self) -> Lang {
         self.page.lang
     }
 
     /// Where the page is written, e.g. `fr/slug/replies/003-ana/index.html`.
-    pub fn path(&self) -> &str {
+    pub(super) fn path(&self) -> &str {
         &self.path
     }
 
     /// The way from the page back to the output folder's root: `../../`.
-    pub fn root(&self) -> &str {
+    pub(super) fn root(&self) -> &str {
         &self.root
     }
 
     /// A link from the page to `path` (relative to the output folder).
-    pub fn href(&self, path: String) -> String {
+    pub(super) fn href(&self, path: String) -> String {
         format!("{}{path}", self.root)
     }
 }
@@ -139,18 +139,18 @@ pub(super) struct Head {
 
 impl<'e> Layout<'e> {
     /// The layout of a page in one language.
-    pub fn new(env: &'e Env, place: &Place, head: Head) -> Layout<'e> {
+    pub(super) fn new(env: &'e Env<'_>, place: &Place<'_>, head: Head) -> Layout<'e> {
         Layout::make(env, place, head, false)
     }
 
     /// The layout of the root chooser, which is no language's page: its
     /// switcher leads to each language's home, and it has no translations to
     /// announce.
-    pub fn chooser(env: &'e Env, place: &Place, head: Head) -> Layout<'e> {
+    pub(super) fn chooser(env: &'e Env<'_>, place: &Place<'_>, head: Head) -> Layout<'e> {
         Layout::make(env, place, head, true)
     }
 
-    fn make(env: &'e Env, place: &Place, head: Head, is_chooser: bool) -> Layout<'e> {
+    fn make(env: &'e Env<'_>, place: &Place<'_>, head: Head, is_chooser: bool) -> Layout<'e> {
         let page = &place.page;
         let root = place.root();
         let langs = &env.config.languages;
@@ -225,7 +225,7 @@ impl<'e> Layout<'e> {
     }
 }
 
-fn stylesheets(env: &Env, root: &str) -> Vec<String> {
+fn stylesheets(env: &Env<'_>, root: &str) -> Vec<String> {
     let site = env.colours.as_ref().map(|_| style::STYLESHEET.to_string());
     let custom = env.custom_css.then(|| format!("static/{CUSTOM_CSS}"));
     site.into_iter()
@@ -236,7 +236,12 @@ fn stylesheets(env: &Env, root: &str) -> Vec<String> {
 
 /// The Atom feeds of a discussion's page: the discussion's, and that of
 /// question `q` first when the page is the question's. None without feeds.
-pub(super) fn feeds(env: &Env, place: &Place, f: &Frame, q: Option<QuestionId>) -> Vec<Link> {
+pub(super) fn feeds(
+    env: &Env<'_>,
+    place: &Place<'_>,
+    f: &Frame<'_>,
+    q: Option<QuestionId>,
+) -> Vec<Link> {
     if !env.feeds {
         return Vec::new();
     }
@@ -260,14 +265,14 @@ pub(super) fn feeds(env: &Env, place: &Place, f: &Frame, q: Option<QuestionId>) 
     feeds
 }
 
-pub(super) fn home_crumb(s: &Strings, place: &Place) -> Link {
+pub(super) fn home_crumb(s: &Strings, place: &Place<'_>) -> Link {
     Link {
         href: place.href(site::home_path(s.lang.code())),
         text: s.t("home").to_string(),
     }
 }
 
-pub(super) fn discussion_crumb(s: &Strings, f: &Frame, place: &Place) -> Link {
+pub(super) fn discussion_crumb(s: &Strings, f: &Frame<'_>, place: &Place<'_>) -> Link {
     Link {
         href: place.href(f.discussion_path(s.lang.code())),
         text: f.title_in(s.lang).text,

@@ -63,7 +63,7 @@ enum View<'a> {
 impl View<'_> {
     /// The page's fingerprint from its input, for the pages that have one
     /// (see [`input`]); `None` for those fingerprinted from their context.
-    fn fingerprint(&self, place: &Place) -> Option<blake3::Hash> {
+    fn fingerprint(&self, place: &Place<'_>) -> Option<blake3::Hash> {
         match self {
             // A site has more reply pages than all others together, and
             // dozens of question pages with hundreds of replies each: the
@@ -184,7 +184,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn prepare_view<'r>(&'r self, view: View<'r>, place: &Place) -> Prepared<'r> {
+    fn prepare_view<'r>(&'r self, view: View<'r>, place: &Place<'_>) -> Prepared<'r> {
         let env = &self.env;
         match view {
             View::Chooser => chooser::prepare(env, place),
@@ -242,7 +242,7 @@ impl<'r> Prepared<'r> {
         template: &'static str,
         layout: Layout<'r>,
         body: impl Serialize + 'r,
-        place: &Place,
+        place: &Place<'_>,
     ) -> Prepared<'r> {
         Prepared {
             template,
@@ -264,7 +264,7 @@ impl<'r> Prepared<'r> {
 
     /// The fingerprint of a prepared page. Reply HTML enters as its reply's
     /// hash, which keeps this much cheaper than rendering.
-    fn fingerprint(&self, env: &Env, place: &Place) -> blake3::Hash {
+    fn fingerprint(&self, env: &Env<'_>, place: &Place<'_>) -> blake3::Hash {
         let mut h = input::hasher(env.key, place);
         h.update(self.template.as_bytes());
         // The site's own text (`layout.t`) is left out: it comes from the
@@ -335,7 +335,12 @@ impl<'a> Slots<'a> {
 /// to the page ([`crate::links::fill`]). Slot tags can only come from the
 /// template: tera escapes `<` in text, and the sanitiser drops unknown
 /// elements from contributions.
-fn fill(page: &[u8], slots: &[Slot], headings: u8, prefix: &str) -> Result<Vec<u8>, Diagnostic> {
+fn fill(
+    page: &[u8],
+    slots: &[Slot<'_>],
+    headings: u8,
+    prefix: &str,
+) -> Result<Vec<u8>, Diagnostic> {
     // Sized once: a report is tens of megabytes.
     let mut size = page.len();
     for slot in slots {

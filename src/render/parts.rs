@@ -36,8 +36,8 @@ pub(super) struct ReplyCard {
 /// to one question.
 pub(super) fn card<'a>(
     s: &Strings,
-    f: &Frame,
-    place: &Place,
+    f: &Frame<'_>,
+    place: &Place<'_>,
     reply: Hashed<'a>,
     q: Option<QuestionId>,
     slots: &Slots<'a>,
@@ -78,8 +78,8 @@ pub(super) struct QuestionItem {
 /// Question `q` of discussion `f`, with `replies`, the replies to it.
 pub(super) fn question_item<'r>(
     s: &Strings,
-    f: &Frame,
-    place: &Place,
+    f: &Frame<'_>,
+    place: &Place<'_>,
     q: QuestionId,
     replies: impl IntoIterator<Item = &'r Reply>,
 ) -> QuestionItem {
@@ -139,7 +139,7 @@ pub(super) fn summary_view<'a>(
 }
 
 /// A group's title, or "Week 2" when it has none.
-pub(super) fn group_title(s: &Strings, f: &Frame, group: u32) -> String {
+pub(super) fn group_title(s: &Strings, f: &Frame<'_>, group: u32) -> String {
     let g = f.groups.iter().find(|g| g.id == group);
     match g.and_then(|g| g.title.get(s.lang, f.original_lang)) {
         Some((t, _)) => t.to_string(),

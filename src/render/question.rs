@@ -30,7 +30,11 @@ struct QuestionPage<'a> {
     next: Option<Link>,
 }
 
-pub(super) fn prepare<'r>(env: &'r Env, place: &Place, input: QuestionInput<'r>) -> Prepared<'r> {
+pub(super) fn prepare<'r>(
+    env: &'r Env<'_>,
+    place: &Place<'_>,
+    input: QuestionInput<'r>,
+) -> Prepared<'r> {
     let s = env.i18n.get(place.lang());
     let QuestionInput {
         frame: f,

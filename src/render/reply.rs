@@ -25,7 +25,11 @@ struct ReplyPage {
     next: Option<Link>,
 }
 
-pub(super) fn prepare<'r>(env: &'r Env, place: &Place, input: ReplyInput<'r>) -> Prepared<'r> {
+pub(super) fn prepare<'r>(
+    env: &'r Env<'_>,
+    place: &Place<'_>,
+    input: ReplyInput<'r>,
+) -> Prepared<'r> {
     let s = env.i18n.get(place.lang());
     let ReplyInput {
         frame: f,
@@ -50,7 +54,7 @@ pub(super) fn prepare<'r>(env: &'r Env, place: &Place, input: ReplyInput<'r>) ->
         })
         .collect();
     let neighbour = |n: Option<_>| {
-        n.map(|n: super::input::Neighbour| Link {
+        n.map(|n: super::input::Neighbour<'_>| Link {
             href: place.href(f.reply_path(l, n.id)),
             text: author(s, n.author),
         })

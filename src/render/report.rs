@@ -62,12 +62,12 @@ struct Contributor<'a> {
     count: Option<String>,
 }
 
-pub(super) fn prepare<'r>(env: &'r Env, place: &Place, w: Whole<'r>) -> Prepared<'r> {
+pub(super) fn prepare<'r>(env: &'r Env<'_>, place: &Place<'_>, w: Whole<'r>) -> Prepared<'r> {
     let s = env.i18n.get(place.lang());
     let f = &w.frame;
     let l = s.lang.code();
     let slots = Slots::default();
-    let groups: Vec<ReportGroup> = f
+    let groups: Vec<ReportGroup<'_>> = f
         .groups
         .iter()
         .map(|g| {

@@ -14,7 +14,7 @@ struct SearchPage {
     langs: Vec<Link>,
 }
 
-pub(super) fn prepare<'r>(env: &'r Env, place: &Place) -> Prepared<'r> {
+pub(super) fn prepare<'r>(env: &'r Env<'_>, place: &Place<'_>) -> Prepared<'r> {
     let s = env.i18n.get(place.lang());
     let langs = env
         .config

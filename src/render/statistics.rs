@@ -60,7 +60,7 @@ impl<'a> Tally<'a> {
     }
 }
 
-pub(super) fn prepare<'r>(env: &'r Env, place: &Place, w: Whole<'r>) -> Prepared<'r> {
+pub(super) fn prepare<'r>(env: &'r Env<'_>, place: &Place<'_>, w: Whole<'r>) -> Prepared<'r> {
     let s = env.i18n.get(place.lang());
     let f = &w.frame;
     let tally = Tally::of(&w);

@@ -9,24 +9,24 @@ use std::process::{Command, Output};
 use scraper::{Html, Selector};
 
 /// The sample content folder shipped with the crate.
-pub const SAMPLE_CONTENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/content");
+pub(crate) const SAMPLE_CONTENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/content");
 
 /// The ground truth of the sample content (one row per reply).
-pub const TRUTH_TSV: &str = concat!(
+pub(crate) const TRUTH_TSV: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/sample-languages.tsv"
 );
 
 /// The crate's themes folder. Fixtures pass it with `--themes` so that they
 /// test the theme as it is in the repository.
-pub const THEMES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/themes");
+pub(crate) const THEMES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/themes");
 
 /// `site.yaml` of the small fixture sites the error and command tests write.
-pub const FIXTURE_SITE_YAML: &str = "title: {en: T}\nlanguages: [en, fr, es]\n";
+pub(crate) const FIXTURE_SITE_YAML: &str = "title: {en: T}\nlanguages: [en, fr, es]\n";
 
 /// `_discussion.md` of the fixture sites of the error and hardening tests:
 /// questions 1.1, 1.2 and 1.10 (so that `1.10` is never read as `1.1`).
-pub const FIXTURE_DISCUSSION: &str = r#"---
+pub(crate) const FIXTURE_DISCUSSION: &str = r#"---
 title: {en: "A discussion"}
 group_label: week
 groups:
@@ -43,14 +43,14 @@ The introduction.
 "#;
 
 /// A valid reply to question 1.1 of [`FIXTURE_DISCUSSION`].
-pub const FIXTURE_REPLY: &str = "---\nauthor: \"Ada\"\nlang: en\nanswers: [\"1.1\"]\n---\nA good reply to the first question.\n";
+pub(crate) const FIXTURE_REPLY: &str = "---\nauthor: \"Ada\"\nlang: en\nanswers: [\"1.1\"]\n---\nA good reply to the first question.\n";
 
 /// The languages of the sample site and of every fixture.
-pub const LANGS: [&str; 3] = ["en", "fr", "es"];
+pub(crate) const LANGS: [&str; 3] = ["en", "fr", "es"];
 
 /// A site in a temporary folder: its content folder `content/` and, beside
 /// it, its output folder `out/`.
-pub struct Site {
+pub(crate) struct Site {
     pub dir: tempfile::TempDir,
     pub content: PathBuf,
     pub out: PathBuf,
@@ -62,13 +62,13 @@ pub struct Site {
 /// What a site's output folder holds, and the names beside it (to catch
 /// leftovers), before a build that must change nothing.
 #[derive(Debug, PartialEq)]
-pub struct State {
+pub(crate) struct State {
     pub files: BTreeMap<String, Vec<u8>>,
     pub beside: BTreeSet<String>,
 }
 
 /// What a refused build must say.
-pub struct Expect<'a> {
+pub(crate) struct Expect<'a> {
     /// Path under the content folder, with `/`.
     pub file: &'a str,
     /// Lines any of which is right; empty when the problem has no line.
@@ -79,13 +79,13 @@ pub struct Expect<'a> {
 
 impl Site {
     /// An empty content folder in a fresh temporary folder.
-    pub fn empty() -> Site {
+    pub(crate) fn empty() -> Site {
         Site::in_folder(tempfile::tempdir().expect("temporary folder"))
     }
 
     /// An empty content folder in `dir` (a [`scratch_dir`] for a site built
     /// once and shared by the tests of a module).
-    pub fn in_folder(dir: tempfile::TempDir) -> Site {
+    pub(crate) fn in_folder(dir: tempfile::TempDir) -> Site {
         let content = dir.path().join("content");
         let out = dir.path().join("out");
         Site {
@@ -98,7 +98,7 @@ impl Site {
 
     /// [`FIXTURE_SITE_YAML`] and the discussion `d` with `discussion` as its
     /// `_discussion.md`, and no reply yet (an empty `d/replies/`).
-    pub fn with_discussion(discussion: &str) -> Site {
+    pub(crate) fn with_discussion(discussion: &str) -> Site {
         let site = Site::empty();
         site.write("site.yaml", FIXTURE_SITE_YAML);
         site.write("d/_discussion.md", discussion);
@@ -108,20 +108,20 @@ impl Site {
 
     /// [`FIXTURE_DISCUSSION`] with one good reply, [`FIXTURE_REPLY`] as
     /// `d/replies/good.md`; not built yet.
-    pub fn new() -> Site {
+    pub(crate) fn new() -> Site {
         let site = Site::with_discussion(FIXTURE_DISCUSSION);
         site.write("d/replies/good.md", FIXTURE_REPLY);
         site
     }
 
     /// [`Site::new`] built once: the "previous site" of a failing build.
-    pub fn built() -> Site {
+    pub(crate) fn built() -> Site {
         Site::built_with(&[])
     }
 
     /// [`Site::new`] with `files` (path under the content folder, text)
     /// added, built once.
-    pub fn built_with(files: &[(&str, &str)]) -> Site {
+    pub(crate) fn built_with(files: &[(&str, &str)]) -> Site {
         let site = Site::new();
         for (rel, text) in files {
             site.write(rel, text);
@@ -148,34 +148,34 @@ impl Site {
     /// Builds with the theme folder beside the content folder (`themes/`,
     /// written with [`Site::write_beside`]) as a user would have it: no
     /// `--themes`.
-    pub fn themes_beside(mut self) -> Site {
+    pub(crate) fn themes_beside(mut self) -> Site {
         self.themes_beside = true;
         self
     }
 
     /// Writes `text` to `rel` under the content folder.
-    pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
+    pub(crate) fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
         write_file(&self.content.join(rel), text);
     }
 
     /// Writes `text` to `rel` under the folder that holds the content and
     /// output folders: a theme, a file outside the content folder.
-    pub fn write_beside(&self, rel: &str, text: impl AsRef<[u8]>) {
+    pub(crate) fn write_beside(&self, rel: &str, text: impl AsRef<[u8]>) {
         write_file(&self.dir.path().join(rel), text);
     }
 
     /// The file `rel` of the output folder.
-    pub fn output(&self, rel: &str) -> Vec<u8> {
+    pub(crate) fn output(&self, rel: &str) -> Vec<u8> {
         fs::read(self.out.join(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
     }
 
     /// The file `rel` of the output folder, as text.
-    pub fn output_text(&self, rel: &str) -> String {
+    pub(crate) fn output_text(&self, rel: &str) -> String {
         String::from_utf8(self.output(rel)).expect("UTF-8 output")
     }
 
     /// `palabre build` of this site into `out`, to add to and run.
-    pub fn build_command(&self, out: &Path) -> Command {
+    pub(crate) fn build_command(&self, out: &Path) -> Command {
         let mut cmd = build_command(&self.content, out);
         if !self.themes_beside {
             cmd.args(["--themes", THEMES]);
@@ -184,19 +184,19 @@ impl Site {
     }
 
     /// Builds into the output folder.
-    pub fn build(&self) -> Run {
+    pub(crate) fn build(&self) -> Run {
         self.build_into(&self.out, &[])
     }
 
     /// Builds into the output folder, and asserts the build went through.
-    pub fn build_ok(&self) -> Run {
+    pub(crate) fn build_ok(&self) -> Run {
         let run = self.build();
         assert_built(&run);
         run
     }
 
     /// Builds into `out`, with `extra` arguments.
-    pub fn build_into(&self, out: &Path, extra: &[&str]) -> Run {
+    pub(crate) fn build_into(&self, out: &Path, extra: &[&str]) -> Run {
         let mut cmd = self.build_command(out);
         cmd.args(extra);
         Run::from_output(cmd.output().expect("cannot run the palabre binary"))
@@ -204,7 +204,7 @@ impl Site {
 
     /// `palabre check --content CONTENT [extra...]`, run from the folder
     /// that holds the content folder.
-    pub fn check(&self, extra: &[&str]) -> Run {
+    pub(crate) fn check(&self, extra: &[&str]) -> Run {
         let out = palabre()
             .current_dir(self.dir.path())
             .arg("check")
@@ -217,7 +217,7 @@ impl Site {
     }
 
     /// The output folder's files and the names beside it.
-    pub fn state(&self) -> State {
+    pub(crate) fn state(&self) -> State {
         let beside = fs::read_dir(self.dir.path())
             .expect("read temporary folder")
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
@@ -230,7 +230,7 @@ impl Site {
 
     /// Asserts that `run`, a build of this site, was refused as `expect`
     /// says and left the site as it was in `before`.
-    pub fn assert_refused(&self, before: &State, run: &Run, expect: Expect) {
+    pub(crate) fn assert_refused(&self, before: &State, run: &Run, expect: Expect<'_>) {
         assert_no_panic(run);
         assert_eq!(
             run.status.code(),
@@ -286,7 +286,7 @@ impl Site {
     /// Writes `files` (path under the content folder, bytes), builds again
     /// and asserts the build is refused as `expect` says, the previous site
     /// untouched.
-    pub fn refuses(&self, files: &[(&str, &[u8])], expect: Expect) -> Run {
+    pub(crate) fn refuses(&self, files: &[(&str, &[u8])], expect: Expect<'_>) -> Run {
         let before = self.state();
         for (rel, text) in files {
             self.write(rel, text);
@@ -300,7 +300,7 @@ impl Site {
 /// Writes `text` as the reply `d/replies/bad.md` of a built [`Site::new`]
 /// and asserts that the next build is refused about it (at one of `lines`,
 /// if any, saying every one of `words`), the previous site untouched.
-pub fn bad_reply(text: impl AsRef<[u8]>, lines: &[usize], words: &[&str]) -> Run {
+pub(crate) fn bad_reply(text: impl AsRef<[u8]>, lines: &[usize], words: &[&str]) -> Run {
     Site::built().refuses(
         &[("d/replies/bad.md", text.as_ref())],
         Expect {
@@ -312,7 +312,7 @@ pub fn bad_reply(text: impl AsRef<[u8]>, lines: &[usize], words: &[&str]) -> Run
 }
 
 /// Asserts that palabre ended by itself: no panic, no signal.
-pub fn assert_no_panic(run: &Run) {
+pub(crate) fn assert_no_panic(run: &Run) {
     assert!(
         !run.stderr.contains("panicked") && !run.stderr.contains("overflowed its stack"),
         "palabre crashed\n{}",
@@ -327,7 +327,7 @@ pub fn assert_no_panic(run: &Run) {
 }
 
 /// Asserts that a build went through.
-pub fn assert_built(run: &Run) {
+pub(crate) fn assert_built(run: &Run) {
     assert_no_panic(run);
     assert!(
         run.status.success(),
@@ -342,7 +342,7 @@ fn write_file(path: &Path, text: impl AsRef<[u8]>) {
 }
 
 /// Copies the folder `from`, with everything in it, to `to`.
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).expect("create folder");
     for entry in fs::read_dir(from).expect("read folder") {
         let entry = entry.expect("entry");
@@ -359,7 +359,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 /// static, so never dropped). It lives under cargo's scratch folder, which
 /// `cargo clean` empties; leftovers of earlier runs older than an hour (so
 /// never a concurrent run's) are removed here.
-pub fn scratch_dir(prefix: &str) -> tempfile::TempDir {
+pub(crate) fn scratch_dir(prefix: &str) -> tempfile::TempDir {
     let base = Path::new(env!("CARGO_TARGET_TMPDIR"));
     let hour = std::time::Duration::from_secs(3600);
     for entry in fs::read_dir(base).into_iter().flatten().flatten() {
@@ -380,12 +380,12 @@ pub fn scratch_dir(prefix: &str) -> tempfile::TempDir {
 }
 
 /// A `palabre` command.
-pub fn palabre() -> Command {
+pub(crate) fn palabre() -> Command {
     Command::new(env!("CARGO_BIN_EXE_palabre"))
 }
 
 /// The result of running palabre once.
-pub struct Run {
+pub(crate) struct Run {
     pub status: std::process::ExitStatus,
     pub stdout: String,
     /// With `\` turned into `/`, so that paths can be matched on every platform.
@@ -393,7 +393,7 @@ pub struct Run {
 }
 
 impl Run {
-    pub fn from_output(out: Output) -> Run {
+    pub(crate) fn from_output(out: Output) -> Run {
         Run {
             status: out.status,
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -402,7 +402,7 @@ impl Run {
     }
 
     /// For assertion messages.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         format!(
             "exit status: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
             self.status, self.stdout, self.stderr
@@ -411,7 +411,7 @@ impl Run {
 }
 
 /// `palabre build --content CONTENT --output OUTPUT`, to add to and run.
-pub fn build_command(content: &Path, output: &Path) -> Command {
+pub(crate) fn build_command(content: &Path, output: &Path) -> Command {
     let mut cmd = palabre();
     cmd.arg("build")
         .arg("--content")
@@ -422,14 +422,14 @@ pub fn build_command(content: &Path, output: &Path) -> Command {
 }
 
 /// `palabre build --content CONTENT --output OUTPUT [extra...]`.
-pub fn build(content: &Path, output: &Path, extra: &[&str]) -> Run {
+pub(crate) fn build(content: &Path, output: &Path, extra: &[&str]) -> Run {
     let mut cmd = build_command(content, output);
     cmd.args(extra);
     Run::from_output(cmd.output().expect("cannot run the palabre binary"))
 }
 
 /// Every file under `dir` (relative path with `/` separators) and its bytes.
-pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     collect(dir, dir, &mut files);
     files
@@ -453,7 +453,7 @@ fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
 }
 
 /// Every `.html` file under `dir`, as relative paths with `/` separators.
-pub fn html_files(dir: &Path) -> Vec<String> {
+pub(crate) fn html_files(dir: &Path) -> Vec<String> {
     let mut all = Vec::new();
     list(dir, dir, &mut all);
     all.retain(|p| p.ends_with(".html"));
@@ -462,7 +462,7 @@ pub fn html_files(dir: &Path) -> Vec<String> {
 }
 
 /// Every file under `dir`, as relative paths with `/` separators.
-pub fn all_files(dir: &Path) -> Vec<String> {
+pub(crate) fn all_files(dir: &Path) -> Vec<String> {
     let mut all = Vec::new();
     list(dir, dir, &mut all);
     all.sort();
@@ -493,18 +493,18 @@ fn rel_path(root: &Path, path: &Path) -> String {
 }
 
 /// Reads and parses one page of an output folder.
-pub fn page(out: &Path, rel: &str) -> Html {
+pub(crate) fn page(out: &Path, rel: &str) -> Html {
     let path = out.join(rel);
     let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read page {rel}: {e}"));
     Html::parse_document(&text)
 }
 
-pub fn sel(s: &str) -> Selector {
+pub(crate) fn sel(s: &str) -> Selector {
     Selector::parse(s).unwrap_or_else(|e| panic!("bad selector {s:?}: {e:?}"))
 }
 
 /// The whitespace-normalised text of an element.
-pub fn text_of(el: scraper::ElementRef<'_>) -> String {
+pub(crate) fn text_of(el: scraper::ElementRef<'_>) -> String {
     el.text()
         .collect::<Vec<_>>()
         .join("")
@@ -516,7 +516,7 @@ pub fn text_of(el: scraper::ElementRef<'_>) -> String {
 /// Resolves `link` (a relative URL without fragment) against the page at
 /// `page` (a path relative to the output root). `None` when it climbs out of
 /// the output folder.
-pub fn resolve(page: &str, link: &str) -> Option<String> {
+pub(crate) fn resolve(page: &str, link: &str) -> Option<String> {
     let mut parts: Vec<&str> = page.split('/').collect();
     parts.pop(); // the page's own file name
     for seg in link.split('/') {
@@ -532,7 +532,7 @@ pub fn resolve(page: &str, link: &str) -> Option<String> {
 }
 
 /// `rel` with its leading language folder replaced by `lang`.
-pub fn swap_lang(rel: &str, lang: &str) -> String {
+pub(crate) fn swap_lang(rel: &str, lang: &str) -> String {
     match rel.split_once('/') {
         Some((_, rest)) => format!("{lang}/{rest}"),
         None => rel.to_string(),
@@ -541,7 +541,7 @@ pub fn swap_lang(rel: &str, lang: &str) -> String {
 
 /// True when `url` names a scheme (`https:`, `mailto:`...) or is
 /// protocol-relative (`//host/...`).
-pub fn is_absolute_url(url: &str) -> bool {
+pub(crate) fn is_absolute_url(url: &str) -> bool {
     if url.starts_with("//") {
         return true;
     }
@@ -562,7 +562,7 @@ pub fn is_absolute_url(url: &str) -> bool {
 }
 
 /// True when `stderr` names `file:line` (not followed by another digit).
-pub fn names_line(stderr: &str, file: &str, line: usize) -> bool {
+pub(crate) fn names_line(stderr: &str, file: &str, line: usize) -> bool {
     let needle = format!("{file}:{line}");
     stderr
         .match_indices(&needle)
@@ -570,7 +570,7 @@ pub fn names_line(stderr: &str, file: &str, line: usize) -> bool {
 }
 
 /// The stderr lines that mention `file`, with the hint lines that follow them.
-pub fn messages_about(stderr: &str, file: &str) -> String {
+pub(crate) fn messages_about(stderr: &str, file: &str) -> String {
     let mut out = Vec::new();
     let mut inside = false;
     for line in stderr.lines() {

@@ -7,7 +7,7 @@ use scraper::{Html, Node};
 
 /// Elements that must never come out of a reply: they run code, load or
 /// submit to third parties, restyle or redirect the page.
-pub const FORBIDDEN_TAGS: [&str; 15] = [
+pub(crate) const FORBIDDEN_TAGS: [&str; 15] = [
     "script", "style", "iframe", "frame", "object", "embed", "svg", "math", "form", "input",
     "button", "base", "meta", "link", "img",
 ];
@@ -28,7 +28,7 @@ const URL_ATTRS: [&str; 10] = [
 
 /// What a browser would make of a URL's scheme: it drops ASCII whitespace and
 /// control characters anywhere in it and ignores case.
-pub fn normalised_url(value: &str) -> String {
+pub(crate) fn normalised_url(value: &str) -> String {
     value
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())
@@ -38,7 +38,7 @@ pub fn normalised_url(value: &str) -> String {
 
 /// Every dangerous thing in `html` (a fragment of reply HTML, or a page), as
 /// readable descriptions; empty when it is safe.
-pub fn dangers(html: &str) -> Vec<String> {
+pub(crate) fn dangers(html: &str) -> Vec<String> {
     let mut found = Vec::new();
     let lower = html.to_ascii_lowercase();
     if lower.contains("<script") {
