@@ -192,107 +192,183 @@ fn review(site: &Site, content: &Path) -> Vec<Diagnostic> {
 /// the cache beside the output, pages whose fingerprint has not changed are
 /// carried over from the previous site (hard links: same bytes, same
 /// modification time), and only the rest is rendered.
+///
+/// The steps, in their order:
+/// 1. load the content folder (replies unchanged since the last build from
+///    the store) and report every problem at once;
+/// 2. plan: the theme, the pages and the other files (jobs), and the table
+///    of what the previous build wrote;
+/// 3. make the pages and the other files side by side, into a folder
+///    beside the output: the output is untouched until step 5;
+/// 4. add the theme's static files and those made from `style:`;
+/// 5. swap the new output in, the old table forgotten first so that it
+///    never describes another output than the one on disk;
+/// 6. save the store and the new table for the next build.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
-    let fail = |d: Diagnostic| Diagnostics(vec![d]);
-    output::check_output_dir(&opts.content, &opts.output, opts.force).map_err(fail)?;
-    let cache = Store::beside(&opts.output);
-    let (site, loaded) = content::load_cached(&opts.content, Some(&cache));
+
+    // 1. Load.
+    output::check_output_dir(&opts.content, &opts.output, opts.force).map_err(one)?;
+    let store = Store::beside(&opts.output);
+    let (site, loaded) = content::load_cached(&opts.content, Some(&store));
     let diags = diagnose(site.as_ref(), loaded, &opts.content);
     let Some(site) = site else { return Err(diags) };
 
-    let themes = opts.themes_dir();
-    let theme = Theme::load(&themes, &site.config.theme).map_err(Diagnostics)?;
+    // 2. Plan.
+    let theme = Theme::load(&opts.themes_dir(), &site.config.theme).map_err(Diagnostics)?;
     let hashes = site.hashes();
     let renderer = Renderer::new(&theme, &site, &hashes).map_err(Diagnostics)?;
     let pages = site::pages(&site);
-    let write_error = |e: std::io::Error| {
-        fail(
-            Diagnostic::error(&opts.output, None, format!("cannot write the site: {e}")).hint(
-                "check that the output folder's parent is writable; the previous site was left as it was",
-            ),
-        )
-    };
-    let OutputTable {
-        files: previous,
-        jobs: previous_jobs,
-    } = OutputTable::read(cache.dir());
-    // Pages go straight to disk, beside the output folder, so that memory does
-    // not grow with the site; the output changes only at the end.
-    let staging = Staging::new(&opts.output).map_err(write_error)?;
-    // Unchanged files (same fingerprint or hash as in the current output) are
-    // kept as they are: same bytes, same modification time.
-    let unchanged =
-        |path: &str, hash: &blake3::Hash| previous.get(path) == Some(hash) && staging.keep(path);
-    if let Some(bar) = &opts.progress {
-        bar.start(pages.len());
-    }
-    // Files other than pages: written like pages, hashed by their bytes.
-    let write_other = |path: &str, bytes: &[u8]| -> Result<(String, blake3::Hash), Diagnostics> {
-        let hash = blake3::hash(bytes);
-        if !unchanged(path, &hash) {
-            staging.write_if_changed(path, bytes).map_err(write_error)?;
-        }
-        Ok((path.to_string(), hash))
-    };
-    let saved_index = cache.search_index();
+    let saved_index = store.search_index();
     let jobs = crate::extras::jobs(
         &site,
         renderer.translations(),
         &hashes.discussions,
         Some(&saved_index),
     );
-    let render_pages = || -> Vec<Result<(String, blake3::Hash, bool), Diagnostic>> {
-        pages
-            .par_iter()
-            .map(|page| {
-                if let Some(bar) = &opts.progress {
-                    bar.advance(1);
-                }
-                let path = page.path();
-                let (fingerprint, prepared) = renderer.fingerprint(page);
-                if unchanged(&path, &fingerprint) {
-                    return Ok((path, fingerprint, false));
-                }
-                let prepared = prepared.unwrap_or_else(|| renderer.prepare(page));
-                let html = renderer.render(prepared).map_err(|e| match e {
-                    RenderError::Template(e) => theme.render_error(&path, &e),
-                    RenderError::Texts(d) => d,
-                })?;
-                staging.write_if_changed(&path, &html).map_err(|e| {
-                    Diagnostic::error(&opts.output, None, format!("cannot write {path}: {e}"))
-                        .hint("check the disk space and the output folder's permissions")
-                })?;
-                Ok((path, fingerprint, true))
-            })
-            .collect()
-    };
-    // A job whose key is in the table, with its files still in the output,
-    // would make the same files again: they are kept instead.
-    let jobs_run = AtomicUsize::new(0);
-    let run_jobs = || -> Result<Vec<(blake3::Hash, FileHashes)>, Diagnostics> {
-        jobs.par_iter()
-            .map(|job| {
-                if let Some(kept) = previous_jobs.get(&job.key) {
-                    let paths: Vec<&str> = kept.iter().map(|(p, _)| p.as_str()).collect();
-                    if staging.keep_all(&paths) {
-                        return Ok((job.key, kept.clone()));
-                    }
-                }
-                jobs_run.fetch_add(1, Ordering::Relaxed);
-                let made = job.run(&opts.content).map_err(fail)?;
-                let files = made
-                    .iter()
-                    .map(|f| write_other(&f.path, &f.bytes))
-                    .collect::<Result<_, _>>()?;
-                Ok((job.key, files))
-            })
-            .collect()
-    };
-    // Pages and the other files are made side by side: a rebuild's few pages
-    // (one can be a long report) need not wait for the search index.
-    let (outcomes, made) = rayon::join(render_pages, run_jobs);
-    if let Some(bar) = &opts.progress {
+    let previous = OutputTable::read(store.dir());
+
+    // 3. Make pages and other files. Pages go straight to disk, so that
+    // memory does not grow with the site; a rebuild's few pages (one can be
+    // a long report) need not wait for the search index.
+    let out = NewOutput::beside(&opts.output, &previous)?;
+    let (pages_made, jobs_made) = rayon::join(
+        || make_pages(&out, &renderer, &theme, &pages, opts.progress.as_deref()),
+        || run_jobs(&out, &jobs, &previous, &opts.content),
+    );
+    let (mut files, rendered) = pages_made?;
+    let (made, jobs_run) = jobs_made?;
+
+    // 4. Static files.
+    files.extend(write_statics(
+        &out,
+        &site,
+        &theme,
+        &renderer,
+        &opts.content,
+    )?);
+
+    // 5. Swap in.
+    OutputTable::forget(store.dir()).map_err(|e| write_error(&opts.output, e))?;
+    out.staging
+        .commit((!previous.files.is_empty()).then(|| previous.files.keys()))
+        .map_err(|e| write_error(&opts.output, e))?;
+
+    // 6. Save what the next build starts from.
+    let mut warnings: Vec<Diagnostic> = diags
+        .0
+        .into_iter()
+        .chain(review_style(&site, &theme, &opts.content))
+        .collect();
+    // Stale reply entries left behind only take space; the heads file only
+    // saves time.
+    let _ = store.save_replies();
+    if let Err(e) = OutputTable::save(store.dir(), &files, &made) {
+        warnings.push(
+            Diagnostic::warning(
+                &opts.output,
+                None,
+                format!("cannot save the build cache: {e}"),
+            )
+            .hint("the site is complete; the next build will render every page again"),
+        );
+    }
+
+    Ok(BuildReport {
+        pages: pages.len(),
+        rendered,
+        files: files.len() + made.iter().map(|(_, f)| f.len()).sum::<usize>(),
+        jobs: jobs.len(),
+        jobs_run,
+        replies_by_lang: count_by_lang(site.discussions.iter().flat_map(|d| &d.replies)),
+        warnings,
+        elapsed: start.elapsed(),
+    })
+}
+
+fn one(d: Diagnostic) -> Diagnostics {
+    Diagnostics(vec![d])
+}
+
+fn write_error(output: &Path, e: std::io::Error) -> Diagnostics {
+    one(
+        Diagnostic::error(output, None, format!("cannot write the site: {e}")).hint(
+            "check that the output folder's parent is writable; the previous site was left as it was",
+        ),
+    )
+}
+
+/// The new output, written beside the current one, and what the current one
+/// holds: a file whose fingerprint or hash is unchanged is kept as it is
+/// (same bytes, same modification time) rather than made again.
+struct NewOutput<'a> {
+    staging: Staging,
+    previous: &'a OutputTable,
+    output: &'a Path,
+}
+
+impl<'a> NewOutput<'a> {
+    fn beside(output: &'a Path, previous: &'a OutputTable) -> Result<NewOutput<'a>, Diagnostics> {
+        Ok(NewOutput {
+            staging: Staging::new(output).map_err(|e| write_error(output, e))?,
+            previous,
+            output,
+        })
+    }
+
+    /// Whether `path` is in the current output with this `hash`, and is kept.
+    fn unchanged(&self, path: &str, hash: &blake3::Hash) -> bool {
+        self.previous.files.get(path) == Some(hash) && self.staging.keep(path)
+    }
+
+    /// A file other than a page, hashed by its bytes.
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(String, blake3::Hash), Diagnostics> {
+        let hash = blake3::hash(bytes);
+        if !self.unchanged(path, &hash) {
+            self.staging
+                .write_if_changed(path, bytes)
+                .map_err(|e| write_error(self.output, e))?;
+        }
+        Ok((path.to_string(), hash))
+    }
+}
+
+/// Renders the pages whose fingerprint changed; returns every page with its
+/// fingerprint, and how many were rendered.
+fn make_pages(
+    out: &NewOutput<'_>,
+    renderer: &Renderer<'_>,
+    theme: &Theme,
+    pages: &[site::Page<'_>],
+    progress: Option<&dyn Progress>,
+) -> Result<(FileHashes, usize), Diagnostics> {
+    if let Some(bar) = progress {
+        bar.start(pages.len());
+    }
+    let outcomes: Vec<Result<(String, blake3::Hash, bool), Diagnostic>> = pages
+        .par_iter()
+        .map(|page| {
+            if let Some(bar) = progress {
+                bar.advance(1);
+            }
+            let path = page.path();
+            let (fingerprint, prepared) = renderer.fingerprint(page);
+            if out.unchanged(&path, &fingerprint) {
+                return Ok((path, fingerprint, false));
+            }
+            let prepared = prepared.unwrap_or_else(|| renderer.prepare(page));
+            let html = renderer.render(prepared).map_err(|e| match e {
+                RenderError::Template(e) => theme.render_error(&path, &e),
+                RenderError::Texts(d) => d,
+            })?;
+            out.staging.write_if_changed(&path, &html).map_err(|e| {
+                Diagnostic::error(out.output, None, format!("cannot write {path}: {e}"))
+                    .hint("check the disk space and the output folder's permissions")
+            })?;
+            Ok((path, fingerprint, true))
+        })
+        .collect();
+    if let Some(bar) = progress {
         bar.finish();
     }
     let mut files = Vec::with_capacity(outcomes.len());
@@ -310,54 +386,61 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     if !errors.is_empty() {
         return Err(Diagnostics(crate::theme::merge_pages(errors)).sorted());
     }
-    let made = made?;
+    Ok((files, rendered))
+}
+
+/// Makes the files of each job, but for a job whose key is in the previous
+/// table with its files still in the output: it would make the same files
+/// again, so they are kept instead. Returns each job's files, and how many
+/// jobs ran.
+fn run_jobs(
+    out: &NewOutput<'_>,
+    jobs: &[crate::extras::Job<'_>],
+    previous: &OutputTable,
+    content: &Path,
+) -> Result<(Vec<(blake3::Hash, FileHashes)>, usize), Diagnostics> {
+    let jobs_run = AtomicUsize::new(0);
+    let made = jobs
+        .par_iter()
+        .map(|job| {
+            if let Some(kept) = previous.jobs.get(&job.key) {
+                let paths: Vec<&str> = kept.iter().map(|(p, _)| p.as_str()).collect();
+                if out.staging.keep_all(&paths) {
+                    return Ok((job.key, kept.clone()));
+                }
+            }
+            jobs_run.fetch_add(1, Ordering::Relaxed);
+            let made = job.run(content).map_err(one)?;
+            let files = made
+                .iter()
+                .map(|f| out.write(&f.path, &f.bytes))
+                .collect::<Result<_, _>>()?;
+            Ok((job.key, files))
+        })
+        .collect::<Result<_, Diagnostics>>()?;
+    Ok((made, jobs_run.into_inner()))
+}
+
+/// The theme's static files, and those made from `style:` in site.yaml,
+/// which win over a theme's file of the same name.
+fn write_statics(
+    out: &NewOutput<'_>,
+    site: &Site,
+    theme: &Theme,
+    renderer: &Renderer<'_>,
+    content: &Path,
+) -> Result<FileHashes, Diagnostics> {
     let stylesheet = renderer
         .stylesheet()
-        .map_err(|e| fail(theme.render_error(style::STYLESHEET, &e)))?;
-    let made_by_style =
-        style::files(&site.config.style, stylesheet, &opts.content).map_err(fail)?;
-    // A file made from site.yaml wins over a theme's file of the same name.
+        .map_err(|e| one(theme.render_error(style::STYLESHEET, &e)))?;
+    let made_by_style = style::files(&site.config.style, stylesheet, content).map_err(one)?;
     let statics = theme
         .statics
         .iter()
         .map(|(path, bytes)| (format!("static/{path}"), bytes))
         .filter(|(path, _)| !made_by_style.iter().any(|(p, _)| p == path));
-    for (path, bytes) in statics.chain(made_by_style.iter().map(|(p, b)| (p.clone(), b))) {
-        files.push(write_other(&path, bytes)?);
-    }
-    // The table must never describe another output than the one on disk.
-    OutputTable::forget(cache.dir()).map_err(write_error)?;
-    staging
-        .commit((!previous.is_empty()).then(|| previous.keys()))
-        .map_err(write_error)?;
-    let mut warnings: Vec<Diagnostic> = diags
-        .0
-        .into_iter()
-        .chain(review_style(&site, &theme, &opts.content))
-        .collect();
-    // Stale reply entries left behind only take space; the heads file only
-    // saves time.
-    let _ = cache.save_replies();
-    if let Err(e) = OutputTable::save(cache.dir(), &files, &made) {
-        warnings.push(
-            Diagnostic::warning(
-                &opts.output,
-                None,
-                format!("cannot save the build cache: {e}"),
-            )
-            .hint("the site is complete; the next build will render every page again"),
-        );
-    }
-
-    let replies_by_lang = count_by_lang(site.discussions.iter().flat_map(|d| &d.replies));
-    Ok(BuildReport {
-        pages: pages.len(),
-        rendered,
-        files: files.len() + made.iter().map(|(_, f)| f.len()).sum::<usize>(),
-        jobs: jobs.len(),
-        jobs_run: jobs_run.into_inner(),
-        replies_by_lang,
-        warnings,
-        elapsed: start.elapsed(),
-    })
+    statics
+        .chain(made_by_style.iter().map(|(p, b)| (p.clone(), b)))
+        .map(|(path, bytes)| out.write(&path, bytes))
+        .collect()
 }
