@@ -4,7 +4,7 @@
 //! files --[`content`]--> model --[`site`]--> pages --[`render`]--> HTML --[`output`]--> disk.
 //!
 //! The modules are layers, lowest first: each one uses only the modules
-//! before it in this table, never one after it (`tests/layers.rs` checks it).
+//! before it in this table, never one after it (`tests/testsuite/layers.rs` checks it).
 //!
 //! | module        | what it is                                                        |
 //! |---------------|-------------------------------------------------------------------|

@@ -41,7 +41,7 @@ fn every_module_imports_only_the_layers_below_it() {
     for module in modules(&lib) {
         if !LAYERS.contains(&module.as_str()) {
             problems.push(format!(
-                "module `{module}` is not in LAYERS (tests/layers.rs): add it at its place, and to the table in src/lib.rs"
+                "module `{module}` is not in LAYERS (tests/testsuite/layers.rs): add it at its place, and to the table in src/lib.rs"
             ));
         }
     }
