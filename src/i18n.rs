@@ -8,8 +8,11 @@ use chrono::{Datelike, NaiveDate};
 use crate::lang::Lang;
 use crate::theme::{I18nFile, PluralForms};
 
+/// The site's own words in one language, from the theme's `i18n/<lang>.yaml`:
+/// what pages and feeds are written with.
 #[derive(Debug)]
 pub struct Strings {
+    /// The language they are in.
     pub lang: Lang,
     /// Every text key, merged with the default language's.
     pub text: BTreeMap<String, String>,
@@ -27,6 +30,9 @@ pub struct Translations {
 }
 
 impl Translations {
+    /// The strings of each of `languages`, from the theme's translation `files`:
+    /// what a language's file lacks is taken from `default`'s file (else
+    /// English's).
     pub fn new(
         files: &BTreeMap<Lang, I18nFile>,
         languages: &[Lang],
@@ -82,6 +88,8 @@ impl Translations {
         }
     }
 
+    /// The strings of `lang`; those of another site language when `lang` is not
+    /// one of them.
     pub fn get(&self, lang: Lang) -> &Strings {
         // Every site language has an entry (built in `new`); the first is a safe default.
         self.by_lang
@@ -90,6 +98,8 @@ impl Translations {
             .expect("at least one site language")
     }
 
+    /// `lang`'s name in itself ("Français"), for language switchers: the
+    /// `language_name` of its file, else its code.
     pub fn native_name(&self, lang: Lang) -> &str {
         self.native_names
             .get(&lang)
@@ -129,6 +139,7 @@ impl Strings {
         }
     }
 
+    /// `d` as the language writes a date: its `date_format`, with its month names.
     pub fn date(&self, d: NaiveDate) -> String {
         let month = self
             .months

@@ -52,13 +52,17 @@ pub struct Placeholders<'a> {
     next: Option<usize>,
 }
 
+/// One piece of a page cut by [`Placeholders`].
 pub enum Piece<'a> {
+    /// Bytes of the page, as they are, up to the next placeholder or the end
+    /// (possibly empty).
     Text(&'a [u8]),
     /// A placeholder's number (`usize::MAX` when it is not a number).
     Placeholder(usize),
 }
 
 impl<'a> Placeholders<'a> {
+    /// Cuts `page` at its placeholders: `open`, a number, then `close`.
     pub fn new(page: &'a [u8], open: &'a str, close: &'a str) -> Placeholders<'a> {
         Placeholders {
             rest: page,
