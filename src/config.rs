@@ -14,7 +14,7 @@ pub struct SiteConfig {
     /// The site's name in each language it is given in (`title:`); see
     /// [`SiteConfig::title`].
     pub title: BTreeMap<Lang, String>,
-    /// Languages of the site's own text; the first is the default.
+    /// Languages of the site's own text, in the order of the language switcher.
     pub languages: Vec<Lang>,
     /// The language of the root page and of fallbacks (`default_language:`, else
     /// the first of `languages`); always one of `languages`.

@@ -112,7 +112,7 @@ impl Diagnostics {
     }
 
     /// Sorted by file and line, so that the report reads like the folder and
-    /// does not depend on thread scheduling.
+    /// does not depend on thread scheduling; a problem found twice is told once.
     pub fn sorted(mut self) -> Self {
         self.0.sort();
         self.0.dedup();

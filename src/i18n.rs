@@ -114,13 +114,10 @@ impl Strings {
         self.text.get(key).map_or(key, String::as_str)
     }
 
-    /// A text with `{name}` placeholders filled in.
+    /// A text with `{name}` placeholders filled in, in one pass: a value
+    /// that holds a placeholder (a title with `{id}` in it) stays as written.
     pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
-        let mut s = self.t(key).to_string();
-        for (name, value) in args {
-            s = s.replace(&format!("{{{name}}}"), value);
-        }
-        s
+        fill(self.t(key), args)
     }
 
     /// A counted phrase in the right plural form: "1 reply", "3 replies".
@@ -157,5 +154,47 @@ impl Strings {
         self.text
             .get(&format!("lang_{}", lang.code()))
             .map_or(lang.code(), String::as_str)
+    }
+}
+
+/// `text` with each `{name}` of `args` replaced by its value; other braces
+/// are left as they are.
+fn fill(text: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            args.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v, close))
+        });
+        match value {
+            Some((v, close)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fill;
+
+    #[test]
+    fn placeholders_are_filled_once() {
+        let args = [("title", "Budget {n}"), ("n", "3")];
+        assert_eq!(fill("{title}, week {n}", &args), "Budget {n}, week 3");
+        assert_eq!(fill("{unknown} {n} {", &args), "{unknown} 3 {");
+        assert_eq!(fill("", &args), "");
     }
 }

@@ -550,8 +550,8 @@ fn normalise(folder: &str, path: &str) -> Option<String> {
 
 /// One stretch of a reply's Markdown, between answer markers.
 pub struct Segment<'a> {
-    /// Question ids as written in the marker, with the marker's line; empty for
-    /// the text before the first marker.
+    /// Question ids as written in the marker, with the marker's line; `None`
+    /// for the text before the first marker.
     pub marker: Option<(Vec<String>, usize)>,
     /// The stretch's Markdown, without its marker line.
     pub text: &'a str,

@@ -161,7 +161,8 @@ pub struct Discussion {
     pub intro_html: String,
     /// Links in the introduction, checked once the whole site is loaded.
     pub intro_links: Vec<Link>,
-    /// Sorted by date, then file name: the reading order of previous/next.
+    /// Sorted by date (undated replies last), then address: the reading order
+    /// of previous/next.
     pub replies: Vec<Reply>,
     /// The moderators' summaries (`summaries/<g>-<q>.<lang>.md`): per question,
     /// then per language.

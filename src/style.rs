@@ -187,7 +187,7 @@ fn contrast(a: Rgb, b: Rgb) -> f64 {
 
 /// The backgrounds the accent colour is drawn on in each colour scheme, as
 /// the theme's `style.css` declares them (`#rgb` or `#rrggbb` values of
-/// [`BACKGROUNDS`] in `:root`, and in `:root` under
+/// `BACKGROUNDS` in `:root`, and in `:root` under
 /// `@media (prefers-color-scheme: dark)`).
 pub struct Backgrounds {
     light: Vec<(String, Rgb)>,

@@ -2,7 +2,7 @@
 //!
 //! Each kind of page has its view, a module here: the typed context it makes
 //! (the template's `page`) and its template. Every page also has the
-//! [`layout`] all pages share. A view makes its page from what [`input`]
+//! `layout` all pages share. A view makes its page from what `input`
 //! gives it, which its fingerprint is made from too. Each page gets a
 //! context of its own: only the replies that page shows, never the whole
 //! site. Reply HTML is sanitised before it gets here and is inserted as

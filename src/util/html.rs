@@ -9,7 +9,7 @@ use rayon::prelude::*;
 const PART_OPEN: &str = "<palabre-part>";
 const PART_CLOSE: &str = "</palabre-part>";
 
-/// `html`, minified; its parts (see [`PART_OPEN`]) each on their own, and
+/// `html`, minified; its parts (`<palabre-part>` elements) each on their own, and
 /// their wrappers dropped.
 pub fn minify(html: &str) -> Vec<u8> {
     let mut outer = String::new();
