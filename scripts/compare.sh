@@ -82,25 +82,30 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 declare -A times
 replies=("$CORPUS"/discussion-01/replies/*.md) # (not `| head`: SIGPIPE under pipefail)
 reply=${replies[0]}
+# order <run>: which goes first alternates, so that neither always runs on a warmer machine.
+order() { if [ $(($1 % 2)) = 0 ]; then echo "new base"; else echo "base new"; fi; }
+bin_of() { if [ "$1" = new ]; then echo "$B"; else echo "$A"; fi; }
 for run in $(seq "$RUNS"); do
-  # Alternate which goes first, so that neither always runs on a warmer machine.
-  order="base new"
-  [ $((run % 2)) = 0 ] && order="new base"
-  for who in $order; do
-    bin=$A
-    [ "$who" = new ] && bin=$B
+  for who in $(order "$run"); do
     out=$WORK/time-$who
     rm -rf "$out" "$WORK/.time-$who.palabre-cache"
     sync
-    times[clean-$who]+="$(seconds "$bin/palabre" build --content "$CORPUS" --output "$out" --force) "
-    extra=$CORPUS/discussion-01/replies/zz-compare-$who.md
-    cp "$reply" "$extra"
-    sync
-    times[rebuild-$who]+="$(seconds "$bin/palabre" build --content "$CORPUS" --output "$out") "
-    rm -f "$extra"
+    times[clean-$who]+="$(seconds "$(bin_of "$who")/palabre" build --content "$CORPUS" --output "$out" --force) "
   done
-  log "run $run of $RUNS done"
+  log "clean build $run of $RUNS done"
 done
+# Rebuilds after the clean builds, so that none pays for the writing back of a clean build's
+# files: each adds a reply (a copy of the first one under a new name) and removes the one the
+# previous rebuild added.
+for run in $(seq "$RUNS"); do
+  for who in $(order "$run"); do
+    rm -f "$CORPUS"/discussion-01/replies/zz-compare-*.md
+    cp "$reply" "$CORPUS/discussion-01/replies/zz-compare-$who-$run.md"
+    sync
+    times[rebuild-$who]+="$(seconds "$(bin_of "$who")/palabre" build --content "$CORPUS" --output "$WORK/time-$who") "
+  done
+done
+rm -f "$CORPUS"/discussion-01/replies/zz-compare-*.md
 
 echo
 echo "$N replies, $RUNS runs alternated, $(nproc) CPUs; medians in seconds:"
