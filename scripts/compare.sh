@@ -11,7 +11,8 @@
 #    `diff -r`: any difference is printed and the script exits 1;
 # 2. times, alternating BASE and NEW in the same run so that both see the same machine load,
 #    a clean build (output folder and build cache deleted) and a rebuild after one new reply,
-#    RUNS times each (default 5), and prints the medians and the ratios NEW / BASE.
+#    RUNS times each (default 5), and prints the medians of wall and CPU (user + system)
+#    times and the ratios NEW / BASE.
 #
 # Environment: WORK (/tmp/palabre-compare), RUNS (5).
 set -euo pipefail
@@ -69,13 +70,10 @@ for input in sample corpus; do
   fi
 done
 
-# seconds <command...>: wall time of one run.
+# seconds <command...>: wall time and CPU time (user + system) of one run, as "wall,cpu".
 seconds() {
-  local t0 t1
-  t0=$(date +%s.%N)
-  "$@" >/dev/null 2>&1
-  t1=$(date +%s.%N)
-  echo "$t1 - $t0" | bc
+  /usr/bin/time -f '%e,%U,%S' -o "$WORK/time" "$@" >/dev/null 2>&1
+  awk -F, '{printf "%s,%.2f", $1, $2 + $3}' "$WORK/time"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
@@ -108,14 +106,20 @@ done
 rm -f "$CORPUS"/discussion-01/replies/zz-compare-*.md
 
 echo
-echo "$N replies, $RUNS runs alternated, $(nproc) CPUs; medians in seconds:"
-echo "| step | $(git rev-parse --short "$BASE") | $(git rev-parse --short "$NEW") | new / base |"
-echo "|---|---:|---:|---:|"
+echo "$N replies, $RUNS runs alternated, $(nproc) CPUs; medians in seconds (wall, then CPU):"
+echo "| step | $(git rev-parse --short "$BASE") | $(git rev-parse --short "$NEW") | new / base | CPU $(git rev-parse --short "$BASE") | CPU $(git rev-parse --short "$NEW") | new / base |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+# column <step> <who> <field>: the median of one field (1: wall, 2: CPU) of a step's runs.
+column() { tr ' ' '\n' <<<"${times[$1-$2]}" | grep . | cut -d, -f"$3" | median; }
 for step in clean rebuild; do
-  a=$(tr ' ' '\n' <<<"${times[$step-base]}" | grep . | median)
-  b=$(tr ' ' '\n' <<<"${times[$step-new]}" | grep . | median)
   label="clean build"
   [ "$step" = rebuild ] && label="rebuild, 1 new reply"
-  echo "| $label | $(printf '%.2f' "$a") | $(printf '%.2f' "$b") | $(echo "scale=2; $b / $a" | bc) |"
+  row="| $label"
+  for field in 1 2; do
+    a=$(column "$step" base "$field")
+    b=$(column "$step" new "$field")
+    row+=" | $(printf '%.2f' "$a") | $(printf '%.2f' "$b") | $(printf '%.2f' "$(echo "scale=4; $b / $a" | bc)")"
+  done
+  echo "$row |"
 done
 exit $status
