@@ -12,7 +12,7 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 
-use crate::config::SiteConfig;
+use crate::config::{Contribute, SiteConfig};
 use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
 use crate::util::{hash_debug, is_safe_char};
@@ -134,6 +134,9 @@ pub struct Discussion {
     pub closes: Option<NaiveDate>,
     pub organisers: Vec<String>,
     pub group_label: GroupLabel,
+    /// Where readers send contributions: the discussion's `contribute:`,
+    /// else the site's.
+    pub contribute: Option<Contribute>,
     pub groups: Vec<Group>,
     pub intro_html: String,
     /// Links in the introduction, checked once the whole site is loaded.
@@ -170,6 +173,7 @@ impl Discussion {
             closes,
             organisers,
             group_label,
+            contribute,
             groups,
             intro_html,
             intro_links,
@@ -187,7 +191,7 @@ impl Discussion {
                 opens,
                 closes,
                 organisers,
-                group_label,
+                (group_label, contribute),
                 groups,
                 intro_html,
                 intro_links,
