@@ -208,9 +208,11 @@ pub(super) fn contribute(
         tag.push_str(&format!(" {q}"));
     }
     let subject = format!("[{tag}] {}", shorten(about, SUBJECT_TEXT_MAX));
+    // No space after the colons: a mail program sending format=flowed
+    // would take a line ending in a space for one to join with the next.
     let body = ["name", "organisation", "country"]
         .iter()
-        .map(|k| format!("{}: \n", s.t(&format!("contribute_body_{k}"))))
+        .map(|k| format!("{}:\n", s.t(&format!("contribute_body_{k}"))))
         .chain([format!("\n{}:\n\n", s.t("contribute_body_answer"))])
         .collect::<String>();
     let closes = f.closes.map(|d| d.format("%Y-%m-%d").to_string());
