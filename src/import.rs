@@ -354,9 +354,12 @@ pub fn subject_tag(subject: &str, info: &DiscussionInfo) -> Option<SubjectTag> {
 /// `Country:`, then `Your answer:` over the text.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct TemplateLines {
-    /// What the sender wrote after each label; `None` when left empty.
+    /// What the sender wrote after "Name:"; `None` when left empty (so
+    /// for each of them).
     pub name: Option<String>,
+    /// What the sender wrote after "Organisation:".
     pub organisation: Option<String>,
+    /// What the sender wrote after "Country:".
     pub country: Option<String>,
 }
 

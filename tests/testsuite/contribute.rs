@@ -263,7 +263,7 @@ fn a_discussion_may_give_its_own_address_and_without_any_there_is_no_offer() {
     );
     site.write(
         "water/_discussion.md",
-        &DISCUSSION.replacen(
+        DISCUSSION.replacen(
             "groups:",
             "contribute:\n  email: water-team@example.net\ngroups:",
             1,
@@ -317,7 +317,7 @@ fn a_malformed_address_is_an_error_naming_its_file_and_line() {
     let site = fixture();
     site.write(
         "water/_discussion.md",
-        &DISCUSSION.replacen("groups:", "contribute: {mail: a@b.org}\ngroups:", 1),
+        DISCUSSION.replacen("groups:", "contribute: {mail: a@b.org}\ngroups:", 1),
     );
     let run = site.check(&[]);
     assert!(!run.status.success(), "{}", run.describe());
@@ -381,10 +381,12 @@ fn latin1(text: &str) -> Vec<u8> {
 
 /// The message a mail program sends from `o`, the template filled in.
 fn message(o: &Offer, from: &str, id: &str, charset: &str, filled: &str) -> Vec<u8> {
-    let to_bytes: Box<dyn Fn(&str) -> Vec<u8>> = if charset == "utf-8" {
-        Box::new(|t: &str| t.as_bytes().to_vec())
-    } else {
-        Box::new(latin1)
+    let to_bytes = |t: &str| -> Vec<u8> {
+        if charset == "utf-8" {
+            t.as_bytes().to_vec()
+        } else {
+            latin1(t)
+        }
     };
     let headers = format!(
         "From: {from}\r\nTo: {}\r\nSubject: {}\r\nDate: Tue, 12 Mar 2024 09:30:00 +0100\r\nMessage-ID: <{id}@mail.example.net>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset={charset}; format=flowed\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n",
