@@ -237,8 +237,10 @@ fn shorten(text: &str, max: usize) -> String {
         return text;
     }
     let cut: String = text.chars().take(max - 1).collect();
+    // The last word is whole when a space follows it.
+    let whole = text.chars().nth(max - 1) == Some(' ');
     let cut = match cut.rfind(' ') {
-        Some(i) if i > 0 => &cut[..i],
+        Some(i) if i > 0 && !whole => &cut[..i],
         _ => cut.as_str(),
     };
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
