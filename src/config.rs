@@ -139,6 +139,12 @@ pub fn parse_email(written: &str) -> Result<String, String> {
     if email.is_empty() {
         return bad("it is empty");
     }
+    if email.to_ascii_lowercase().starts_with("mailto:") {
+        return bad("write it without `mailto:`");
+    }
+    if email.contains(['<', '>', ' ', '\t', ',']) {
+        return bad("write the address alone, without a name, spaces or a second address");
+    }
     let Some((local, domain)) = email.rsplit_once('@') else {
         return bad("it has no `@`");
     };
