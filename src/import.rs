@@ -505,8 +505,9 @@ pub fn parse_mail(raw: &[u8], info: &DiscussionInfo) -> Option<Mail> {
         _ => msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
     };
     let (lines, body) = take_template(&strip_quotes(&text));
-    // A name is never an address: no contributor's address is published.
-    let author = lines.name.filter(|n| !n.contains('@')).or(author);
+    // No contributor's address is published: a line holding one is dropped.
+    let no_address = |v: &String| !v.contains('@');
+    let author = lines.name.filter(no_address).or(author);
     let tag = msg.subject().and_then(|s| subject_tag(s, info));
     let mentioned = guess_answers(&body, questions);
     let mut unknown_questions = Vec::new();
@@ -538,8 +539,8 @@ pub fn parse_mail(raw: &[u8], info: &DiscussionInfo) -> Option<Mail> {
         key,
         draft: ReplyDraft {
             author,
-            organisation: lines.organisation,
-            country: lines.country,
+            organisation: lines.organisation.filter(no_address),
+            country: lines.country.filter(no_address),
             date,
             date_note: None,
             answers,

@@ -464,7 +464,8 @@ fn a_message_sent_from_the_link_is_imported_onto_the_right_questions() {
                 "jo@mail.example.net",
                 "en1",
                 "utf-8",
-                &fill(&en, &[], en_text),
+                // An address where the organisation goes is not kept.
+                &fill(&en, &["", "jo@mail.example.net"], en_text),
             ),
         ),
     ];
@@ -503,6 +504,7 @@ fn a_message_sent_from_the_link_is_imported_onto_the_right_questions() {
     // From the overview, naming no question: left for the moderator.
     let jo = read("jo");
     assert!(jo.contains("answers: []"), "{jo}");
+    assert!(!jo.contains("organisation") && !jo.contains('@'), "{jo}");
     assert!(
         run.stderr
             .contains("-jo.md: warning: the message names no question"),
