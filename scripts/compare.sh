@@ -80,7 +80,8 @@ seconds() {
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 declare -A times
-reply=$(find "$CORPUS/discussion-01/replies" -name '*.md' | sort | head -1)
+replies=("$CORPUS"/discussion-01/replies/*.md) # (not `| head`: SIGPIPE under pipefail)
+reply=${replies[0]}
 for run in $(seq "$RUNS"); do
   # Alternate which goes first, so that neither always runs on a warmer machine.
   order="base new"

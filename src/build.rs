@@ -18,8 +18,12 @@ use crate::store::Store;
 use crate::style;
 use crate::theme::Theme;
 
+/// What [`build`] reads, where it writes, and how.
 pub struct BuildOptions {
+    /// The content folder: `site.yaml` and one folder per discussion.
     pub content: PathBuf,
+    /// The output folder. The build replaces it whole, so it must be new, empty
+    /// or made by palabre (see `force`).
     pub output: PathBuf,
     /// Where themes live; `themes/` beside the content folder when `None`.
     pub themes: Option<PathBuf>,
@@ -39,19 +43,26 @@ pub trait Progress: Send + Sync {
     fn finish(&self);
 }
 
+/// What a successful build did: what [`BuildReport::summary`] tells.
 pub struct BuildReport {
+    /// Every page of the site, rendered or not.
     pub pages: usize,
     /// Pages rendered by this build; the others were unchanged.
     pub rendered: usize,
+    /// Every file of the new output: pages, the theme's static files, the
+    /// files `style:` adds, and those the jobs make.
     pub files: usize,
     /// Jobs that make the files other than pages (search index, open data,
     /// feeds, sitemap), and how many of them ran: the others' inputs had
     /// not changed, so their files were kept.
     pub jobs: usize,
+    /// How many of the `jobs` ran.
     pub jobs_run: usize,
+    /// Replies per language, every discussion together.
     pub replies_by_lang: BTreeMap<Lang, usize>,
     /// Warnings about the content; the build went through.
     pub warnings: Vec<Diagnostic>,
+    /// How long the build took.
     pub elapsed: Duration,
 }
 

@@ -8,11 +8,16 @@ use serde_saphyr::Spanned;
 use crate::lang::Lang;
 use crate::style::Style;
 
+/// The settings of `site.yaml`, read and checked.
 #[derive(Debug, Clone)]
 pub struct SiteConfig {
+    /// The site's name in each language it is given in (`title:`); see
+    /// [`SiteConfig::title`].
     pub title: BTreeMap<Lang, String>,
-    /// Languages of the site's own text; the first is the default.
+    /// Languages of the site's own text, in the order of the language switcher.
     pub languages: Vec<Lang>,
+    /// The language of the root page and of fallbacks (`default_language:`, else
+    /// the first of `languages`); always one of `languages`.
     pub default_lang: Lang,
     /// Absolute URL of the published site, without trailing slash; only used
     /// where a relative link cannot be (alternates, feeds).
@@ -20,6 +25,8 @@ pub struct SiteConfig {
     /// `base_url: ""`: the site has no address on purpose (kept on a USB stick,
     /// an intranet), so the lack of feeds is no warning.
     pub base_url_left_empty: bool,
+    /// The theme's folder name under `themes/` (`theme:`, `default` when not
+    /// given): its files replace those of the built-in theme.
     pub theme: String,
     /// Colours, logo and footer text (`style:`), checked.
     pub style: Style,

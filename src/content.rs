@@ -31,7 +31,10 @@ use crate::store::{self, Store};
 use crate::util::text::plain_text;
 use crate::util::{address, hash_debug};
 
+/// The settings file, at the root of the content folder.
 pub const SITE_FILE: &str = "site.yaml";
+/// The file of a discussion folder that holds the discussion's title, dates
+/// and questions, then its introduction.
 pub const DISCUSSION_FILE: &str = "_discussion.md";
 
 /// What `palabre new reply` writes where the reply's text goes, in each

@@ -14,9 +14,13 @@ pub struct Split<'a> {
     pub yaml: &'a str,
     /// Line of the file on which the YAML starts.
     pub yaml_line: usize,
+    /// The Markdown after the closing fence; the whole text (but a BOM) when
+    /// there is no front-matter.
     pub body: &'a str,
     /// Line of the file on which the body starts.
     pub body_line: usize,
+    /// Whether the file opens with a `---` fence (the front-matter may still be
+    /// empty).
     pub has_front_matter: bool,
 }
 

@@ -8,8 +8,11 @@ use chrono::{Datelike, NaiveDate};
 use crate::lang::Lang;
 use crate::theme::{I18nFile, PluralForms};
 
+/// The site's own words in one language, from the theme's `i18n/<lang>.yaml`:
+/// what pages and feeds are written with.
 #[derive(Debug)]
 pub struct Strings {
+    /// The language they are in.
     pub lang: Lang,
     /// Every text key, merged with the default language's.
     pub text: BTreeMap<String, String>,
@@ -27,6 +30,9 @@ pub struct Translations {
 }
 
 impl Translations {
+    /// The strings of each of `languages`, from the theme's translation `files`:
+    /// what a language's file lacks is taken from `default`'s file (else
+    /// English's).
     pub fn new(
         files: &BTreeMap<Lang, I18nFile>,
         languages: &[Lang],
@@ -82,6 +88,8 @@ impl Translations {
         }
     }
 
+    /// The strings of `lang`; those of another site language when `lang` is not
+    /// one of them.
     pub fn get(&self, lang: Lang) -> &Strings {
         // Every site language has an entry (built in `new`); the first is a safe default.
         self.by_lang
@@ -90,6 +98,8 @@ impl Translations {
             .expect("at least one site language")
     }
 
+    /// `lang`'s name in itself ("Français"), for language switchers: the
+    /// `language_name` of its file, else its code.
     pub fn native_name(&self, lang: Lang) -> &str {
         self.native_names
             .get(&lang)
@@ -104,13 +114,10 @@ impl Strings {
         self.text.get(key).map_or(key, String::as_str)
     }
 
-    /// A text with `{name}` placeholders filled in.
+    /// A text with `{name}` placeholders filled in, in one pass: a value
+    /// that holds a placeholder (a title with `{id}` in it) stays as written.
     pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
-        let mut s = self.t(key).to_string();
-        for (name, value) in args {
-            s = s.replace(&format!("{{{name}}}"), value);
-        }
-        s
+        fill(self.t(key), args)
     }
 
     /// A counted phrase in the right plural form: "1 reply", "3 replies".
@@ -129,6 +136,7 @@ impl Strings {
         }
     }
 
+    /// `d` as the language writes a date: its `date_format`, with its month names.
     pub fn date(&self, d: NaiveDate) -> String {
         let month = self
             .months
@@ -146,5 +154,47 @@ impl Strings {
         self.text
             .get(&format!("lang_{}", lang.code()))
             .map_or(lang.code(), String::as_str)
+    }
+}
+
+/// `text` with each `{name}` of `args` replaced by its value; other braces
+/// are left as they are.
+fn fill(text: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            args.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v, close))
+        });
+        match value {
+            Some((v, close)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fill;
+
+    #[test]
+    fn placeholders_are_filled_once() {
+        let args = [("title", "Budget {n}"), ("n", "3")];
+        assert_eq!(fill("{title}, week {n}", &args), "Budget {n}, week 3");
+        assert_eq!(fill("{unknown} {n} {", &args), "{unknown} 3 {");
+        assert_eq!(fill("", &args), "");
     }
 }

@@ -34,9 +34,12 @@ pub struct DiscussionInfo {
     pub others: BTreeSet<String>,
     /// `<content>/<folder>/replies`.
     pub replies_dir: PathBuf,
+    /// Every question the discussion has, which a reply may answer.
     pub questions: BTreeSet<QuestionId>,
     /// The discussion's `opens` and `closes`, when set and valid.
     pub opens: Option<NaiveDate>,
+    /// The discussion's `closes`, when set and valid; with `opens`, the days
+    /// [`DiscussionInfo::new_reply_date`] keeps a new reply's date between.
     pub closes: Option<NaiveDate>,
 }
 
@@ -210,16 +213,22 @@ pub fn placeholder(lang: Option<Lang>) -> &'static str {
 /// A reply about to be written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplyDraft {
+    /// The contributor's name, written quoted (`author:`); `None` leaves it out.
     pub author: Option<String>,
     /// The contributor's organisation, when known.
     pub organisation: Option<String>,
     /// The contributor's country, as written.
     pub country: Option<String>,
+    /// The day the reply was sent (`date:`), if known.
     pub date: Option<NaiveDate>,
     /// A comment written after the date, on its line.
     pub date_note: Option<String>,
+    /// The questions it answers (`answers:`); written even when empty, for the
+    /// moderator to fill in.
     pub answers: Vec<QuestionId>,
+    /// Its language (`lang:`); `None` leaves it to detection.
     pub lang: Option<Lang>,
+    /// The reply's text, written after the front-matter.
     pub body: String,
 }
 
@@ -299,6 +308,7 @@ pub struct Mail {
     /// 12 hex digits identifying the message (its Message-ID, or its bytes
     /// when it has none): the same message always gets the same file name.
     pub key: String,
+    /// The reply file to write for it.
     pub draft: ReplyDraft,
     /// The subject's bracketed tag (`[water 1.2]`), when it has one naming
     /// a discussion of the content folder.

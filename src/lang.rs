@@ -10,12 +10,16 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Adding one means a variant here and an `i18n/<code>.yaml` file in the theme.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Lang {
+    /// English (`en`).
     En,
+    /// French (`fr`).
     Fr,
+    /// Spanish (`es`).
     Es,
 }
 
 impl Lang {
+    /// Every language palabre knows, in their sort order.
     pub const ALL: [Lang; 3] = [Lang::En, Lang::Fr, Lang::Es];
 
     /// The BCP 47 code used in `lang` attributes, file names and URLs.
@@ -27,6 +31,7 @@ impl Lang {
         }
     }
 
+    /// The language whose code is exactly `code` (`en`, `fr`, `es`); `None` for any other.
     pub fn from_code(code: &str) -> Option<Lang> {
         Lang::ALL.into_iter().find(|l| l.code() == code)
     }
@@ -97,8 +102,11 @@ impl<'de> Deserialize<'de> for Lang {
 /// The outcome of detecting one text's language.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Detection {
+    /// The language detected, always one of the detector's allowlist.
     pub lang: Lang,
+    /// How sure the detector is, from 0 to 1.
     pub confidence: f64,
+    /// Whether the detector deems its guess reliable.
     pub reliable: bool,
 }
 
@@ -134,6 +142,7 @@ fn sample(text: &str, max: usize) -> &str {
 }
 
 impl Detector {
+    /// A detector that answers only with one of `allowed`.
     pub fn new(allowed: &[Lang]) -> Detector {
         let list = allowed.iter().map(|l| l.to_whatlang()).collect();
         Detector {
@@ -142,6 +151,8 @@ impl Detector {
         }
     }
 
+    /// The language of a whole text (a long one is judged on its beginning);
+    /// `None` when it cannot be told, or is none of the allowed languages.
     pub fn detect(&self, text: &str) -> Option<Detection> {
         let info = self.inner.detect(sample(text, SAMPLE_BYTES))?;
         let lang = Lang::from_whatlang(info.lang()).filter(|l| self.allowed.contains(l))?;

@@ -75,13 +75,18 @@ const UNSAFE_HTML: [&str; 17] = [
 
 /// A piece of raw HTML that was removed or defused, with its byte offset in the source.
 pub struct RemovedHtml {
+    /// Where the HTML starts in the Markdown (a byte offset), for the warning's line.
     pub offset: usize,
+    /// The HTML as written, trimmed, cut at 60 characters: for the warning.
     pub snippet: String,
 }
 
 /// Markdown rendered to safe HTML.
 pub struct Rendered {
+    /// The sanitised HTML, minified.
     pub html: String,
+    /// Raw HTML that looked unsafe, for warnings (it is removed or defused in
+    /// `html`).
     pub removed_html: Vec<RemovedHtml>,
     /// Byte offset in the source of the first element nested too deep, which
     /// was flattened (see [`MAX_NESTING`]).
@@ -545,9 +550,10 @@ fn normalise(folder: &str, path: &str) -> Option<String> {
 
 /// One stretch of a reply's Markdown, between answer markers.
 pub struct Segment<'a> {
-    /// Question ids as written in the marker, with the marker's line; empty for
-    /// the text before the first marker.
+    /// Question ids as written in the marker, with the marker's line; `None`
+    /// for the text before the first marker.
     pub marker: Option<(Vec<String>, usize)>,
+    /// The stretch's Markdown, without its marker line.
     pub text: &'a str,
     /// Line (in the file) of the segment's first line.
     pub line: usize,

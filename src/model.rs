@@ -23,7 +23,9 @@ use crate::util::{hash_debug, is_safe_char};
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
 )]
 pub struct QuestionId {
+    /// The number before the dot: the group's `id` in `_discussion.md`.
     pub group: u32,
+    /// The number after the dot: the question's `id` within its group.
     pub question: u32,
 }
 
@@ -68,12 +70,18 @@ impl LangText {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum GroupLabel {
+    /// Groups are weeks ("Week 1", at `week-1/`): the default.
     Week,
+    /// Groups are topics ("Topic 1", at `topic-1/`).
     Topic,
+    /// Groups are rounds ("Round 1", at `round-1/`).
     Round,
 }
 
 impl GroupLabel {
+    /// The label as written in `group_label:`: it starts a group's URL segment
+    /// (`week-1/`) and ends the theme's keys for group names (`group_week`,
+    /// `groups_week`, `stats_by_group_week`).
     pub fn slug(self) -> &'static str {
         match self {
             GroupLabel::Week => "week",
@@ -83,9 +91,12 @@ impl GroupLabel {
     }
 }
 
+/// A whole content folder, read and checked: what a build makes pages of.
 #[derive(Debug)]
 pub struct Site {
+    /// The settings of `site.yaml`.
     pub config: SiteConfig,
+    /// One per discussion folder, sorted by folder name.
     pub discussions: Vec<Discussion>,
 }
 
@@ -120,6 +131,8 @@ pub struct SiteHashes {
     pub discussions: Vec<blake3::Hash>,
 }
 
+/// One e-discussion: a folder of the content folder, with its questions
+/// (`_discussion.md`), its replies and its summaries.
 #[derive(Debug)]
 pub struct Discussion {
     /// The discussion's address, its URL segment: the folder name made
@@ -127,23 +140,38 @@ pub struct Discussion {
     pub slug: String,
     /// Its `_discussion.md` file (in the folder as named on disk).
     pub source: PathBuf,
+    /// Its title in each language it is given in (`title:`, at least one).
     pub title: LangText,
     /// The language the moderators wrote the discussion in (introduction, questions).
     pub original_lang: Lang,
+    /// The day it opens (`opens:`), if given: shown on its overview; a reply
+    /// dated before it is a warning.
     pub opens: Option<NaiveDate>,
+    /// The day it closes (`closes:`), if given: shown on its overview; a reply
+    /// dated after it is a warning.
     pub closes: Option<NaiveDate>,
+    /// Who runs it (`organisers:`), as written: shown on its overview and as
+    /// the authors of its feeds.
     pub organisers: Vec<String>,
+    /// What it calls its groups of questions (`group_label:`).
     pub group_label: GroupLabel,
     /// Where readers send contributions: the discussion's `contribute:`,
     /// else the site's.
     pub contribute: Option<Contribute>,
+    /// Its groups of questions, in the order `_discussion.md` lists them.
     pub groups: Vec<Group>,
+    /// The introduction (the body of `_discussion.md`) as sanitised HTML.
     pub intro_html: String,
     /// Links in the introduction, checked once the whole site is loaded.
     pub intro_links: Vec<Link>,
-    /// Sorted by date, then file name: the reading order of previous/next.
+    /// Sorted by date (undated replies last), then address: the reading order
+    /// of previous/next.
     pub replies: Vec<Reply>,
+    /// The moderators' summaries (`summaries/<g>-<q>.<lang>.md`): per question,
+    /// then per language.
     pub summaries: BTreeMap<QuestionId, BTreeMap<Lang, Summary>>,
+    /// The closing words of the whole discussion (`summaries/conclusion.<lang>.md`),
+    /// per language: shown on its overview and in its report.
     pub conclusion: BTreeMap<Lang, Summary>,
 }
 
@@ -202,43 +230,71 @@ impl Discussion {
         h.finalize()
     }
 
+    /// Every question of every group, in the order `_discussion.md` lists them.
     pub fn questions(&self) -> impl Iterator<Item = &Question> {
         self.groups.iter().flat_map(|g| g.questions.iter())
     }
 
+    /// The question `id`, if the discussion has it.
     pub fn find_question(&self, id: QuestionId) -> Option<&Question> {
         self.questions().find(|q| q.id == id)
     }
 }
 
+/// A group of questions: a week, a topic or a round (see [`GroupLabel`]).
 #[derive(Debug)]
 pub struct Group {
+    /// Its `id`: the number before the dot in its questions' ids, and in its
+    /// URL segment (`week-2/`).
     pub id: u32,
+    /// Its title in each language it is given in; without one, pages name the
+    /// group by its label and id ("Week 2").
     pub title: LangText,
+    /// Its questions, in the order `_discussion.md` lists them.
     pub questions: Vec<Question>,
 }
 
+/// A question the moderators ask, which replies answer.
 #[derive(Debug)]
 pub struct Question {
+    /// Its address, e.g. `1.2`: what replies list in `answers` and name in
+    /// their markers.
     pub id: QuestionId,
+    /// The question in each language it is written in (at least one).
     pub text: LangText,
     /// Line of its `id:` in `_discussion.md`, for messages.
     pub line: usize,
 }
 
+/// One contribution: a Markdown file in the discussion's `replies/` folder.
 #[derive(Debug)]
 pub struct Reply {
     /// The reply's address: its file name without `.md`, made web-safe
     /// ([`crate::util::address`]). Its id in anchors, URLs and open data.
     pub id: String,
+    /// Its file, in the content folder.
     pub source: PathBuf,
+    /// The contributor's name (`author:`), trimmed; `None` when missing or blank,
+    /// and pages then say "Anonymous" in their language.
     pub author: Option<String>,
+    /// The contributor's organisation (`organisation:`), trimmed; `None` when
+    /// missing or blank.
     pub organisation: Option<String>,
+    /// The country as written (`country:`), trimmed: free text, a name or a
+    /// code that [`crate::extras::countries`] may recognise; `None` when
+    /// missing or blank.
     pub country: Option<String>,
+    /// The day it was sent (`date:`), if given.
     pub date: Option<NaiveDate>,
+    /// The questions it answers (`answers:`): each once, in the order written,
+    /// all of them questions of its discussion.
     pub answers: Vec<QuestionId>,
+    /// The language it is written in: declared with `lang:`, else detected
+    /// among the site's languages.
     pub lang: Lang,
+    /// Whether [`Reply::lang`] was declared or detected, and how surely.
     pub lang_source: LangSource,
+    /// Its HTML, plain text and marked parts, held by the reply store.
     pub texts: Box<dyn ReplyTexts>,
     /// Its links, checked once the whole site is loaded (see [`Link`]).
     pub links: Vec<Link>,
@@ -277,6 +333,8 @@ pub trait ReplyTexts: Any + fmt::Debug + Send + Sync {
 pub struct Texts {
     /// The whole reply, as shown on its own page.
     pub html: String,
+    /// The whole reply as plain text, taken from its HTML: for search, open
+    /// data and feeds.
     pub text: String,
     /// Parts marked with `<!-- answers: ... -->`; empty when the reply has
     /// no markers.
@@ -366,23 +424,42 @@ pub fn count_by_lang<'r>(replies: impl IntoIterator<Item = &'r Reply>) -> BTreeM
     counts
 }
 
+/// How a reply's language was known.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum LangSource {
+    /// Written in its front-matter (`lang:`).
     Declared,
-    Detected { confidence: f64, reliable: bool },
+    /// Detected from its text, `lang:` being left out.
+    Detected {
+        /// How sure the detector was, from 0 to 1.
+        confidence: f64,
+        /// Whether the detector deemed its guess reliable; a reply whose
+        /// language was not reliably detected is a warning asking for `lang:`.
+        reliable: bool,
+    },
 }
 
+/// A stretch of a reply that follows an `<!-- answers: ... -->` marker, up to
+/// the next marker or the end: what a question's page shows of the reply.
 #[derive(Clone, Debug)]
 pub struct ReplyPart {
+    /// The questions the marker names, all listed in the reply's `answers`.
     pub questions: Vec<QuestionId>,
+    /// The stretch as sanitised HTML.
     pub html: String,
 }
 
+/// A moderators' text in one language: the summary of one question's replies
+/// (the consolidated reply), or the conclusion of a whole discussion.
 #[derive(Debug)]
 pub struct Summary {
+    /// Its file in the discussion's `summaries/` folder.
     pub source: PathBuf,
+    /// The `title:` of its front-matter, if any.
     pub title: Option<String>,
+    /// Its text as sanitised HTML.
     pub html: String,
+    /// Its links, checked once the whole site is loaded (see [`Link`]).
     pub links: Vec<Link>,
 }
 
@@ -414,9 +491,11 @@ pub struct Link {
     pub dest: String,
     /// Line of the link in its file.
     pub line: usize,
+    /// What the address points to, which decides how it is checked.
     pub kind: LinkKind,
 }
 
+/// What a [`Link`] points to.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LinkKind {
     /// To a `.md` file: its `/`-separated path from the content folder,
@@ -424,7 +503,10 @@ pub enum LinkKind {
     /// that cannot be content: hidden, a backslash, a control character), and
     /// the fragment after `#`.
     File {
+        /// The target's path; `None` when no content file can be there.
         path: Option<String>,
+        /// What follows `#`, when not empty: a question's id, after
+        /// `_discussion.md`.
         fragment: Option<String>,
     },
     /// Any other address without a scheme: it resolves differently on each

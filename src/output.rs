@@ -123,6 +123,8 @@ pub struct Staging {
 }
 
 impl Staging {
+    /// Starts a new site in a hidden folder beside `output`, after tidying up
+    /// what a killed build may have left there.
     pub fn new(output: &Path) -> io::Result<Staging> {
         let output = absolute(output)?;
         let parent = output

@@ -7,15 +7,20 @@ use std::collections::BTreeMap;
 use crate::lang::Lang;
 use crate::model::{Discussion, Group, GroupLabel, QuestionId, Site};
 
+/// What a page shows; with a language, it makes a [`Page`].
 #[derive(Clone, Copy)]
 pub enum PageKind<'a> {
     /// The root page: choose a language.
     Chooser,
+    /// A language's home page: every discussion.
     Home,
     /// Search every reply and summary (with `static/search.js`).
     Search,
+    /// A discussion's overview: its introduction, dates, organisers and questions.
     Discussion(&'a Discussion),
+    /// A group's page: its questions.
     Group(&'a Discussion, &'a Group),
+    /// A question's consolidated page: its summary and the replies to it.
     Question(&'a Discussion, &'a Group, QuestionId),
     /// A reply, by its index in the discussion's replies.
     Reply(&'a Discussion, usize),
@@ -25,9 +30,13 @@ pub enum PageKind<'a> {
     Report(&'a Discussion),
 }
 
+/// One page of the site: what it shows, in which language.
 #[derive(Clone, Copy)]
 pub struct Page<'a> {
+    /// The language of the page's own text (for the root page, the site's
+    /// default language).
     pub lang: Lang,
+    /// What the page shows.
     pub kind: PageKind<'a>,
 }
 
@@ -59,18 +68,22 @@ impl Page<'_> {
     }
 }
 
+/// A language's home page, e.g. `fr/index.html`; `lang` is the language's code.
 pub fn home_path(lang: &str) -> String {
     format!("{lang}/index.html")
 }
 
+/// The search page of a language.
 pub fn search_path(lang: &str) -> String {
     format!("{lang}/search/index.html")
 }
 
+/// The overview of discussion `d`, in language `lang`.
 pub fn discussion_path(lang: &str, d: &Discussion) -> String {
     format!("{lang}/{}", discussion_page(&d.slug))
 }
 
+/// The page of group `group` of discussion `d`, e.g. `fr/slug/week-1/index.html`.
 pub fn group_path(lang: &str, d: &Discussion, group: u32) -> String {
     format!(
         "{lang}/{}/{}-{group}/index.html",
@@ -79,10 +92,14 @@ pub fn group_path(lang: &str, d: &Discussion, group: u32) -> String {
     )
 }
 
+/// The page of question `q` of discussion `d`, e.g.
+/// `fr/slug/week-1/question-2/index.html`.
 pub fn question_path(lang: &str, d: &Discussion, q: QuestionId) -> String {
     format!("{lang}/{}", question_page(&d.slug, d.group_label, q))
 }
 
+/// The page of the reply whose id is `reply_id`, e.g.
+/// `fr/slug/replies/007-maria/index.html`.
 pub fn reply_path(lang: &str, d: &Discussion, reply_id: &str) -> String {
     format!("{lang}/{}", reply_page(&d.slug, reply_id))
 }
@@ -108,10 +125,12 @@ pub fn reply_page(slug: &str, reply_id: &str) -> String {
     format!("{slug}/replies/{reply_id}/index.html")
 }
 
+/// The statistics page of discussion `d`.
 pub fn statistics_path(lang: &str, d: &Discussion) -> String {
     format!("{lang}/{}/statistics/index.html", d.slug)
 }
 
+/// The printable report of discussion `d`: its whole consolidated reply.
 pub fn report_path(lang: &str, d: &Discussion) -> String {
     format!("{lang}/{}/report/index.html", d.slug)
 }
@@ -186,6 +205,7 @@ pub struct ReplyIndex {
 }
 
 impl ReplyIndex {
+    /// Indexes the replies of every discussion of `site`.
     pub fn new(site: &Site) -> ReplyIndex {
         let mut by_question: BTreeMap<(String, QuestionId), Vec<usize>> = BTreeMap::new();
         for d in &site.discussions {

@@ -32,9 +32,15 @@ const BACKGROUNDS: [&str; 3] = ["--bg", "--bg-subtle", "--tint"];
 /// `style:` of `site.yaml`, checked.
 #[derive(Debug, Clone, Default)]
 pub struct Style {
+    /// The accent of the light scheme (`accent:`): links, buttons, the focus ring.
     pub accent: Option<At<Rgb>>,
+    /// The accent of the dark scheme (`accent_dark:`); when not given, made from
+    /// `accent`.
     pub accent_dark: Option<At<Rgb>>,
+    /// The logo shown in the header (`logo:`).
     pub logo: Option<Logo>,
+    /// The footer text of each language it is given in (`footer:`), blank ones
+    /// left out.
     pub footer: BTreeMap<Lang, At<Footer>>,
 }
 
@@ -43,7 +49,9 @@ pub struct Style {
 /// line changes no page.
 #[derive(Clone)]
 pub struct At<T> {
+    /// The setting, checked.
     pub value: T,
+    /// Its line in `site.yaml`, for messages.
     pub line: usize,
 }
 
@@ -53,6 +61,7 @@ impl<T: fmt::Debug> fmt::Debug for At<T> {
     }
 }
 
+/// The logo of `style.logo`: an image beside `site.yaml`, copied into the site.
 #[derive(Debug, Clone)]
 pub struct Logo {
     /// The file's name in the content folder.
@@ -61,8 +70,10 @@ pub struct Logo {
     pub output: String,
 }
 
+/// The text of `style.footer` in one language, shown at the foot of every page.
 #[derive(Debug, Clone)]
 pub struct Footer {
+    /// The Markdown as written, trimmed; its links are checked by [`review`].
     pub markdown: String,
     /// The Markdown as sanitised HTML.
     pub html: String,
@@ -176,7 +187,7 @@ fn contrast(a: Rgb, b: Rgb) -> f64 {
 
 /// The backgrounds the accent colour is drawn on in each colour scheme, as
 /// the theme's `style.css` declares them (`#rgb` or `#rrggbb` values of
-/// [`BACKGROUNDS`] in `:root`, and in `:root` under
+/// `BACKGROUNDS` in `:root`, and in `:root` under
 /// `@media (prefers-color-scheme: dark)`).
 pub struct Backgrounds {
     light: Vec<(String, Rgb)>,

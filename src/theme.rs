@@ -24,6 +24,8 @@ static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/de
 /// How messages name a file of the built-in theme, which is on no disk.
 const BUILT_IN: &str = "<built-in theme>";
 
+/// A theme, loaded: the built-in theme with the files of `themes/<name>/` in
+/// place of its own (see [`Theme::load`]).
 pub struct Theme {
     /// The theme's folder (`themes/<name>`), which may not exist.
     pub origin: PathBuf,
@@ -31,6 +33,8 @@ pub struct Theme {
     pub templates: Vec<(String, String)>,
     /// Path under `static/` and bytes, copied as they are.
     pub statics: Vec<(String, Vec<u8>)>,
+    /// The translation files by language: the built-in one with the theme's
+    /// put over it, key by key.
     pub i18n: BTreeMap<Lang, I18nFile>,
     /// Paths under the theme (`templates/base.html`) read from `origin`
     /// rather than from the built-in theme.
@@ -46,11 +50,14 @@ pub struct I18nFile {
     /// The language's name in itself, for the language switcher.
     #[serde(default)]
     pub language_name: Option<String>,
+    /// The site's own text by key (`question: Question`).
     #[serde(default)]
     pub text: BTreeMap<String, String>,
     /// Counted phrases: `{one: "{n} reply", other: "{n} replies"}`.
     #[serde(default)]
     pub plural: BTreeMap<String, PluralForms>,
+    /// The month names, January first. A language's strings use them only when
+    /// there are twelve, and else those of the default language.
     #[serde(default)]
     pub months: Vec<String>,
     /// With `{day}`, `{month}` and `{year}`.
@@ -77,10 +84,13 @@ impl I18nFile {
     }
 }
 
+/// The two forms of a counted phrase, each holding `{n}` for the number.
 #[derive(Deserialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct PluralForms {
+    /// For a count in the plural category "one" (see [`Lang::is_plural_one`]).
     pub one: String,
+    /// For any other count.
     pub other: String,
 }
 

@@ -21,7 +21,10 @@ use crate::site;
 
 /// One generated file: its path under the output folder and its bytes.
 pub struct OutputFile {
+    /// Where it goes: its `/`-separated path from the output folder's root,
+    /// e.g. `data/water-2024.csv`.
     pub path: String,
+    /// Its content, written as it is.
     pub bytes: Vec<u8>,
 }
 

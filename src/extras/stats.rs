@@ -41,13 +41,17 @@ const VALUE_GAP: u32 = 6;
 /// Above the first label and below the last bar.
 const MARGIN: u32 = 4;
 
+/// One line of a bar's label, as drawn.
 #[derive(Serialize)]
 pub struct Line {
+    /// The line's text.
     pub text: String,
     /// Baseline.
     pub y: u32,
 }
 
+/// One bar of a [`Chart`], with its label and value, laid out. Positions
+/// are in SVG user units.
 #[derive(Serialize)]
 pub struct Bar {
     /// The full label, for the table and the bar's tooltip.
@@ -56,30 +60,42 @@ pub struct Bar {
     pub lines: Vec<Line>,
     /// `lang` of the label when it is not in the page's language.
     pub lang: Option<&'static str>,
+    /// The count the bar stands for.
     pub value: usize,
     /// Percentage of the total, rounded, for the table.
     pub share: String,
     /// Top of the bar.
     pub y: u32,
+    /// The bar's length, in proportion to the chart's largest value; at least 1
+    /// for any value above 0.
     pub width: u32,
+    /// Where the value's text starts: just after the bar's end.
     pub value_x: u32,
     /// Baseline of the value, level with the bar's middle.
     pub value_y: u32,
 }
 
+/// A horizontal bar chart, laid out for the template to draw as SVG.
+/// Positions and sizes are in SVG user units.
 #[derive(Serialize)]
 pub struct Chart {
     /// Unique on the page; ids of the title and description derive from it.
     pub id: String,
+    /// The chart's title: its heading, and the SVG's `<title>`.
     pub title: String,
     /// The text alternative: every label with its value.
     pub desc: String,
+    /// Width of the drawing: always [`WIDTH`].
     pub width: u32,
+    /// Height of the drawing: what its bars and labels take.
     pub height: u32,
+    /// Size of its text: always [`FONT_SIZE`].
     pub font_size: u32,
     /// Where bars start: after the labels when they are beside the bars.
     pub bar_x: u32,
+    /// Thickness of every bar.
     pub bar_height: u32,
+    /// Its bars, in the order of the rows given.
     pub bars: Vec<Bar>,
 }
 

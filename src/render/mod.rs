@@ -2,7 +2,7 @@
 //!
 //! Each kind of page has its view, a module here: the typed context it makes
 //! (the template's `page`) and its template. Every page also has the
-//! [`layout`] all pages share. A view makes its page from what [`input`]
+//! `layout` all pages share. A view makes its page from what `input`
 //! gives it, which its fingerprint is made from too. Each page gets a
 //! context of its own: only the replies that page shows, never the whole
 //! site. Reply HTML is sanitised before it gets here and is inserted as
@@ -35,6 +35,8 @@ use crate::util::html::{Piece, Placeholders, minify};
 use input::{DiscussionKeys, Env, Hashed, QuestionInput, ReplyInput, Source, Whole};
 use layout::{Layout, Place};
 
+/// Makes the HTML of a site's pages with a theme: each page's context, its
+/// fingerprint, and the page itself.
 pub struct Renderer<'a> {
     tera: Tera,
     env: Env<'a>,
@@ -81,6 +83,9 @@ impl View<'_> {
 }
 
 impl<'a> Renderer<'a> {
+    /// A renderer of `site` with `theme`, whose templates are compiled here (each
+    /// one that does not parse is an error); `hashes` are the site's, taken once
+    /// per build.
     pub fn new(
         theme: &Theme,
         site: &'a Site,

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 const PART_OPEN: &str = "<palabre-part>";
 const PART_CLOSE: &str = "</palabre-part>";
 
-/// `html`, minified; its parts (see [`PART_OPEN`]) each on their own, and
+/// `html`, minified; its parts (`<palabre-part>` elements) each on their own, and
 /// their wrappers dropped.
 pub fn minify(html: &str) -> Vec<u8> {
     let mut outer = String::new();
@@ -52,13 +52,17 @@ pub struct Placeholders<'a> {
     next: Option<usize>,
 }
 
+/// One piece of a page cut by [`Placeholders`].
 pub enum Piece<'a> {
+    /// Bytes of the page, as they are, up to the next placeholder or the end
+    /// (possibly empty).
     Text(&'a [u8]),
     /// A placeholder's number (`usize::MAX` when it is not a number).
     Placeholder(usize),
 }
 
 impl<'a> Placeholders<'a> {
+    /// Cuts `page` at its placeholders: `open`, a number, then `close`.
     pub fn new(page: &'a [u8], open: &'a str, close: &'a str) -> Placeholders<'a> {
         Placeholders {
             rest: page,
