@@ -30,6 +30,44 @@ pub struct SiteConfig {
     pub theme: String,
     /// Colours, logo and footer text (`style:`), checked.
     pub style: Style,
+    /// Where readers send contributions (`contribute:`), checked; a
+    /// discussion may give its own.
+    pub contribute: Option<Contribute>,
+}
+
+/// How readers contribute from the pages of an open discussion: by e-mail to
+/// the moderators, with the discussion and question already in the subject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contribute {
+    /// The moderators' address, checked by [`parse_email`].
+    pub email: String,
+}
+
+/// `contribute:` in `site.yaml` or `_discussion.md`, as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ContributeFile {
+    pub email: Spanned<String>,
+}
+
+impl ContributeFile {
+    /// The checked setting, or the message and hint of an error on its
+    /// line, counted from `line_base`, the file's line of the YAML's first.
+    pub(crate) fn check(
+        &self,
+        line_base: usize,
+    ) -> Result<Contribute, (usize, String, &'static str)> {
+        let line = self.email.referenced.line() as usize + line_base - 1;
+        parse_email(&self.email.value)
+            .map(|email| Contribute { email })
+            .map_err(|e| {
+                (
+                    line,
+                    format!("`contribute.email`: {e}"),
+                    "write the moderators' address as name@example.org, without `mailto:` or a display name",
+                )
+            })
+    }
 }
 
 /// `site.yaml` as written.
@@ -45,6 +83,8 @@ pub(crate) struct SiteFile {
     pub theme: Option<String>,
     #[serde(default)]
     pub style: StyleFile,
+    #[serde(default)]
+    pub contribute: Option<ContributeFile>,
 }
 
 /// `style:` in `site.yaml` as written; loading the content folder checks it
@@ -89,6 +129,53 @@ pub fn parse_base_url(written: &str) -> Result<Option<String>, String> {
             url.escape_debug()
         ))
     }
+}
+
+/// An e-mail address as `contribute.email` takes it: one `local@domain`,
+/// of plain ASCII (the address goes into `mailto:` links and mail headers),
+/// the domain made of dot-separated labels of letters, digits and `-`.
+/// The local part takes the characters of RFC 5322's dot-atom.
+pub fn parse_email(written: &str) -> Result<String, String> {
+    let email = written.trim();
+    let bad = |why: &str| {
+        Err(format!(
+            "`{}` is not an e-mail address: {why}",
+            email.escape_debug()
+        ))
+    };
+    if email.is_empty() {
+        return bad("it is empty");
+    }
+    if email.to_ascii_lowercase().starts_with("mailto:") {
+        return bad("write it without `mailto:`");
+    }
+    if email.contains(['<', '>', ' ', '\t', ',']) {
+        return bad("write the address alone, without a name, spaces or a second address");
+    }
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return bad("it has no `@`");
+    };
+    let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c);
+    let dot_atom = |s: &str, ok: &dyn Fn(char) -> bool| {
+        !s.is_empty()
+            && s.split('.')
+                .all(|part| !part.is_empty() && part.chars().all(ok))
+    };
+    if !dot_atom(local, &atext) {
+        return bad(
+            "the part before `@` holds a character an address cannot have, or a misplaced dot",
+        );
+    }
+    let label = |c: char| c.is_ascii_alphanumeric() || c == '-';
+    if !dot_atom(domain, &label)
+        || !domain.contains('.')
+        || domain
+            .split('.')
+            .any(|l| l.starts_with('-') || l.ends_with('-'))
+    {
+        return bad("the part after `@` is not a domain name such as example.org");
+    }
+    Ok(email.to_string())
 }
 
 impl SiteConfig {

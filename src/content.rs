@@ -354,6 +354,8 @@ struct DiscussionFront {
     #[serde(default = "default_group_label")]
     group_label: GroupLabel,
     groups: Vec<GroupFront>,
+    #[serde(default)]
+    contribute: Option<crate::config::ContributeFile>,
 }
 
 fn default_group_label() -> GroupLabel {
@@ -480,6 +482,16 @@ fn load_discussion(
     );
     let opens = opens.map_err(|d| errors.push(d)).ok().flatten();
     let closes = closes.map_err(|d| errors.push(d)).ok().flatten();
+    // The discussion's own address, else the site's.
+    let contribute = match &front.contribute {
+        Some(c) => c
+            .check(base)
+            .map_err(|(l, message, hint)| {
+                errors.push(Diagnostic::error(path, Some(l), message).hint(hint));
+            })
+            .ok(),
+        None => readers.config.contribute.clone(),
+    };
 
     let mut groups = Vec::new();
     let mut seen_groups = BTreeSet::new();
@@ -640,6 +652,7 @@ fn load_discussion(
         closes,
         organisers: front.organisers,
         group_label: front.group_label,
+        contribute,
         groups,
         intro_html: intro.html,
         intro_links: intro.links,

@@ -28,6 +28,10 @@ use crate::util::address;
 /// What `new reply` and `import` need to know about a discussion.
 #[derive(Debug)]
 pub struct DiscussionInfo {
+    /// The discussion's address: how the subject of a contribution names it.
+    pub slug: String,
+    /// The addresses of the content folder's other discussions.
+    pub others: BTreeSet<String>,
     /// `<content>/<folder>/replies`.
     pub replies_dir: PathBuf,
     /// Every question the discussion has, which a reply may answer.
@@ -160,7 +164,18 @@ pub fn read_discussion(content: &Path, name: &str) -> Result<DiscussionInfo, Dia
         d.as_deref()
             .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
     };
+    let own = dir
+        .file_name()
+        .map(|n| address(&n.to_string_lossy()))
+        .unwrap_or_default();
+    let others = folders
+        .iter()
+        .map(|(n, _)| address(n))
+        .filter(|a| *a != own)
+        .collect();
     Ok(DiscussionInfo {
+        slug: own,
+        others,
         replies_dir: dir.join("replies"),
         questions,
         opens: date(&front.opens),
@@ -200,6 +215,10 @@ pub fn placeholder(lang: Option<Lang>) -> &'static str {
 pub struct ReplyDraft {
     /// The contributor's name, written quoted (`author:`); `None` leaves it out.
     pub author: Option<String>,
+    /// The contributor's organisation, when known.
+    pub organisation: Option<String>,
+    /// The contributor's country, as written.
+    pub country: Option<String>,
     /// The day the reply was sent (`date:`), if known.
     pub date: Option<NaiveDate>,
     /// A comment written after the date, on its line.
@@ -217,12 +236,18 @@ impl ReplyDraft {
     /// The reply file: front-matter the loader accepts, then the body.
     pub fn to_file_text(&self) -> String {
         let mut s = String::from("---\n");
-        if let Some(author) = &self.author {
+        let texts = [
+            ("author", &self.author),
+            ("organisation", &self.organisation),
+            ("country", &self.country),
+        ];
+        for (key, value) in texts {
+            let Some(value) = value else { continue };
             // A JSON string is a valid YAML double-quoted scalar, once the
-            // control characters YAML refuses (DEL, C1) are gone from the name.
-            let clean: String = author.chars().filter(|c| !c.is_control()).collect();
+            // control characters YAML refuses (DEL, C1) are gone from the text.
+            let clean: String = value.chars().filter(|c| !c.is_control()).collect();
             let quoted = serde_json::to_string(&clean).unwrap_or_else(|_| "\"\"".to_string());
-            s.push_str(&format!("author: {quoted}\n"));
+            s.push_str(&format!("{key}: {quoted}\n"));
         }
         if let Some(date) = self.date {
             s.push_str(&format!("date: {}", date.format("%Y-%m-%d")));
@@ -285,6 +310,135 @@ pub struct Mail {
     pub key: String,
     /// The reply file to write for it.
     pub draft: ReplyDraft,
+    /// The subject's bracketed tag (`[water 1.2]`), when it has one naming
+    /// a discussion of the content folder.
+    pub tag: Option<SubjectTag>,
+    /// The questions of the tag that the discussion does not have.
+    pub unknown_questions: Vec<QuestionId>,
+}
+
+/// What the subject of a contribution sent from a page says in brackets:
+/// the discussion's address and the questions, `[water 1.1 1.2]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubjectTag {
+    /// The discussion's address, in lowercase.
+    pub discussion: String,
+    /// The questions, in the order written; none for the discussion as a whole.
+    pub questions: Vec<QuestionId>,
+}
+
+impl SubjectTag {
+    /// Whether the tag names `info`'s discussion.
+    pub fn is_for(&self, info: &DiscussionInfo) -> bool {
+        self.discussion == info.slug
+    }
+}
+
+// `[water 1.2]`, `[territorial-approach-2013 1.1 1.2]`: an address, then
+// question ids. Mail programs add `Re:` or `TR:` before it and mailing lists
+// their own `[list]`, which is told apart by not naming a discussion.
+static SUBJECT_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\[\s*([a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*)((?:\s+\d{1,9}\.\d{1,9})*)\s*\]")
+        .unwrap_or_else(|e| panic!("bad built-in regex: {e}"))
+});
+
+/// The first bracketed tag of `subject` that names questions or a
+/// discussion of `info`'s content folder.
+pub fn subject_tag(subject: &str, info: &DiscussionInfo) -> Option<SubjectTag> {
+    SUBJECT_TAG.captures_iter(subject).find_map(|c| {
+        let discussion = c[1].to_ascii_lowercase();
+        let questions: Vec<QuestionId> = c[2]
+            .split_whitespace()
+            .filter_map(|q| q.parse().ok())
+            .collect();
+        let known = discussion == info.slug || info.others.contains(&discussion);
+        (known || !questions.is_empty()).then_some(SubjectTag {
+            discussion,
+            questions,
+        })
+    })
+}
+
+/// The lines a contribution sent from a page starts with (the body of its
+/// `mailto:` link, in the page's language): `Name:`, `Organisation:`,
+/// `Country:`, then `Your answer:` over the text.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct TemplateLines {
+    /// What the sender wrote after "Name:"; `None` when left empty (so
+    /// for each of them).
+    pub name: Option<String>,
+    /// What the sender wrote after "Organisation:".
+    pub organisation: Option<String>,
+    /// What the sender wrote after "Country:".
+    pub country: Option<String>,
+}
+
+// The labels of the default theme's template (`contribute_body_*` in its
+// translations), in English, French and Spanish, with common variants.
+static TEMPLATE_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*\**\s*(name|nom|nombre|organi[sz]ation|organisme|organizaci[oó]n|country|pays|pa[ií]s)\s*\**\s*:\s*\**(.*)$",
+    )
+    .unwrap_or_else(|e| panic!("bad built-in regex: {e}"))
+});
+static TEMPLATE_ANSWER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*\**\s*(your\s+answer|votre\s+r[ée]ponse|su\s+respuesta|tu\s+respuesta)\s*\**\s*:?\s*\**(.*)$",
+    )
+    .unwrap_or_else(|e| panic!("bad built-in regex: {e}"))
+});
+
+/// The template's lines at the start of `body`, and the text after them
+/// (the whole body when it does not start with them).
+pub fn take_template(body: &str) -> (TemplateLines, String) {
+    let mut fields = TemplateLines::default();
+    let mut found = false;
+    let mut rest_start = 0;
+    let mut first_line = String::new();
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        let next = offset + line.len();
+        let text = line.trim_end();
+        if text.trim().is_empty() {
+            offset = next;
+            rest_start = next;
+            continue;
+        }
+        if let Some(c) = TEMPLATE_FIELD.captures(text) {
+            let value = c[2].trim().trim_matches('*').trim();
+            let value = (!value.is_empty()).then(|| value.to_string());
+            let label = c[1].to_lowercase();
+            let slot = if ["name", "nom", "nombre"].contains(&label.as_str()) {
+                &mut fields.name
+            } else if label.starts_with('o') {
+                &mut fields.organisation
+            } else {
+                &mut fields.country
+            };
+            if slot.is_none() {
+                *slot = value;
+            }
+            found = true;
+            offset = next;
+            rest_start = next;
+            continue;
+        }
+        if found && let Some(c) = TEMPLATE_ANSWER.captures(text) {
+            first_line = c[2].trim().to_string();
+            rest_start = next;
+        }
+        break;
+    }
+    if !found {
+        return (fields, body.to_string());
+    }
+    let rest = body.get(rest_start..).unwrap_or_default();
+    let rest = if first_line.is_empty() {
+        rest.trim().to_string()
+    } else {
+        format!("{first_line}\n{rest}").trim().to_string()
+    };
+    (fields, rest)
 }
 
 impl Mail {
@@ -315,10 +469,15 @@ fn key_of(bytes: &[u8]) -> String {
 }
 
 /// Reads one e-mail (RFC 5322, any MIME structure, charset and transfer
-/// encoding). `None` when the bytes are not a message. The body is the
-/// text/plain part, else the text of the HTML part, without quoted earlier
-/// messages; `answers` are the questions the text clearly names.
-pub fn parse_mail(raw: &[u8], questions: &BTreeSet<QuestionId>) -> Option<Mail> {
+/// encoding) for the discussion `info`. `None` when the bytes are not a
+/// message. The body is the text/plain part, else the text of the HTML part,
+/// without quoted earlier messages and without the template's lines
+/// ([`take_template`]), which give the author's name, organisation and
+/// country when filled in. `answers` are the questions of the subject's tag
+/// ([`subject_tag`]) that the discussion has (those of them the text names,
+/// when it names some of several), else the questions the text clearly names.
+pub fn parse_mail(raw: &[u8], info: &DiscussionInfo) -> Option<Mail> {
+    let questions = &info.questions;
     if !starts_with_header(raw) {
         return None;
     }
@@ -355,18 +514,51 @@ pub fn parse_mail(raw: &[u8], questions: &BTreeSet<QuestionId>) -> Option<Mail> 
         Some(PartType::Html(html)) => html_to_text(html),
         _ => msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
     };
-    let body = strip_quotes(&text);
-    let answers = guess_answers(&body, questions);
+    let (lines, body) = take_template(&strip_quotes(&text));
+    // No contributor's address is published: a line holding one is dropped.
+    let no_address = |v: &String| !v.contains('@');
+    let author = lines.name.filter(no_address).or(author);
+    let tag = msg.subject().and_then(|s| subject_tag(s, info));
+    let mentioned = guess_answers(&body, questions);
+    let mut unknown_questions = Vec::new();
+    let mut answers = Vec::new();
+    if let Some(tag) = tag.as_ref().filter(|t| t.is_for(info)) {
+        for q in &tag.questions {
+            if !questions.contains(q) {
+                unknown_questions.push(*q);
+            } else if !answers.contains(q) {
+                answers.push(*q);
+            }
+        }
+        answers.sort();
+        // From a group's page the tag names all its questions: the text may
+        // say which of them it answers.
+        let narrowed: Vec<QuestionId> = answers
+            .iter()
+            .copied()
+            .filter(|q| mentioned.contains(q))
+            .collect();
+        if answers.len() > 1 && !narrowed.is_empty() {
+            answers = narrowed;
+        }
+    }
+    if answers.is_empty() {
+        answers = mentioned;
+    }
     Some(Mail {
         key,
         draft: ReplyDraft {
             author,
+            organisation: lines.organisation.filter(no_address),
+            country: lines.country.filter(no_address),
             date,
             date_note: None,
             answers,
             lang: None,
             body,
         },
+        tag,
+        unknown_questions,
     })
 }
 
@@ -744,6 +936,8 @@ mod tests {
     fn control_characters_in_a_sender_name_never_break_the_front_matter() {
         let draft = ReplyDraft {
             author: Some("Ana\u{7f} \u{85}Ruiz\u{1b}".to_string()),
+            organisation: None,
+            country: None,
             date: None,
             date_note: None,
             answers: vec![],
@@ -765,6 +959,8 @@ mod tests {
     fn new_replies_are_dated_within_the_discussion() {
         let day = |m, d| NaiveDate::from_ymd_opt(2013, m, d).expect("date");
         let info = |opens, closes| DiscussionInfo {
+            slug: "d".to_string(),
+            others: BTreeSet::new(),
             replies_dir: PathBuf::new(),
             questions: BTreeSet::new(),
             opens,
@@ -782,6 +978,45 @@ mod tests {
             info(None, None).new_reply_date(day(9, 2)),
             (day(9, 2), None)
         );
+    }
+
+    #[test]
+    fn subject_tags_name_a_discussion_and_questions() {
+        let info = DiscussionInfo {
+            slug: "water-2024".to_string(),
+            others: ["energy".to_string()].into_iter().collect(),
+            replies_dir: PathBuf::new(),
+            questions: ids(&["1.1", "1.2"]),
+            opens: None,
+            closes: None,
+        };
+        let tag = |s: &str| subject_tag(s, &info);
+        let t = tag("Re: [M4D] RE: [water-2024 1.2] Who lacks water?").expect("tag");
+        assert_eq!(t.discussion, "water-2024");
+        assert_eq!(t.questions, ids(&["1.2"]).into_iter().collect::<Vec<_>>());
+        assert!(t.is_for(&info));
+        assert_eq!(tag("[Water-2024]").map(|t| t.questions.len()), Some(0));
+        assert!(tag("[energy 1.1]").is_some_and(|t| !t.is_for(&info)));
+        assert!(tag("[other 3.1]").is_some_and(|t| !t.is_for(&info)));
+        // A mailing list's own tag names no discussion.
+        assert!(tag("[M4D] question 1.1").is_none());
+        assert!(tag("no tag").is_none());
+    }
+
+    #[test]
+    fn the_template_lines_give_organisation_and_country() {
+        let (lines, rest) = take_template(
+            "Nom : Awa Ndiaye\nOrganisation : Ville de Thiès\nPays : Sénégal\n\nVotre réponse :\n\nNotre texte.\n\nSuite.",
+        );
+        assert_eq!(lines.name.as_deref(), Some("Awa Ndiaye"));
+        assert_eq!(lines.organisation.as_deref(), Some("Ville de Thiès"));
+        assert_eq!(lines.country.as_deref(), Some("Sénégal"));
+        assert_eq!(rest, "Notre texte.\n\nSuite.");
+        let (lines, rest) = take_template("Name:\nOrganization:\nCountry:\n\nYour answer: Text.");
+        assert_eq!(lines, TemplateLines::default());
+        assert_eq!(rest, "Text.");
+        let plain = "Country programmes matter.\nName: x";
+        assert_eq!(take_template(plain).1, plain);
     }
 
     #[test]
@@ -854,6 +1089,8 @@ mod tests {
     fn front_matter_round_trips_odd_names() {
         let d = ReplyDraft {
             author: Some("O'Neil \"Jr\": x".to_string()),
+            organisation: None,
+            country: None,
             date: NaiveDate::from_ymd_opt(2013, 7, 10),
             date_note: None,
             answers: ids(&["1.10"]).into_iter().collect(),

@@ -12,7 +12,7 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 
-use crate::config::SiteConfig;
+use crate::config::{Contribute, SiteConfig};
 use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
 use crate::util::{hash_debug, is_safe_char};
@@ -155,6 +155,9 @@ pub struct Discussion {
     pub organisers: Vec<String>,
     /// What it calls its groups of questions (`group_label:`).
     pub group_label: GroupLabel,
+    /// Where readers send contributions: the discussion's `contribute:`,
+    /// else the site's.
+    pub contribute: Option<Contribute>,
     /// Its groups of questions, in the order `_discussion.md` lists them.
     pub groups: Vec<Group>,
     /// The introduction (the body of `_discussion.md`) as sanitised HTML.
@@ -198,6 +201,7 @@ impl Discussion {
             closes,
             organisers,
             group_label,
+            contribute,
             groups,
             intro_html,
             intro_links,
@@ -215,7 +219,7 @@ impl Discussion {
                 opens,
                 closes,
                 organisers,
-                group_label,
+                (group_label, contribute),
                 groups,
                 intro_html,
                 intro_links,

@@ -23,6 +23,15 @@ static KNOWN: LazyLock<BTreeSet<QuestionId>> = LazyLock::new(|| {
         .collect()
 });
 
+static INFO: LazyLock<import::DiscussionInfo> = LazyLock::new(|| import::DiscussionInfo {
+    slug: "water".to_string(),
+    others: ["energy".to_string()].into_iter().collect(),
+    replies_dir: Default::default(),
+    questions: KNOWN.clone(),
+    opens: None,
+    closes: None,
+});
+
 fuzz_target!(|data: &[u8]| {
     let messages = if import::is_mbox(data) {
         import::split_mbox(data).unwrap_or_default()
@@ -30,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
         vec![data.to_vec()]
     };
     for raw in messages {
-        let Some(mail) = import::parse_mail(&raw, &KNOWN) else {
+        let Some(mail) = import::parse_mail(&raw, &INFO) else {
             continue;
         };
         let name = mail.file_name();

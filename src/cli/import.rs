@@ -88,7 +88,7 @@ pub(crate) fn run(args: Args) -> ExitCode {
     for (label, raw) in &messages {
         tally.messages += 1;
         bar.inc(1);
-        let Some(mail) = import::parse_mail(raw, &info.questions) else {
+        let Some(mail) = import::parse_mail(raw, &info) else {
             bar.suspend(|| {
                 eprintln!("{label}: error: not an e-mail message\n  hint: pass .eml files (one message with its headers) or mbox mailboxes");
             });
@@ -113,6 +113,31 @@ pub(crate) fn run(args: Args) -> ExitCode {
                 tally.created += 1;
                 bar.suspend(|| {
                     println!("{}", path.display());
+                    if let Some(tag) = mail.tag.as_ref().filter(|t| !t.is_for(&info)) {
+                        let questions: Vec<String> =
+                            tag.questions.iter().map(ToString::to_string).collect();
+                        let named = if questions.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" (question {})", questions.join(", "))
+                        };
+                        eprintln!(
+                            "{}: warning: the subject names the discussion `{}`{named}, not `{}`\n  hint: if the message belongs there, move the file to that discussion's replies/ folder and fill in `answers:`",
+                            path.display(),
+                            tag.discussion,
+                            info.slug
+                        );
+                    }
+                    if !mail.unknown_questions.is_empty() {
+                        let unknown: Vec<String> =
+                            mail.unknown_questions.iter().map(ToString::to_string).collect();
+                        eprintln!(
+                            "{}: warning: the subject names question {}, which this discussion does not have\n  hint: check `answers:` (one of: {})",
+                            path.display(),
+                            unknown.join(", "),
+                            info.question_list()
+                        );
+                    }
                     if mail.draft.answers.is_empty() {
                         eprintln!(
                             "{}: warning: the message names no question of this discussion\n  hint: fill in `answers:` (one of: {}); `palabre check` lists replies left empty",

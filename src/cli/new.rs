@@ -85,6 +85,8 @@ fn reply(args: ReplyArgs) -> Result<(), String> {
     let (date, date_note) = info.new_reply_date(chrono::Local::now().date_naive());
     let draft = ReplyDraft {
         author: Some(author.to_string()),
+        organisation: None,
+        country: None,
         date: Some(date),
         date_note,
         answers,

@@ -59,6 +59,12 @@ pub(super) fn load_config(dir: &Path) -> Result<SiteConfig, Diagnostic> {
         .hint("name a folder under themes/, e.g. `default`"));
     }
     let style = read_style(file.style, &path, dir)?;
+    let contribute = match &file.contribute {
+        Some(c) => Some(c.check(1).map_err(|(line, message, hint)| {
+            Diagnostic::error(&path, Some(line), message).hint(hint)
+        })?),
+        None => None,
+    };
     Ok(SiteConfig {
         title: file.title,
         languages,
@@ -67,6 +73,7 @@ pub(super) fn load_config(dir: &Path) -> Result<SiteConfig, Diagnostic> {
         base_url_left_empty,
         theme,
         style,
+        contribute,
     })
 }
 

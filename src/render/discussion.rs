@@ -7,7 +7,8 @@ use super::Prepared;
 use super::input::{Env, Whole};
 use super::layout::{Head, Layout, Link, Place, Text, feeds, home_crumb};
 use super::parts::{
-    QuestionItem, SummaryView, dates, group_title, lang_links, question_item, summary_view,
+    ContributeView, QuestionItem, SummaryView, contribute, dates, group_title, lang_links,
+    question_item, summary_view,
 };
 use crate::i18n::Strings;
 use crate::lang::Lang;
@@ -25,6 +26,7 @@ struct DiscussionPage<'a> {
     groups: Vec<GroupItem>,
     group_heading: String,
     tools: Tools,
+    contribute: Option<ContributeView>,
 }
 
 /// What the overview and the report both say about a discussion.
@@ -105,6 +107,7 @@ pub(super) fn prepare<'r>(env: &'r Env<'_>, place: &Place<'_>, w: Whole<'r>) -> 
         })
         .collect();
     let title = f.title_in(s.lang).text;
+    let title_text = title.clone();
     let intro = plain_text(f.intro_html);
     let head = Head {
         description: if intro.is_empty() {
@@ -117,6 +120,7 @@ pub(super) fn prepare<'r>(env: &'r Env<'_>, place: &Place<'_>, w: Whole<'r>) -> 
         feeds: feeds(env, place, f, None),
     };
     let page = DiscussionPage {
+        contribute: contribute(s, f, &[], &title_text),
         facts: facts(s, &w),
         by_lang: lang_links(s, &count_by_lang(w.replies)),
         groups,

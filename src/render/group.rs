@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::Prepared;
 use super::input::{Env, Whole};
 use super::layout::{Head, Layout, Place, Text, discussion_crumb, feeds, home_crumb, text_in};
-use super::parts::{QuestionItem, group_title, question_item};
+use super::parts::{ContributeView, QuestionItem, contribute, group_title, question_item};
 use crate::model::Group;
 
 const TEMPLATE: &str = "group.html";
@@ -16,6 +16,7 @@ struct GroupPage {
     title: String,
     discussion: Text,
     questions: Vec<QuestionItem>,
+    contribute: Option<ContributeView>,
 }
 
 pub(super) fn prepare<'r>(
@@ -48,7 +49,9 @@ pub(super) fn prepare<'r>(
         crumbs: vec![home_crumb(s, place), discussion_crumb(s, f, place)],
         feeds: feeds(env, place, f, None),
     };
+    let ids: Vec<_> = g.questions.iter().map(|q| q.id).collect();
     let page = GroupPage {
+        contribute: contribute(s, f, &ids, &title),
         title,
         discussion: f.title_in(s.lang),
         questions: g

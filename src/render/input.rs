@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::layout::{CUSTOM_CSS, Place, Text, text_in};
-use crate::config::SiteConfig;
+use crate::config::{Contribute, SiteConfig};
 use crate::i18n::Translations;
 use crate::lang::Lang;
 use crate::model::{
@@ -171,6 +171,8 @@ pub(super) struct Frame<'a> {
     pub closes: Option<NaiveDate>,
     pub organisers: &'a [String],
     pub group_label: GroupLabel,
+    /// Where readers send contributions, when they may.
+    pub contribute: Option<&'a Contribute>,
     pub groups: &'a [Group],
     pub intro_html: &'a str,
     pub summaries: &'a BTreeMap<QuestionId, BTreeMap<Lang, Summary>>,
@@ -195,6 +197,7 @@ impl<'a> Frame<'a> {
             closes,
             organisers,
             group_label,
+            contribute,
             groups,
             intro_html,
             intro_links: _,
@@ -209,6 +212,7 @@ impl<'a> Frame<'a> {
             closes: *closes,
             organisers,
             group_label: *group_label,
+            contribute: contribute.as_ref(),
             groups,
             intro_html,
             summaries,
@@ -229,6 +233,13 @@ impl<'a> Frame<'a> {
 
     pub(super) fn find_question(&self, id: QuestionId) -> Option<&'a Question> {
         self.questions().find(|q| q.id == id)
+    }
+
+    /// The discussion's address (the folder name made web-safe), which
+    /// names it in the subject of contributions; part of every page's path,
+    /// so of its fingerprint.
+    pub(super) fn slug(&self) -> &'a str {
+        &self.discussion.slug
     }
 
     pub(super) fn discussion_path(&self, lang: &str) -> String {

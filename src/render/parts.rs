@@ -165,3 +165,137 @@ pub(super) fn dates(
         (None, None) => None,
     }
 }
+
+/// The offer to contribute by e-mail, on the pages of a discussion that
+/// takes contributions: a `mailto:` link to the moderators, whose subject
+/// names the discussion and the questions in brackets (`[water 1.2] …`),
+/// which `palabre import` reads back, and whose body is a short template in
+/// the page's language.
+///
+/// Whether the discussion is still open is decided in the reader's browser
+/// (`static/contribute.js` compares today with `closes`), so that the page
+/// is the same whatever day it was built: without script the link stays,
+/// with the closing day beside it.
+#[derive(Serialize)]
+pub(super) struct ContributeView {
+    href: String,
+    email: String,
+    intro: String,
+    /// `closes` as `YYYY-MM-DD`, for the script.
+    closes: Option<String>,
+    /// "Contributions are open until …", beside the link.
+    until: Option<String>,
+    /// "This e-discussion closed on …", shown by the script once it has.
+    closed: Option<String>,
+}
+
+/// The longest text after the brackets of a subject, in characters: mail
+/// programs and lists cut or fold long subjects.
+const SUBJECT_TEXT_MAX: usize = 80;
+
+/// The offer to contribute to `questions` of discussion `f` (all of them
+/// when empty), `about` being what the subject says after the brackets;
+/// `None` when the discussion takes no contributions.
+pub(super) fn contribute(
+    s: &Strings,
+    f: &Frame<'_>,
+    questions: &[QuestionId],
+    about: &str,
+) -> Option<ContributeView> {
+    let c = f.contribute?;
+    let mut tag = f.slug().to_string();
+    for q in questions {
+        tag.push_str(&format!(" {q}"));
+    }
+    let subject = format!("[{tag}] {}", shorten(about, SUBJECT_TEXT_MAX));
+    // No space after the colons: a mail program sending format=flowed
+    // would take a line ending in a space for one to join with the next.
+    let body = ["name", "organisation", "country"]
+        .iter()
+        .map(|k| format!("{}:\n", s.t(&format!("contribute_body_{k}"))))
+        .chain([format!("\n{}:\n\n", s.t("contribute_body_answer"))])
+        .collect::<String>();
+    let closes = f.closes.map(|d| d.format("%Y-%m-%d").to_string());
+    Some(ContributeView {
+        href: mailto(&c.email, &subject, &body),
+        email: c.email.clone(),
+        intro: s.fill("contribute_intro", &[("email", &c.email)]),
+        until: f
+            .closes
+            .map(|d| s.fill("contribute_until", &[("date", &s.date(d))])),
+        closed: f
+            .closes
+            .map(|d| s.fill("contribute_closed", &[("date", &s.date(d))])),
+        closes,
+    })
+}
+
+/// `text` cut at a word to at most `max` characters, with "…" when cut.
+fn shorten(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    // The last word is whole when a space follows it.
+    let whole = text.chars().nth(max - 1) == Some(' ');
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > 0 && !whole => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
+}
+
+/// A `mailto:` address (RFC 6068) to `to`, with `subject` and `body`: every
+/// byte but the unreserved characters percent-encoded (UTF-8), line breaks
+/// written CRLF, as the RFC asks.
+fn mailto(to: &str, subject: &str, body: &str) -> String {
+    fn encode(text: &str, keep: &[u8]) -> String {
+        let mut out = String::with_capacity(text.len() * 2);
+        for b in text.bytes() {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || keep.contains(&b) {
+                out.push(char::from(b));
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    }
+    let crlf = |t: &str| t.replace("\r\n", "\n").replace('\n', "\r\n");
+    format!(
+        "mailto:{}?subject={}&body={}",
+        encode(to, b"@"),
+        encode(&crlf(subject), b""),
+        encode(&crlf(body), b"")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mailto_links_are_percent_encoded() {
+        assert_eq!(
+            mailto(
+                "m4d+x@example.org",
+                "[d 1.2] Qui ? & quoi",
+                "Nom: \n\nA%B\n"
+            ),
+            "mailto:m4d%2Bx@example.org?subject=%5Bd%201.2%5D%20Qui%20%3F%20%26%20quoi&body=Nom%3A%20%0D%0A%0D%0AA%25B%0D%0A"
+        );
+        assert_eq!(
+            mailto("a@b.org", "é", ""),
+            "mailto:a@b.org?subject=%C3%A9&body="
+        );
+    }
+
+    #[test]
+    fn subjects_are_cut_at_a_word() {
+        assert_eq!(shorten("  short  text ", 80), "short text");
+        let long = "word ".repeat(30);
+        let cut = shorten(&long, 20);
+        assert_eq!(cut, "word word word word…");
+        assert!(cut.chars().count() <= 20);
+    }
+}

@@ -6,7 +6,8 @@ use serde::Serialize;
 use super::input::{Env, QuestionInput};
 use super::layout::{Head, Layout, Link, Place, Text, discussion_crumb, feeds, home_crumb};
 use super::parts::{
-    QuestionItem, ReplyCard, SummaryView, card, group_title, question_item, summary_view,
+    ContributeView, QuestionItem, ReplyCard, SummaryView, card, contribute, group_title,
+    question_item, summary_view,
 };
 use super::{Prepared, Slots};
 use crate::lang::Lang;
@@ -28,6 +29,7 @@ struct QuestionPage<'a> {
     replies: Vec<ReplyCard>,
     prev: Option<Link>,
     next: Option<Link>,
+    contribute: Option<ContributeView>,
 }
 
 pub(super) fn prepare<'r>(
@@ -85,7 +87,12 @@ pub(super) fn prepare<'r>(
             .unwrap_or_else(|| f.title_in(s.lang).text),
         feeds: feeds(env, place, &f, Some(q)),
     };
+    let text = f
+        .find_question(q)
+        .map(|x| super::layout::text_in(&x.text, s.lang, f.original_lang).text)
+        .unwrap_or_default();
     let page = QuestionPage {
+        contribute: contribute(s, &f, &[q], &text),
         question: item,
         discussion: f.title_in(s.lang),
         original_lang_name: s.lang_name(f.original_lang),

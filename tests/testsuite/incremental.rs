@@ -261,6 +261,55 @@ fn rebuild_after_editing_and_deleting_replies_equals_a_clean_build() {
     );
 }
 
+#[test]
+fn rebuild_after_changing_where_readers_contribute_equals_a_clean_build() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let content = copied_sample(tmp.path());
+    let site = tmp.path().join("site");
+    build(&content, &site);
+    let themes = Path::new(common::THEMES);
+    let yaml = fs::read_to_string(content.join("site.yaml")).expect("site.yaml");
+    let without: String = yaml
+        .lines()
+        .filter(|l| !l.starts_with("contribute:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let question = "en/territorial-approach-2013/week-1/question-2/index.html";
+    let on_page = |site: &Path| fs::read_to_string(site.join(question)).expect("question page");
+    for (site_yaml, discussion_key, expected) in [
+        (
+            format!("{without}contribute: {{email: a@example.org}}\n"),
+            None,
+            Some("mailto:a@example.org"),
+        ),
+        (
+            without.clone(),
+            Some("contribute: {email: b@example.net}\n"),
+            Some("mailto:b@example.net"),
+        ),
+        (without.clone(), None, None),
+    ] {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(content.join("site.yaml"), site_yaml).expect("write site.yaml");
+        let path = content.join("territorial-approach-2013/_discussion.md");
+        let original = fs::read_to_string(
+            Path::new(common::SAMPLE_CONTENT).join("territorial-approach-2013/_discussion.md"),
+        )
+        .expect("discussion");
+        let text = match discussion_key {
+            Some(key) => original.replacen("group_label:", &format!("{key}group_label:"), 1),
+            None => original,
+        };
+        fs::write(&path, text).expect("write discussion");
+        build(&content, &site);
+        assert_equals_a_clean_build(&content, &site, themes);
+        match expected {
+            Some(href) => assert!(on_page(&site).contains(href), "{href}"),
+            None => assert!(!on_page(&site).contains("mailto:")),
+        }
+    }
+}
+
 fn files_in(dir: &Path) -> usize {
     fs::read_dir(dir).expect("read folder").count()
 }

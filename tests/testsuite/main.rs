@@ -7,6 +7,7 @@ mod common;
 mod safety;
 
 mod adversarial;
+mod contribute;
 mod docs;
 mod errors;
 mod import;
