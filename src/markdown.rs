@@ -52,26 +52,36 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
-/// Raw HTML in Markdown that sanitising will remove, worth telling the moderator about.
-const UNSAFE_HTML: [&str; 17] = [
-    "<script",
-    "<style",
-    "<iframe",
-    "<frame",
-    "<object",
-    "<embed",
-    "<form",
-    "<input",
-    "<button",
-    "<svg",
-    "<math",
-    "<meta",
-    "<base",
-    "<link",
-    "javascript:",
-    "data:",
-    " on",
+/// Elements of raw HTML in Markdown that sanitising removes, worth telling the
+/// moderator about (a prefix: `<frame` stands for `<frameset` too).
+const UNSAFE_ELEMENTS: [&str; 14] = [
+    "<script", "<style", "<iframe", "<frame", "<object", "<embed", "<form", "<input", "<button",
+    "<svg", "<math", "<meta", "<base", "<link",
 ];
+
+/// In a tag: an event handler (`onclick=`, `/onerror=`) or an address that
+/// runs or embeds something, which sanitising removes.
+static UNSAFE_ATTRIBUTE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r#"[\s/"']on[a-z]+\s*=|javascript:|data:"#).expect("a valid pattern")
+});
+
+/// Whether sanitising will remove something from this raw HTML. Only its tags
+/// are looked at: text between them ("based on the data: …") is kept as text.
+fn is_unsafe_html(html: &str) -> bool {
+    let lower = html.to_ascii_lowercase();
+    let mut rest = lower.as_str();
+    while let Some(start) = rest.find('<') {
+        let end = rest[start..]
+            .find('>')
+            .map_or(rest.len(), |e| start + e + 1);
+        let tag = &rest[start..end];
+        if UNSAFE_ELEMENTS.iter().any(|e| tag.starts_with(e)) || UNSAFE_ATTRIBUTE.is_match(tag) {
+            return true;
+        }
+        rest = &rest[end..];
+    }
+    false
+}
 
 /// A piece of raw HTML that was removed or defused, with its byte offset in the source.
 pub struct RemovedHtml {
@@ -248,8 +258,7 @@ pub fn render(
             }
             Event::End(TagEnd::FootnoteDefinition) => out.push(Event::Html("</div>".into())),
             Event::Html(html) | Event::InlineHtml(html) => {
-                let lower = html.to_ascii_lowercase();
-                if UNSAFE_HTML.iter().any(|p| lower.contains(p)) {
+                if is_unsafe_html(html) {
                     removed_html.push(RemovedHtml {
                         offset: range.start,
                         snippet: html.trim().chars().take(60).collect(),
@@ -610,6 +619,30 @@ mod tests {
 
     fn html(md: &str) -> String {
         render(md, "t", &|_| None, None).html
+    }
+
+    #[test]
+    fn only_html_that_sanitising_changes_is_reported() {
+        let removed = |md: &str| render(md, "t", &|_| None, None).removed_html.len();
+        for harmless in [
+            "<div>Based on the data: 2024 report, on time.</div>",
+            "<p>Once = twice</p>",
+            "a <b>bold</b> word on <i>data</i>",
+            "<!-- answers: 1.1 -->",
+            // Not HTML to Markdown (no space after the name): shown as text.
+            "<img/onerror=alert(1) src=x>",
+        ] {
+            assert_eq!(removed(harmless), 0, "{harmless:?} reported");
+        }
+        for unsafe_html in [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "<a href=\"JavaScript:alert(1)\">x</a>",
+            "<img src=\"data:image/svg+xml,x\">",
+            "<div>text</div><iframe src=x></iframe>",
+        ] {
+            assert_eq!(removed(unsafe_html), 1, "{unsafe_html:?} not reported");
+        }
     }
 
     #[test]
