@@ -143,10 +143,14 @@ impl Strings {
             .get(d.month0() as usize)
             .cloned()
             .unwrap_or_else(|| format!("{:02}", d.month()));
-        self.date_format
-            .replace("{day}", &d.day().to_string())
-            .replace("{month}", &month)
-            .replace("{year}", &d.year().to_string())
+        fill(
+            &self.date_format,
+            &[
+                ("day", &d.day().to_string()),
+                ("month", &month),
+                ("year", &d.year().to_string()),
+            ],
+        )
     }
 
     /// A language's name in this language ("French", "français", "francés").
