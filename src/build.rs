@@ -9,8 +9,9 @@ use rayon::prelude::*;
 
 use crate::content;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::extras::coverage;
 use crate::lang::Lang;
-use crate::model::{Site, count_by_lang};
+use crate::model::{Discussion, Site, count_by_lang};
 use crate::output::{self, FileHashes, OutputTable, Staging};
 use crate::render::{RenderError, Renderer};
 use crate::site;
@@ -149,7 +150,8 @@ fn review_style(site: &Site, theme: &Theme, content: &Path) -> Vec<Diagnostic> {
 
 /// Warnings about a whole site that do not stop a build but that a
 /// moderator wants to see before publishing: no `base_url` (so no feeds),
-/// untranslated questions, the same reply filed twice.
+/// untranslated questions, the same reply filed twice, a language whose
+/// replies a summary does not cite.
 fn review(site: &Site, content: &Path) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     if !site::has_feeds(site) && !site.config.base_url_left_empty {
@@ -179,6 +181,7 @@ fn review(site: &Site, content: &Path) -> Vec<Diagnostic> {
                 );
             }
         }
+        found.extend(uncited_languages(d));
         // Equal texts have equal hashes: the texts need not be read.
         let mut seen: BTreeMap<(Option<&str>, [u8; 32]), &Path> = BTreeMap::new();
         for r in &d.replies {
@@ -192,6 +195,70 @@ fn review(site: &Site, content: &Path) -> Vec<Diagnostic> {
                     .hint("the reply was probably filed twice: delete one of the two files"),
                 );
             }
+        }
+    }
+    found
+}
+
+/// A warning for each question whose summary cites replies, but none in a
+/// language that has replies to the question: a whole language community
+/// seemingly left out of the synthesis. A summary that cites no reply at all
+/// is not warned about: its moderators do not cite, and every language would
+/// be named.
+fn uncited_languages(d: &Discussion) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for q in d.questions() {
+        let Some(summaries) = d.summaries.get(&q.id) else {
+            continue;
+        };
+        let c = coverage::question(d, q);
+        if c.cited == 0 {
+            continue;
+        }
+        // The summary in the discussion's own language names the question's
+        // summary best; any other when there is none.
+        let Some(summary) = summaries
+            .get(&d.original_lang)
+            .or_else(|| summaries.values().next())
+        else {
+            continue;
+        };
+        for (code, count) in &c.by_language {
+            if count.cited > 0 {
+                continue;
+            }
+            let Some(lang) = Lang::from_code(code) else {
+                continue;
+            };
+            let example = d
+                .replies
+                .iter()
+                .find(|r| r.lang == lang && r.answers.contains(&q.id))
+                .map(|r| {
+                    format!(
+                        "`[{}](../replies/{}.md)`",
+                        r.author.as_deref().unwrap_or("text"),
+                        content::file_stem(&r.source)
+                    )
+                })
+                .unwrap_or_default();
+            found.push(
+                Diagnostic::warning(
+                    &summary.source,
+                    None,
+                    format!(
+                        "the consolidated reply to question {} cites none of its {} {} in {}",
+                        q.id,
+                        count.replies,
+                        if count.replies == 1 { "reply" } else { "replies" },
+                        lang.english_name(),
+                    ),
+                )
+                .hint(format!(
+                    "a whole language community is left out of the synthesis: cite a reply in {}, e.g. {example}, or see them all with `palabre coverage`",
+                    lang.english_name()
+                )),
+            );
         }
     }
     found

@@ -659,6 +659,7 @@ fn load_discussion(
         replies: loaded,
         summaries,
         conclusion,
+        citations: BTreeMap::new(),
     })
 }
 

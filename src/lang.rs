@@ -31,6 +31,15 @@ impl Lang {
         }
     }
 
+    /// Its name in English, for messages on the command line.
+    pub fn english_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Fr => "French",
+            Lang::Es => "Spanish",
+        }
+    }
+
     /// The language whose code is exactly `code` (`en`, `fr`, `es`); `None` for any other.
     pub fn from_code(code: &str) -> Option<Lang> {
         Lang::ALL.into_iter().find(|l| l.code() == code)

@@ -32,6 +32,8 @@ enum Command {
     Build(cli::build::Args),
     /// Check a content folder and report every problem, without writing anything.
     Check(cli::check::Args),
+    /// Per question: how many replies its consolidated reply cites, by language and country.
+    Coverage(cli::coverage::Args),
     /// Create a content file: `palabre new reply --discussion D --answers 1.2 --author NAME`.
     New(cli::new::Args),
     /// Turn e-mails (.eml files, mbox mailboxes) into reply files.
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
         Command::Init(args) => cli::init::run(args),
         Command::Build(args) => cli::build::run(args),
         Command::Check(args) => cli::check::run(args),
+        Command::Coverage(args) => cli::coverage::run(args),
         Command::New(args) => cli::new::run(args),
         Command::Import(args) => cli::import::run(args),
         Command::Serve(args) => cli::serve::run(args),

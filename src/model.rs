@@ -5,7 +5,7 @@
 //! memory, but for a reply's texts, which are reached through [`ReplyTexts`].
 
 use std::any::Any;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -173,6 +173,11 @@ pub struct Discussion {
     /// The closing words of the whole discussion (`summaries/conclusion.<lang>.md`),
     /// per language: shown on its overview and in its report.
     pub conclusion: BTreeMap<Lang, Summary>,
+    /// The replies of this discussion each question's summary links to, in
+    /// any of its languages, by id: its citations. Filled once links are
+    /// resolved (`crate::content`); a question whose summary cites no reply
+    /// is absent.
+    pub citations: BTreeMap<QuestionId, BTreeSet<String>>,
 }
 
 impl Discussion {
@@ -208,6 +213,7 @@ impl Discussion {
             replies: _,
             summaries,
             conclusion,
+            citations,
         } = self;
         let mut h = blake3::Hasher::new();
         hash_debug(
@@ -224,7 +230,7 @@ impl Discussion {
                 intro_html,
                 intro_links,
                 summaries,
-                conclusion,
+                (conclusion, citations),
             ),
         );
         h.finalize()
@@ -239,6 +245,21 @@ impl Discussion {
     pub fn find_question(&self, id: QuestionId) -> Option<&Question> {
         self.questions().find(|q| q.id == id)
     }
+
+    /// The questions whose summary cites reply `id`, in order.
+    pub fn cited_in(&self, id: &str) -> Vec<QuestionId> {
+        cited_in(&self.citations, id)
+    }
+}
+
+/// The questions of `citations` (see [`Discussion::citations`]) whose
+/// summary cites reply `id`, in order.
+pub fn cited_in(citations: &BTreeMap<QuestionId, BTreeSet<String>>, id: &str) -> Vec<QuestionId> {
+    citations
+        .iter()
+        .filter(|(_, ids)| ids.contains(id))
+        .map(|(&q, _)| q)
+        .collect()
 }
 
 /// A group of questions: a week, a topic or a round (see [`GroupLabel`]).

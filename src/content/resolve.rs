@@ -117,6 +117,19 @@ pub(super) fn resolve(site: &mut Site, content: &Path) -> Vec<Diagnostic> {
                 found.push(d);
             }
         }
+        d.citations = d
+            .summaries
+            .iter()
+            .map(|(&q, by_lang)| {
+                let cited: BTreeSet<String> = by_lang
+                    .values()
+                    .flat_map(|s| &s.links)
+                    .filter_map(|l| checker.cited_reply(slug, l))
+                    .collect();
+                (q, cited)
+            })
+            .filter(|(_, cited)| !cited.is_empty())
+            .collect();
         for s in d
             .summaries
             .values_mut()
@@ -271,6 +284,24 @@ impl Checker<'_> {
                 }
             }
         }
+    }
+
+    /// The id of the reply of discussion `slug` that `link` (of a text of
+    /// that discussion) leads to, if it leads to one: a citation, when the
+    /// text is a summary. Replies of other discussions are not counted, as
+    /// citations are listed by question id.
+    fn cited_reply(&self, slug: &str, link: &Link) -> Option<String> {
+        let LinkKind::File {
+            path: Some(path), ..
+        } = &link.kind
+        else {
+            return None;
+        };
+        let [d, "replies", name] = path.split('/').collect::<Vec<_>>()[..] else {
+            return None;
+        };
+        let id = address(name.strip_suffix(".md")?);
+        (address(d) == slug && self.targets.get(slug)?.replies.contains_key(&id)).then_some(id)
     }
 
     /// How to write links from `folder`, with a real reply and question of

@@ -1,11 +1,13 @@
 //! Files of the site that are not HTML pages rendered from a template per
 //! language: search index, feeds, sitemap, open data; and what pages share with them
-//! (chart layout, countries' names).
+//! (chart layout, countries' names); and how far summaries cite the replies
+//! (coverage).
 //!
 //! Each is computed from the model alone and returned as bytes; `build` writes
 //! them beside the pages.
 
 pub mod countries;
+pub mod coverage;
 mod feeds;
 mod opendata;
 pub mod search;

@@ -28,6 +28,10 @@ struct Row<'a> {
     /// Question ids, e.g. `1.1 1.2` in CSV and a list in JSON.
     questions: Vec<String>,
     text: String,
+    /// The questions whose consolidated reply (summary) cites it, in any
+    /// language: ids as in `questions`. Last, so that the columns before it
+    /// keep the places they had before it was added.
+    cited_in: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -54,6 +58,7 @@ fn rows(d: &Discussion) -> Result<Vec<Row<'_>>, JobError> {
                 language: r.lang.code(),
                 questions: r.answers.iter().map(ToString::to_string).collect(),
                 text: r.text()?,
+                cited_in: d.cited_in(&r.id).iter().map(ToString::to_string).collect(),
             })
         })
         .collect()
@@ -107,10 +112,12 @@ fn csv_bytes(d: &Discussion) -> Result<Vec<u8>, JobError> {
             "language",
             "questions",
             "text",
+            "cited_in",
         ])
         .map_err(|e| e.to_string())?;
         for r in rows(d)? {
             let questions = r.questions.join(" ");
+            let cited_in = r.cited_in.join(" ");
             w.write_record([
                 r.id,
                 &spreadsheet_safe(r.author.unwrap_or("")),
@@ -121,6 +128,7 @@ fn csv_bytes(d: &Discussion) -> Result<Vec<u8>, JobError> {
                 r.language,
                 &questions,
                 &spreadsheet_safe(&r.text),
+                &cited_in,
             ])
             .map_err(|e| e.to_string())?;
         }

@@ -19,7 +19,7 @@
 //! page's address (its language and the ids in its path) enter every
 //! fingerprint.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
@@ -177,6 +177,9 @@ pub(super) struct Frame<'a> {
     pub intro_html: &'a str,
     pub summaries: &'a BTreeMap<QuestionId, BTreeMap<Lang, Summary>>,
     pub conclusion: &'a BTreeMap<Lang, Summary>,
+    /// [`Discussion::citations`]: where each reply is cited, which its cards
+    /// show, and what each summary cites.
+    pub citations: &'a BTreeMap<QuestionId, BTreeSet<String>>,
     /// Only for the addresses of its pages (made of its slug and group
     /// label): views cannot reach its replies.
     discussion: &'a Discussion,
@@ -204,6 +207,7 @@ impl<'a> Frame<'a> {
             replies: _,
             summaries,
             conclusion,
+            citations,
         } = discussion;
         Frame {
             title,
@@ -217,6 +221,7 @@ impl<'a> Frame<'a> {
             intro_html,
             summaries,
             conclusion,
+            citations,
             discussion,
             key,
         }
@@ -233,6 +238,11 @@ impl<'a> Frame<'a> {
 
     pub(super) fn find_question(&self, id: QuestionId) -> Option<&'a Question> {
         self.questions().find(|q| q.id == id)
+    }
+
+    /// The questions whose summary cites reply `id`, in order.
+    pub(super) fn cited_in(&self, id: &str) -> Vec<QuestionId> {
+        crate::model::cited_in(self.citations, id)
     }
 
     /// The discussion's address (the folder name made web-safe), which

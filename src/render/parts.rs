@@ -30,6 +30,9 @@ pub(super) struct ReplyCard {
     /// Only the part that answers this question is shown.
     partial: bool,
     href: String,
+    /// The consolidated replies that cite it: each question's summary,
+    /// linked on the question's page.
+    cited_in: Vec<Link>,
 }
 
 /// `reply` on a page of discussion `f`: the whole of it, or (`q`) its answer
@@ -57,7 +60,51 @@ pub(super) fn card<'a>(
         html,
         partial,
         href: place.href(f.reply_path(s.lang.code(), &r.id)),
+        cited_in: f
+            .cited_in(&r.id)
+            .into_iter()
+            .map(|q| Link {
+                href: format!(
+                    "{}#summary-heading",
+                    place.href(f.question_path(s.lang.code(), q))
+                ),
+                text: q.to_string(),
+            })
+            .collect(),
     }
+}
+
+/// The replies the summary of question `q` cites, as its "cited
+/// contributions": those among `cards` (in their order) linked to their card
+/// by `anchor`, named by their author; any other (a reply to another
+/// question) linked to its page, named by its id, as the page holds no more
+/// of it.
+pub(super) fn cited_list(
+    s: &Strings,
+    f: &Frame<'_>,
+    place: &Place<'_>,
+    q: QuestionId,
+    cards: &[ReplyCard],
+    anchor: impl Fn(&str) -> String,
+) -> Vec<Link> {
+    let Some(cited) = f.citations.get(&q) else {
+        return Vec::new();
+    };
+    let on_page = cards
+        .iter()
+        .filter(|c| cited.contains(&c.id))
+        .map(|c| Link {
+            href: anchor(&c.id),
+            text: c.author.clone(),
+        });
+    let elsewhere = cited
+        .iter()
+        .filter(|id| !cards.iter().any(|c| &c.id == *id))
+        .map(|id| Link {
+            href: place.href(f.reply_path(s.lang.code(), id)),
+            text: id.clone(),
+        });
+    on_page.chain(elsewhere).collect()
 }
 
 /// A reply's author, or "Anonymous".

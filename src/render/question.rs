@@ -6,8 +6,8 @@ use serde::Serialize;
 use super::input::{Env, QuestionInput};
 use super::layout::{Head, Layout, Link, Place, Text, discussion_crumb, feeds, home_crumb};
 use super::parts::{
-    ContributeView, QuestionItem, ReplyCard, SummaryView, card, contribute, group_title,
-    question_item, summary_view,
+    ContributeView, QuestionItem, ReplyCard, SummaryView, card, cited_list, contribute,
+    group_title, question_item, summary_view,
 };
 use super::{Prepared, Slots};
 use crate::lang::Lang;
@@ -26,6 +26,8 @@ struct QuestionPage<'a> {
     summary: Option<SummaryView<'a>>,
     /// The summary in the site's other languages.
     other_summaries: Vec<Link>,
+    /// The replies its summary cites.
+    cited: Vec<Link>,
     replies: Vec<ReplyCard>,
     prev: Option<Link>,
     next: Option<Link>,
@@ -63,6 +65,7 @@ pub(super) fn prepare<'r>(
         .iter()
         .map(|&r| card(s, &f, place, r, Some(q), &slots))
         .collect();
+    let cited = cited_list(s, &f, place, q, &cards, |id| format!("#{id}"));
     let all: Vec<QuestionId> = f.questions().map(|x| x.id).collect();
     let pos = all.iter().position(|&x| x == q);
     let neighbour = |p: Option<usize>| {
@@ -98,6 +101,7 @@ pub(super) fn prepare<'r>(
         original_lang_name: s.lang_name(f.original_lang),
         summary: summary.map(|picked| summary_view(s, picked)),
         other_summaries,
+        cited,
         replies: cards,
         prev: neighbour(pos.and_then(|p| p.checked_sub(1))),
         next: neighbour(pos.map(|p| p + 1)),

@@ -10,7 +10,9 @@ use super::input::{Env, Whole};
 use super::layout::{
     Head, Layout, Link, Place, Text, discussion_crumb, feeds, home_crumb, text_in,
 };
-use super::parts::{ReplyCard, SummaryView, card, group_title, lang_links, summary_view};
+use super::parts::{
+    ReplyCard, SummaryView, card, cited_list, group_title, lang_links, summary_view,
+};
 use super::{Prepared, Slots};
 use crate::extras::countries;
 use crate::lang::Lang;
@@ -50,6 +52,8 @@ struct ReportQuestion<'a> {
     href: String,
     count: String,
     summary: Option<SummaryView<'a>>,
+    /// The replies its summary cites.
+    cited: Vec<Link>,
     replies: Vec<ReplyCard>,
 }
 
@@ -83,13 +87,17 @@ pub(super) fn prepare<'r>(env: &'r Env<'_>, place: &Place<'_>, w: Whole<'r>) -> 
                         .replies_to(q.id)
                         .map(|r| card(s, f, place, r, Some(q.id), &slots))
                         .collect();
+                    let anchor = format!("q-{}-{}", q.id.group, q.id.question);
+                    let cited =
+                        cited_list(s, f, place, q.id, &replies, |id| format!("#{anchor}-{id}"));
                     ReportQuestion {
                         id: q.id.to_string(),
-                        anchor: format!("q-{}-{}", q.id.group, q.id.question),
+                        anchor,
                         text: text_in(&q.text, s.lang, f.original_lang),
                         href: place.href(f.question_path(l, q.id)),
                         count: s.count("replies", replies.len()),
                         summary: summary.map(|picked| summary_view(s, picked)),
+                        cited,
                         replies,
                     }
                 })

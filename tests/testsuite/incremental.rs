@@ -643,3 +643,36 @@ fn a_link_follows_its_target_reply_away_and_back() {
     assert!(links_to_howard(), "the link did not come back");
     assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
 }
+
+#[test]
+fn a_citation_added_to_a_summary_reaches_the_cited_reply_and_goes_away_with_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let content = copied_sample(tmp.path());
+    let summary = content.join("mainstreaming-migration-2015/summaries/1-2.en.md");
+    let before = fs::read_to_string(&summary).expect("read summary");
+    let site = tmp.path().join("site");
+    build(&content, &site);
+    // A reply's page holds no reply of the summary: only the citations,
+    // through its input, can tell it to change.
+    let page = site.join("fr/mainstreaming-migration-2015/replies/016-birame-ndiaye/index.html");
+    let cited_for_1_2 = || {
+        fs::read_to_string(&page)
+            .expect("reply page")
+            .contains("question-2/index.html#summary-heading")
+    };
+    assert!(!cited_for_1_2(), "cited before any citation");
+
+    fs::write(
+        &summary,
+        format!("{before}\nAs [Birame Ndiaye](../replies/016-birame-ndiaye.md) wrote.\n"),
+    )
+    .expect("write summary");
+    build(&content, &site);
+    assert!(cited_for_1_2(), "the citation is not on the reply's page");
+    assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
+
+    fs::write(&summary, before).expect("restore summary");
+    build(&content, &site);
+    assert!(!cited_for_1_2(), "the citation stayed on the reply's page");
+    assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
+}

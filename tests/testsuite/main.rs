@@ -8,6 +8,7 @@ mod safety;
 
 mod adversarial;
 mod contribute;
+mod coverage;
 mod docs;
 mod errors;
 mod import;

@@ -145,7 +145,8 @@ fn open_data_csv_and_json_hold_every_reply_with_its_language_and_questions() {
                 "date",
                 "language",
                 "questions",
-                "text"
+                "text",
+                "cited_in"
             ]
         );
         let mut seen = BTreeSet::new();
@@ -153,7 +154,7 @@ fn open_data_csv_and_json_hold_every_reply_with_its_language_and_questions() {
             let row = row.unwrap_or_else(|e| panic!("data/{d}.csv does not parse: {e}"));
             assert_eq!(
                 row.len(),
-                9,
+                10,
                 "data/{d}.csv: a row with {} fields",
                 row.len()
             );
