@@ -6,13 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: Chromium (browser tests, printing to PDF), poppler-utils
-# (pdfinfo, pdftotext: reading the PDF back), a Java runtime (the Nu HTML checker) and
-# faketime (building the site on other days gives the same bytes).
+# (pdfinfo, pdftotext: reading the PDF back), a Java runtime (the Nu HTML checker),
+# faketime (building the site on other days gives the same bytes) and pandoc (reading the
+# reports' Word documents back).
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v pdfinfo >/dev/null || missing+=(poppler-utils)
 command -v java >/dev/null || missing+=(default-jre-headless)
 command -v faketime >/dev/null || missing+=(faketime)
+command -v pandoc >/dev/null || missing+=(pandoc)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     sudo=()

@@ -23,7 +23,7 @@
 //! | `theme`       | templates, static files and translations                          |
 //! | `i18n`        | the site's own words in each language                             |
 //! | `links`       | site links filled in for the page or feed that shows them         |
-//! | `extras`      | the files beside the pages: search, feeds, sitemap, open data     |
+//! | `extras`      | the files beside the pages: search, feeds, open data, .docx, …    |
 //! | `render`      | pages to HTML with the theme                                      |
 //! | `output`      | writing the site safely, and the table of the files written       |
 //! | `build`       | the `build` and `check` pipelines                                 |

@@ -135,6 +135,12 @@ pub fn report_path(lang: &str, d: &Discussion) -> String {
     format!("{lang}/{}/report/index.html", d.slug)
 }
 
+/// The report of discussion `d` as a Word document, beside its page (the
+/// page's link names the downloaded copy with its language too).
+pub fn docx_path(lang: &str, d: &Discussion) -> String {
+    format!("{lang}/{}/report/{}.docx", d.slug, d.slug)
+}
+
 /// The Atom feed of a discussion (`None`) or of one question, in one language:
 /// its titles and links are in that language.
 pub fn feed_path(lang: &str, d: &Discussion, q: Option<QuestionId>) -> String {

@@ -1,13 +1,14 @@
 //! Files of the site that are not HTML pages rendered from a template per
-//! language: search index, feeds, sitemap, open data; and what pages share with them
-//! (chart layout, countries' names); and how far summaries cite the replies
-//! (coverage).
+//! language: search index, feeds, sitemap, open data, reports as Word
+//! documents; and what pages share with them (chart layout, countries' names);
+//! and how far summaries cite the replies (coverage).
 //!
 //! Each is computed from the model alone and returned as bytes; `build` writes
 //! them beside the pages.
 
 pub mod countries;
 pub mod coverage;
+mod docx;
 mod feeds;
 mod opendata;
 pub mod search;
@@ -123,6 +124,11 @@ pub fn jobs<'a>(
         }));
         jobs.push(Job::new("search index", "search-texts", key, move || {
             search::text_files(d)
+        }));
+        // Languages and base_url from the settings, words from the theme.
+        let inputs = (&site.config, i18n, key);
+        jobs.push(Job::new("Word documents", "docx", &inputs, move || {
+            docx::files(site, i18n, d)
         }));
     }
     if let Some(base) = site.config.base_url.as_deref()

@@ -276,6 +276,10 @@ impl<'a> Frame<'a> {
         site::report_path(lang, self.discussion)
     }
 
+    pub(super) fn docx_path(&self, lang: &str) -> String {
+        site::docx_path(lang, self.discussion)
+    }
+
     pub(super) fn feed_path(&self, lang: &str, q: Option<QuestionId>) -> String {
         site::feed_path(lang, self.discussion, q)
     }

@@ -35,6 +35,10 @@ struct ReportPage<'a> {
     anonymous: Option<String>,
     /// The discussion's overview.
     overview: String,
+    /// The report as a Word document.
+    docx: String,
+    /// The name its downloaded copy gets: the discussion and the language.
+    docx_name: String,
 }
 
 #[derive(Serialize)]
@@ -133,6 +137,8 @@ pub(super) fn prepare<'r>(env: &'r Env<'_>, place: &Place<'_>, w: Whole<'r>) -> 
         contributors,
         anonymous: (anonymous > 0).then(|| s.count("anonymous_contributors", anonymous)),
         overview: place.href(f.discussion_path(l)),
+        docx: place.href(f.docx_path(l)),
+        docx_name: format!("{}-{l}.docx", f.slug()),
     };
     Prepared::new(TEMPLATE, Layout::new(env, place, head), page, place)
         .with_replies(slots, REPLY_HEADINGS)

@@ -852,3 +852,216 @@ fn pages_of_each_kind_match_their_snapshots() {
         }
     });
 }
+
+/// Every `.docx` of the sample site, relative to the output folder.
+fn docx_files(out: &Path) -> Vec<String> {
+    snapshot(out)
+        .into_keys()
+        .filter(|k| k.ends_with(".docx"))
+        .collect()
+}
+
+/// Spaces collapsed, for comparing texts laid out differently.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn each_report_is_a_word_document_in_every_language_with_every_question_and_summary() {
+    let out = &sample().out;
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for lang in LANGS {
+        for entry in fs::read_dir(out.join(lang)).expect("language folder") {
+            let report = entry.expect("entry").path().join("report/index.html");
+            let Ok(page) = fs::read_to_string(&report) else {
+                continue;
+            };
+            let slug = report
+                .parent()
+                .and_then(Path::parent)
+                .and_then(Path::file_name)
+                .and_then(|n| n.to_str())
+                .expect("discussion folder");
+            let docx = format!("{slug}.docx");
+            let doc = Html::parse_document(&page);
+            // The page links to its document, in its language.
+            let link = scraper::Selector::parse(".report-download a").expect("selector");
+            let a = doc.select(&link).next();
+            let href = a.and_then(|a| a.value().attr("href")).unwrap_or("");
+            let name = a.and_then(|a| a.value().attr("download")).unwrap_or("");
+            if !href.ends_with(&format!("/{lang}/{slug}/report/{docx}"))
+                || name != format!("{slug}-{lang}.docx")
+            {
+                problems.push(format!(
+                    "{lang}/{slug}: link to the .docx is {href:?}, downloaded as {name:?}"
+                ));
+            }
+            let link_text = a.map(|a| a.text().collect::<String>()).unwrap_or_default();
+            let want = expected_text(lang, "report_docx");
+            if link_text != want {
+                problems.push(format!(
+                    "{lang}/{slug}: link says {link_text:?}, not {want:?}"
+                ));
+            }
+            let path = report.with_file_name(&docx);
+            let plain = std::process::Command::new("pandoc")
+                .args(["-f", "docx", "-t", "plain", "--wrap=none"])
+                .arg(&path)
+                .output()
+                .expect(
+                    "pandoc, which reads the Word documents back (scripts/test.sh installs it)",
+                );
+            assert!(
+                plain.status.success(),
+                "pandoc cannot read {}: {}",
+                path.display(),
+                String::from_utf8_lossy(&plain.stderr)
+            );
+            let plain = words(&String::from_utf8_lossy(&plain.stdout));
+            // What the report page shows in this language: each question and summary.
+            let pick = |css: &str| -> Vec<String> {
+                let sel = scraper::Selector::parse(css).expect("selector");
+                doc.select(&sel)
+                    .map(|e| words(&e.text().collect::<String>()))
+                    .filter(|t| !t.is_empty())
+                    .collect()
+            };
+            let questions = pick(".report-question .question-text");
+            let summaries = pick(".summary-box .prose p");
+            assert!(
+                !questions.is_empty(),
+                "{lang}/{slug}: no question on the report page"
+            );
+            for text in questions.iter().chain(&summaries) {
+                checked += 1;
+                if !plain.contains(text.as_str()) {
+                    problems.push(format!("{lang}/{slug}/{docx}: missing {text:?}"));
+                }
+            }
+            check_package(&path, lang, &mut problems);
+        }
+    }
+    assert!(checked > 0, "no question or summary checked");
+    fail_if_any(&problems, "Word documents");
+}
+
+/// The text the default theme gives `key` in `lang`.
+fn expected_text(lang: &str, key: &str) -> String {
+    let yaml = fs::read_to_string(format!("{THEMES}/default/i18n/{lang}.yaml")).expect("i18n");
+    yaml.lines()
+        .find_map(|l| l.trim().strip_prefix(&format!("{key}: ")))
+        .expect("key in the translations")
+        .to_string()
+}
+
+/// Every part of the zip is well-formed XML; the document says its language and title.
+fn check_package(path: &Path, lang: &str, problems: &mut Vec<String>) {
+    let bytes = fs::read(path).expect("docx");
+    let parts = unzip(&bytes);
+    for name in [
+        "[Content_Types].xml",
+        "_rels/.rels",
+        "word/document.xml",
+        "word/styles.xml",
+        "docProps/core.xml",
+    ] {
+        if !parts.contains_key(name) {
+            problems.push(format!("{}: no {name}", path.display()));
+        }
+    }
+    for (name, xml) in &parts {
+        let mut reader = quick_xml::Reader::from_reader(&xml[..]);
+        let mut buf = Vec::new();
+        loop {
+            match reader.read_event_into(&mut buf) {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    problems.push(format!(
+                        "{}: {name} is not well-formed: {e}",
+                        path.display()
+                    ));
+                    break;
+                }
+            }
+            buf.clear();
+        }
+    }
+    let styles = String::from_utf8_lossy(&parts["word/styles.xml"]);
+    if !styles.contains(&format!("<w:lang w:val=\"{lang}\"/>")) {
+        problems.push(format!("{}: language not {lang}", path.display()));
+    }
+    let document = String::from_utf8_lossy(&parts["word/document.xml"]);
+    for style in ["Title", "Heading1", "Heading2", "Heading3"] {
+        if !document.contains(&format!("<w:pStyle w:val=\"{style}\"/>")) {
+            problems.push(format!("{}: no paragraph in style {style}", path.display()));
+        }
+    }
+    if !String::from_utf8_lossy(&parts["docProps/core.xml"]).contains("<dc:title>") {
+        problems.push(format!("{}: no title", path.display()));
+    }
+}
+
+/// The parts of a zip archive written by palabre (deflated entries, sizes in
+/// the local headers), inflated.
+fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+    let u16_at = |i: usize| u16::from_le_bytes([bytes[i], bytes[i + 1]]) as usize;
+    let u32_at = |i: usize| {
+        u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]) as usize
+    };
+    let mut parts = BTreeMap::new();
+    let mut i = 0;
+    while u32_at(i) == 0x0403_4b50 {
+        assert_eq!(u16_at(i + 8), 8, "deflated entry");
+        let crc = u32_at(i + 14) as u32;
+        let packed = u32_at(i + 18);
+        let size = u32_at(i + 22);
+        let name_len = u16_at(i + 26);
+        let extra = u16_at(i + 28);
+        let name = String::from_utf8(bytes[i + 30..i + 30 + name_len].to_vec()).expect("name");
+        let start = i + 30 + name_len + extra;
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::DeflateDecoder::new(&bytes[start..start + packed]),
+            &mut data,
+        )
+        .expect("inflate");
+        assert_eq!(data.len(), size, "{name}: size");
+        let mut h = crc32fast::Hasher::new();
+        h.update(&data);
+        assert_eq!(h.finalize(), crc, "{name}: checksum");
+        parts.insert(name, data);
+        i = start + packed;
+    }
+    assert!(!parts.is_empty(), "not a zip archive");
+    parts
+}
+
+#[test]
+fn word_documents_are_the_same_bytes_on_another_day() {
+    let first = snapshot(&sample().out);
+    let docx = docx_files(&sample().out);
+    assert!(!docx.is_empty(), "no .docx written");
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let out = dir.path().join("later");
+    let status = std::process::Command::new("faketime")
+        .arg("2031-06-15 12:00:00")
+        .arg(env!("CARGO_BIN_EXE_palabre"))
+        .args(["build", "--content", SAMPLE_CONTENT, "--output"])
+        .arg(&out)
+        .output()
+        .expect("faketime, which builds on another day (scripts/test.sh installs it)");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    for rel in docx {
+        let later = fs::read(out.join(&rel)).expect("docx built later");
+        assert!(
+            first[&rel] == later,
+            "{rel} differs when built on another day"
+        );
+    }
+}

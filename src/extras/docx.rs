@@ -1,0 +1,775 @@
+//! Each discussion's report as a Word document (`.docx`) per site language,
+//! for staff who edit and circulate the consolidated reply in a word processor:
+//! title, introduction, every question with its summary and the replies (or
+//! the parts of them) answering it, conclusion, contributors.
+//!
+//! The document is the smallest OOXML package Word and LibreOffice open,
+//! written here rather than with a library so that its bytes depend on the
+//! content alone: fixed zip dates, no creation date, entries in a fixed order.
+//! Headings use Word's built-in heading styles, so the navigation pane and a
+//! table of contents work. Replies are read one at a time and compressed as
+//! they are converted: only the compressed document is held.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use flate2::Compression;
+use flate2::write::DeflateEncoder;
+use scraper::{Html, Node};
+
+use super::{JobError, OutputFile, countries};
+use crate::i18n::{Strings, Translations};
+use crate::lang::Lang;
+use crate::model::{Discussion, Site};
+use crate::site;
+
+/// Every language's document of discussion `d`.
+pub(super) fn files(
+    site: &Site,
+    i18n: &Translations,
+    d: &Discussion,
+) -> Result<Vec<OutputFile>, JobError> {
+    site.config
+        .languages
+        .iter()
+        .map(|&lang| {
+            Ok(OutputFile {
+                path: site::docx_path(lang.code(), d),
+                bytes: document(site, i18n.get(lang), d)?,
+            })
+        })
+        .collect()
+}
+
+fn document(site: &Site, s: &Strings, d: &Discussion) -> Result<Vec<u8>, JobError> {
+    let lang = s.lang;
+    let l = lang.code();
+    // Site links are made absolute with `base_url`; without it they stay
+    // relative, which a document cannot follow, and are kept as text.
+    let prefix = site
+        .config
+        .base_url
+        .as_deref()
+        .map(|b| format!("{}/{l}/", b.trim_end_matches('/')));
+    let prefix = prefix.as_deref().unwrap_or("");
+    let mut w = Body::new(lang)?;
+    let (title, title_lang) = d.title.get(lang, d.original_lang).unwrap_or(("", lang));
+    w.para("Title", title, title_lang)?;
+
+    w.para("Heading1", s.t("introduction"), lang)?;
+    w.html(&d.intro_html, prefix, d.original_lang, 1)?;
+
+    for g in &d.groups {
+        let group_title = match g.title.get(lang, d.original_lang) {
+            Some((t, _)) => t.to_string(),
+            None => s.fill(
+                &format!("group_{}", d.group_label.slug()),
+                &[("n", &g.id.to_string())],
+            ),
+        };
+        w.para("Heading1", &group_title, lang)?;
+        for q in &g.questions {
+            let (text, text_lang) = q.text.get(lang, d.original_lang).unwrap_or(("", lang));
+            w.heading_with_label(
+                "Heading2",
+                &format!("{} {}", s.t("question"), q.id),
+                text,
+                text_lang,
+            )?;
+            w.para("Heading3", s.t("summary"), lang)?;
+            match d
+                .summaries
+                .get(&q.id)
+                .and_then(|m| Lang::pick(m, lang, d.original_lang))
+            {
+                Some((summary_lang, summary)) => {
+                    w.html(&summary.html, prefix, summary_lang, 3)?;
+                }
+                None => w.para("Normal", s.t("no_summary"), lang)?,
+            }
+            let mut replies = d.replies.iter().filter(|r| r.answers.contains(&q.id));
+            match replies.next() {
+                None => w.para("Normal", s.t("no_replies"), lang)?,
+                Some(first) => {
+                    w.para("Heading3", s.t("contributions"), lang)?;
+                    for r in std::iter::once(first).chain(replies) {
+                        let mut who = r
+                            .author
+                            .clone()
+                            .unwrap_or_else(|| s.t("anonymous").to_string());
+                        if let Some(o) = &r.organisation {
+                            who.push_str(", ");
+                            who.push_str(o);
+                        }
+                        if let Some(c) = &r.country {
+                            who.push_str(&format!(" ({})", countries::shown(c, lang)));
+                        }
+                        w.para("Heading4", &who, lang)?;
+                        // One reply's text at a time: the store reads it back when asked.
+                        w.html(&r.html_for(Some(q.id))?, prefix, r.lang, 4)?;
+                    }
+                }
+            }
+        }
+    }
+
+    if let Some((conclusion_lang, c)) = Lang::pick(&d.conclusion, lang, d.original_lang) {
+        w.para("Heading1", s.t("conclusion"), lang)?;
+        w.html(&c.html, prefix, conclusion_lang, 1)?;
+    }
+
+    w.para("Heading1", s.t("contributors"), lang)?;
+    let mut people: BTreeMap<(String, &str, &str, String), usize> = BTreeMap::new();
+    let mut anonymous = 0;
+    for r in &d.replies {
+        match r.author.as_deref() {
+            Some(a) => {
+                let country = r
+                    .country
+                    .as_deref()
+                    .map(|c| countries::shown(c, lang))
+                    .unwrap_or_default();
+                let key = (
+                    a.to_lowercase(),
+                    a,
+                    r.organisation.as_deref().unwrap_or(""),
+                    country,
+                );
+                *people.entry(key).or_default() += 1;
+            }
+            None => anonymous += 1,
+        }
+    }
+    for ((_, name, organisation, country), n) in people {
+        let mut line = name.to_string();
+        if !organisation.is_empty() {
+            line.push_str(&format!(", {organisation}"));
+        }
+        if !country.is_empty() {
+            line.push_str(&format!(" ({country})"));
+        }
+        if n > 1 {
+            line.push_str(&format!(" · {}", s.count("replies", n)));
+        }
+        w.bullet(&line, lang)?;
+    }
+    if anonymous > 0 {
+        w.para(
+            "Normal",
+            &s.count("anonymous_contributors", anonymous),
+            lang,
+        )?;
+    }
+    let full_title = format!("{} · {title}", s.t("report_title"));
+    w.finish(&full_title)
+}
+
+/// `&`, `<`, `>` and `"` as XML entities; characters XML 1.0 forbids dropped.
+fn escape(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// How a run of text looks.
+#[derive(Clone, Copy, Default)]
+struct Format {
+    bold: bool,
+    italic: bool,
+    code: bool,
+    strike: bool,
+}
+
+/// A list being written: its numbering (`numId`) and depth.
+#[derive(Clone, Copy)]
+struct ListLevel {
+    num: usize,
+    depth: usize,
+}
+
+/// `word/document.xml`, compressed as it is written, with what the package's
+/// other parts need: hyperlink targets and numbered lists.
+struct Body {
+    zip: Zip,
+    entry: Entry,
+    /// The paragraph being written (its runs), flushed at each block's end.
+    para: String,
+    /// The document's language: runs in another say theirs.
+    lang: Lang,
+    /// Hyperlink targets, in order: `rId{10 + i}`.
+    links: Vec<String>,
+    /// How many numbered lists there are: each restarts at 1 with its own `numId`.
+    numbered: usize,
+}
+
+/// Where the HTML converter is: the style of the paragraphs it opens, and the
+/// formatting and language of the runs.
+#[derive(Clone, Copy)]
+struct Ctx<'a> {
+    style: &'a str,
+    fmt: Format,
+    lang: Lang,
+    list: Option<ListLevel>,
+    pre: bool,
+    /// Added to a heading's level in the text: its place in the document.
+    heading_base: usize,
+}
+
+/// `numId` of bulleted lists; numbered lists get 2, 3, ….
+const BULLETS: usize = 1;
+
+impl Body {
+    fn new(lang: Lang) -> Result<Body, JobError> {
+        let mut zip = Zip::default();
+        zip.add("[Content_Types].xml", CONTENT_TYPES.as_bytes())?;
+        zip.add("_rels/.rels", ROOT_RELS.as_bytes())?;
+        let mut entry = Entry::new();
+        entry.write(DOCUMENT_START.as_bytes())?;
+        Ok(Body {
+            zip,
+            entry,
+            para: String::new(),
+            lang,
+            links: Vec::new(),
+            numbered: 0,
+        })
+    }
+
+    /// A paragraph of plain text in style `style`.
+    fn para(&mut self, style: &'static str, text: &str, lang: Lang) -> Result<(), JobError> {
+        let ctx = self.ctx(style, lang, 0);
+        self.run(text, &ctx);
+        self.end_para(&ctx)
+    }
+
+    /// A heading made of a label in the page's language and a text in its own.
+    fn heading_with_label(
+        &mut self,
+        style: &'static str,
+        label: &str,
+        text: &str,
+        lang: Lang,
+    ) -> Result<(), JobError> {
+        let ctx = self.ctx(style, self.lang, 0);
+        self.run(&format!("{label} "), &ctx);
+        self.run(text, &Ctx { lang, ..ctx });
+        self.end_para(&ctx)
+    }
+
+    /// A bulleted line.
+    fn bullet(&mut self, text: &str, lang: Lang) -> Result<(), JobError> {
+        let ctx = Ctx {
+            list: Some(ListLevel {
+                num: BULLETS,
+                depth: 0,
+            }),
+            ..self.ctx("ListParagraph", lang, 0)
+        };
+        self.run(text, &ctx);
+        self.end_para(&ctx)
+    }
+
+    fn ctx(&self, style: &'static str, lang: Lang, heading_base: usize) -> Ctx<'static> {
+        Ctx {
+            style,
+            fmt: Format::default(),
+            lang,
+            list: None,
+            pre: false,
+            heading_base,
+        }
+    }
+
+    /// Sanitised HTML written in `lang`, under a heading of level `heading_base`.
+    fn html(
+        &mut self,
+        html: &str,
+        prefix: &str,
+        lang: Lang,
+        heading_base: usize,
+    ) -> Result<(), JobError> {
+        let html = crate::links::fill(html.as_bytes().to_vec(), prefix);
+        let fragment = Html::parse_fragment(&String::from_utf8_lossy(&html));
+        let ctx = self.ctx("Normal", lang, heading_base);
+        self.children(fragment.root_element(), &ctx)?;
+        self.end_para(&ctx)
+    }
+
+    fn children(&mut self, node: scraper::ElementRef<'_>, ctx: &Ctx<'_>) -> Result<(), JobError> {
+        for child in node.children() {
+            match child.value() {
+                Node::Text(t) => self.text(t, ctx),
+                Node::Element(_) => {
+                    if let Some(e) = scraper::ElementRef::wrap(child) {
+                        self.element(e, ctx)?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn element(&mut self, e: scraper::ElementRef<'_>, ctx: &Ctx<'_>) -> Result<(), JobError> {
+        let name = e.value().name();
+        let mut inner = *ctx;
+        if let Some(l) = e.value().attr("lang").and_then(Lang::from_code) {
+            inner.lang = l;
+        }
+        match name {
+            "strong" | "b" => inner.fmt.bold = true,
+            "em" | "i" | "cite" => inner.fmt.italic = true,
+            "code" | "kbd" | "samp" => inner.fmt.code = true,
+            "del" | "s" => inner.fmt.strike = true,
+            "br" => {
+                self.para.push_str("<w:r><w:br/></w:r>");
+                return Ok(());
+            }
+            "img" => {
+                if let Some(alt) = e.value().attr("alt") {
+                    self.run(alt, ctx);
+                }
+                return Ok(());
+            }
+            "a" => {
+                let href = e.value().attr("href").unwrap_or("");
+                let external = ["http://", "https://", "mailto:"]
+                    .iter()
+                    .any(|s| href.starts_with(s));
+                if external {
+                    self.links.push(href.to_string());
+                    let id = 9 + self.links.len();
+                    self.para
+                        .push_str(&format!("<w:hyperlink r:id=\"rId{id}\">"));
+                    let link = Ctx {
+                        style: ctx.style,
+                        ..inner
+                    };
+                    self.children_linked(e, &link)?;
+                    self.para.push_str("</w:hyperlink>");
+                    return Ok(());
+                }
+            }
+            "p" | "div" | "figure" | "figcaption" | "dt" | "dd" | "tr" => {
+                self.end_para(ctx)?;
+                self.children(e, &inner)?;
+                return self.end_para(&inner);
+            }
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                self.end_para(ctx)?;
+                // A text's `h2` is the first level under the heading it is placed under.
+                let n = usize::from(name.as_bytes()[1] - b'0');
+                let level = (ctx.heading_base + n.saturating_sub(1))
+                    .max(ctx.heading_base + 1)
+                    .min(HEADINGS.len());
+                inner.style = HEADINGS[level - 1];
+                inner.list = None;
+                self.children(e, &inner)?;
+                return self.end_para(&inner);
+            }
+            "blockquote" => {
+                self.end_para(ctx)?;
+                inner.style = "Quote";
+                self.children(e, &inner)?;
+                return self.end_para(&inner);
+            }
+            "pre" => {
+                self.end_para(ctx)?;
+                inner.pre = true;
+                inner.fmt.code = true;
+                self.children(e, &inner)?;
+                return self.end_para(&inner);
+            }
+            "ul" | "ol" => {
+                self.end_para(ctx)?;
+                let num = if name == "ol" {
+                    self.numbered += 1;
+                    BULLETS + self.numbered
+                } else {
+                    BULLETS
+                };
+                let depth = ctx.list.map_or(0, |l| (l.depth + 1).min(8));
+                inner.list = Some(ListLevel { num, depth });
+                inner.style = "ListParagraph";
+                self.children(e, &inner)?;
+                return self.end_para(&inner);
+            }
+            "li" => {
+                self.end_para(ctx)?;
+                self.children(e, &inner)?;
+                return self.end_para(&inner);
+            }
+            "td" | "th" => {
+                if name == "th" {
+                    inner.fmt.bold = true;
+                }
+                self.children(e, &inner)?;
+                self.run(" ", ctx);
+                return Ok(());
+            }
+            _ => {}
+        }
+        self.children(e, &inner)
+    }
+
+    /// The runs of a link get Word's hyperlink look.
+    fn children_linked(
+        &mut self,
+        e: scraper::ElementRef<'_>,
+        ctx: &Ctx<'_>,
+    ) -> Result<(), JobError> {
+        let before = self.para.len();
+        self.children(e, ctx)?;
+        let runs = self.para.split_off(before);
+        self.para.push_str(&runs.replace(
+            "<w:r><w:rPr>",
+            "<w:r><w:rPr><w:rStyle w:val=\"Hyperlink\"/>",
+        ));
+        Ok(())
+    }
+
+    /// A text node: its spaces collapsed, as a browser shows it, except in `pre`.
+    fn text(&mut self, t: &str, ctx: &Ctx<'_>) {
+        if ctx.pre {
+            for (i, line) in t.split('\n').enumerate() {
+                if i > 0 {
+                    self.para.push_str("<w:r><w:br/></w:r>");
+                }
+                self.run(line, ctx);
+            }
+            return;
+        }
+        let mut collapsed = String::with_capacity(t.len());
+        let mut space = false;
+        for c in t.chars() {
+            if c.is_whitespace() {
+                space = true;
+            } else {
+                if space && !(collapsed.is_empty() && self.para.is_empty()) {
+                    collapsed.push(' ');
+                }
+                space = false;
+                collapsed.push(c);
+            }
+        }
+        if space && !(collapsed.is_empty() && self.para.is_empty()) {
+            collapsed.push(' ');
+        }
+        self.run(&collapsed, ctx);
+    }
+
+    /// One run of text, formatted as `ctx` says.
+    fn run(&mut self, text: &str, ctx: &Ctx<'_>) {
+        if text.is_empty() {
+            return;
+        }
+        let p = &mut self.para;
+        // Always an rPr, so that a link can add its style in front.
+        p.push_str("<w:r><w:rPr>");
+        if ctx.fmt.code {
+            p.push_str("<w:rFonts w:ascii=\"Courier New\" w:hAnsi=\"Courier New\"/>");
+        }
+        if ctx.fmt.bold {
+            p.push_str("<w:b/>");
+        }
+        if ctx.fmt.italic {
+            p.push_str("<w:i/>");
+        }
+        if ctx.fmt.strike {
+            p.push_str("<w:strike/>");
+        }
+        if ctx.lang != self.lang {
+            p.push_str(&format!("<w:lang w:val=\"{}\"/>", ctx.lang.code()));
+        }
+        p.push_str("</w:rPr><w:t xml:space=\"preserve\">");
+        escape(text, p);
+        p.push_str("</w:t></w:r>");
+    }
+
+    /// Writes the paragraph being built, if it has any text.
+    fn end_para(&mut self, ctx: &Ctx<'_>) -> Result<(), JobError> {
+        if self.para.is_empty() {
+            return Ok(());
+        }
+        let mut head = format!("<w:p><w:pPr><w:pStyle w:val=\"{}\"/>", ctx.style);
+        if let Some(l) = ctx.list {
+            head.push_str(&format!(
+                "<w:numPr><w:ilvl w:val=\"{}\"/><w:numId w:val=\"{}\"/></w:numPr>",
+                l.depth, l.num
+            ));
+        }
+        head.push_str("</w:pPr>");
+        self.entry.write(head.as_bytes())?;
+        self.entry.write(self.para.as_bytes())?;
+        self.entry.write(b"</w:p>")?;
+        self.para.clear();
+        Ok(())
+    }
+
+    /// The package's bytes.
+    fn finish(mut self, title: &str) -> Result<Vec<u8>, JobError> {
+        self.entry.write(DOCUMENT_END.as_bytes())?;
+        let Body {
+            mut zip,
+            entry,
+            lang,
+            links,
+            numbered,
+            ..
+        } = self;
+        zip.finish_entry("word/document.xml", entry)?;
+        zip.add("word/styles.xml", styles(lang).as_bytes())?;
+        zip.add("word/numbering.xml", numbering(numbered).as_bytes())?;
+        let mut rels = String::from(DOCUMENT_RELS_START);
+        for (i, target) in links.iter().enumerate() {
+            rels.push_str(&format!("<Relationship Id=\"rId{}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink\" Target=\"", 10 + i));
+            escape(target, &mut rels);
+            rels.push_str("\" TargetMode=\"External\"/>");
+        }
+        rels.push_str("</Relationships>");
+        zip.add("word/_rels/document.xml.rels", rels.as_bytes())?;
+        let mut core = String::from(CORE_START);
+        core.push_str("<dc:title>");
+        escape(title, &mut core);
+        core.push_str(&format!(
+            "</dc:title><dc:language>{}</dc:language></cp:coreProperties>",
+            lang.code()
+        ));
+        zip.add("docProps/core.xml", core.as_bytes())?;
+        Ok(zip.finish())
+    }
+}
+
+const HEADINGS: [&str; 6] = [
+    "Heading1", "Heading2", "Heading3", "Heading4", "Heading5", "Heading6",
+];
+
+const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>"#;
+
+const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/></Relationships>"#;
+
+const DOCUMENT_RELS_START: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>"#;
+
+const DOCUMENT_START: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>"#;
+
+const DOCUMENT_END: &str = r#"<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440" w:header="708" w:footer="708" w:gutter="0"/></w:sectPr></w:body></w:document>"#;
+
+/// No creation or modification date: the same content gives the same bytes.
+const CORE_START: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">"#;
+
+/// Word's built-in style names (`Heading1` is "heading 1"), so that Word
+/// treats them as its own headings; the document's language as the default.
+fn styles(lang: Lang) -> String {
+    let mut s = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:eastAsia="Calibri" w:cs="Calibri"/><w:sz w:val="22"/><w:lang w:val="{}"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="276" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:after="240"/></w:pPr><w:rPr><w:sz w:val="48"/></w:rPr></w:style>"#,
+        lang.code()
+    );
+    let sizes = [36, 30, 26, 24, 22, 22];
+    for (i, size) in sizes.iter().enumerate() {
+        let n = i + 1;
+        s.push_str(&format!(
+            r#"<w:style w:type="paragraph" w:styleId="Heading{n}"><w:name w:val="heading {n}"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="9"/><w:qFormat/><w:pPr><w:keepNext/><w:spacing w:before="240" w:after="120"/><w:outlineLvl w:val="{i}"/></w:pPr><w:rPr><w:b/><w:sz w:val="{size}"/></w:rPr></w:style>"#
+        ));
+    }
+    s.push_str(r#"<w:style w:type="paragraph" w:styleId="Quote"><w:name w:val="Quote"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:ind w:left="720"/></w:pPr><w:rPr><w:i/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="ListParagraph"><w:name w:val="List Paragraph"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:after="60"/></w:pPr></w:style><w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/><w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr></w:style></w:styles>"#);
+    s
+}
+
+/// Bullets (`numId` 1) and `numbered` numbered lists, each restarting at 1.
+fn numbering(numbered: usize) -> String {
+    let mut s = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">"#,
+    );
+    for (id, ordered) in [(0, false), (1, true)] {
+        s.push_str(&format!("<w:abstractNum w:abstractNumId=\"{id}\">"));
+        for lvl in 0..9 {
+            let (fmt, text) = if ordered {
+                ("decimal", format!("%{}.", lvl + 1))
+            } else {
+                ("bullet", ["•", "◦", "▪"][lvl % 3].to_string())
+            };
+            let indent = 720 * (lvl + 1);
+            s.push_str(&format!(
+                r#"<w:lvl w:ilvl="{lvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="{indent}" w:hanging="360"/></w:pPr></w:lvl>"#
+            ));
+        }
+        s.push_str("</w:abstractNum>");
+    }
+    s.push_str(r#"<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>"#);
+    for k in 0..numbered {
+        s.push_str(&format!(
+            r#"<w:num w:numId="{}"><w:abstractNumId w:val="1"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>"#,
+            BULLETS + 1 + k
+        ));
+    }
+    s.push_str("</w:numbering>");
+    s
+}
+
+/// A zip entry being compressed, with the checksum and size of what it holds.
+struct Entry {
+    data: DeflateEncoder<Vec<u8>>,
+    crc: crc32fast::Hasher,
+    size: u64,
+}
+
+impl Entry {
+    fn new() -> Entry {
+        Entry {
+            data: DeflateEncoder::new(Vec::new(), Compression::default()),
+            crc: crc32fast::Hasher::new(),
+            size: 0,
+        }
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), JobError> {
+        self.crc.update(bytes);
+        self.size += bytes.len() as u64;
+        self.data.write_all(bytes).map_err(|e| e.to_string())?;
+        Ok(())
+    }
+}
+
+/// A zip archive written in memory: deflated entries, all dated 1980-01-01
+/// (the earliest date zip knows), so that its bytes depend on its content alone.
+#[derive(Default)]
+struct Zip {
+    out: Vec<u8>,
+    central: Vec<u8>,
+    count: u16,
+}
+
+/// 1980-01-01 00:00 in MS-DOS format.
+const DOS_TIME: u16 = 0;
+const DOS_DATE: u16 = (1 << 5) | 1;
+
+impl Zip {
+    fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), JobError> {
+        let mut e = Entry::new();
+        e.write(bytes)?;
+        self.finish_entry(name, e)
+    }
+
+    fn finish_entry(&mut self, name: &str, e: Entry) -> Result<(), JobError> {
+        let crc = e.crc.finalize();
+        let data = e.data.finish().map_err(|e| e.to_string())?;
+        let too_big = || "the Word document is larger than 4 GB".to_string();
+        let size = u32::try_from(e.size).map_err(|_| too_big())?;
+        let packed = u32::try_from(data.len()).map_err(|_| too_big())?;
+        let offset = u32::try_from(self.out.len()).map_err(|_| too_big())?;
+        let name_len = u16::try_from(name.len()).map_err(|_| too_big())?;
+        // Version 2.0, UTF-8 names (bit 11), deflate (8).
+        let common = |v: &mut Vec<u8>| {
+            v.extend_from_slice(&20u16.to_le_bytes());
+            v.extend_from_slice(&(1u16 << 11).to_le_bytes());
+            v.extend_from_slice(&8u16.to_le_bytes());
+            v.extend_from_slice(&DOS_TIME.to_le_bytes());
+            v.extend_from_slice(&DOS_DATE.to_le_bytes());
+            v.extend_from_slice(&crc.to_le_bytes());
+            v.extend_from_slice(&packed.to_le_bytes());
+            v.extend_from_slice(&size.to_le_bytes());
+            v.extend_from_slice(&name_len.to_le_bytes());
+            v.extend_from_slice(&0u16.to_le_bytes());
+        };
+        self.out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+        common(&mut self.out);
+        self.out.extend_from_slice(name.as_bytes());
+        self.out.extend_from_slice(&data);
+
+        self.central
+            .extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+        self.central.extend_from_slice(&20u16.to_le_bytes()); // made by
+        common(&mut self.central);
+        self.central.extend_from_slice(&0u16.to_le_bytes()); // comment
+        self.central.extend_from_slice(&0u16.to_le_bytes()); // disk
+        self.central.extend_from_slice(&0u16.to_le_bytes()); // internal attributes
+        self.central.extend_from_slice(&0u32.to_le_bytes()); // external attributes
+        self.central.extend_from_slice(&offset.to_le_bytes());
+        self.central.extend_from_slice(name.as_bytes());
+        self.count += 1;
+        Ok(())
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        let offset = self.out.len() as u32;
+        let size = self.central.len() as u32;
+        self.out.append(&mut self.central);
+        self.out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+        self.out.extend_from_slice(&0u16.to_le_bytes());
+        self.out.extend_from_slice(&0u16.to_le_bytes());
+        self.out.extend_from_slice(&self.count.to_le_bytes());
+        self.out.extend_from_slice(&self.count.to_le_bytes());
+        self.out.extend_from_slice(&size.to_le_bytes());
+        self.out.extend_from_slice(&offset.to_le_bytes());
+        self.out.extend_from_slice(&0u16.to_le_bytes());
+        self.out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The paragraphs `html` becomes under a heading of level 2, uncompressed.
+    fn convert(html: &str) -> String {
+        let Ok(mut b) = Body::new(Lang::En) else {
+            panic!("document start")
+        };
+        let ctx = b.ctx("Normal", Lang::En, 2);
+        let fragment = Html::parse_fragment(html);
+        if b.children(fragment.root_element(), &ctx).is_err() || b.end_para(&ctx).is_err() {
+            panic!("conversion failed");
+        }
+        let bytes = b.entry.data.finish().expect("deflate");
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::DeflateDecoder::new(&bytes[..]), &mut xml)
+            .expect("inflate");
+        xml
+    }
+
+    #[test]
+    fn paragraphs_emphasis_lists_and_headings_become_word_markup() {
+        let xml = convert(
+            "<h2>Title</h2>\n<p>One <em>two</em> <strong>three</strong> &amp; <a href=\"https://x.org/?a=1&amp;b=2\">link</a> <a href=\"../other/\">here</a></p>\n<ul>\n<li>a</li>\n<li>b<ol><li>c</li></ol></li>\n</ul>\n<p lang=\"fr\">Bonjour</p>",
+        );
+        // An `h2` is the first level under the heading the text is placed under.
+        assert!(xml.contains("<w:pStyle w:val=\"Heading3\"/>"), "{xml}");
+        assert!(xml.contains("<w:i/></w:rPr><w:t xml:space=\"preserve\">two</w:t>"));
+        assert!(xml.contains("<w:b/></w:rPr><w:t xml:space=\"preserve\">three</w:t>"));
+        assert!(xml.contains("&amp;"));
+        assert!(
+            xml.contains("<w:hyperlink r:id=\"rId10\"><w:r><w:rPr><w:rStyle w:val=\"Hyperlink\"/>")
+        );
+        // A relative link cannot be followed from a document: its text stays.
+        assert!(xml.contains(">here</w:t>") && !xml.contains("rId11"));
+        assert!(xml.contains("<w:numId w:val=\"1\"/>"));
+        assert!(xml.contains("<w:ilvl w:val=\"1\"/><w:numId w:val=\"2\"/>"));
+        assert!(xml.contains("<w:lang w:val=\"fr\"/></w:rPr><w:t xml:space=\"preserve\">Bonjour"));
+        assert!(
+            !xml.contains("</w:pPr><w:r><w:rPr></w:rPr><w:t xml:space=\"preserve\"> "),
+            "no paragraph starts with a space: {xml}"
+        );
+    }
+
+    #[test]
+    fn forbidden_characters_are_dropped_and_markup_escaped() {
+        let mut s = String::new();
+        escape("a\u{1}<b>\"&", &mut s);
+        assert_eq!(s, "a&lt;b&gt;&quot;&amp;");
+    }
+}
