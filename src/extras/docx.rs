@@ -10,13 +10,13 @@
 //! table of contents work. Replies are read one at a time and compressed as
 //! they are converted: only the compressed document is held.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 
 use flate2::Compression;
 use flate2::write::DeflateEncoder;
 use scraper::{Html, Node};
 
+use super::stats::contributors;
 use super::{JobError, OutputFile, countries};
 use crate::i18n::{Strings, Translations};
 use crate::lang::Lang;
@@ -119,37 +119,17 @@ fn document(site: &Site, s: &Strings, d: &Discussion) -> Result<Vec<u8>, JobErro
     }
 
     w.para("Heading1", s.t("contributors"), lang)?;
-    let mut people: BTreeMap<(String, &str, &str, String), usize> = BTreeMap::new();
-    let mut anonymous = 0;
-    for r in &d.replies {
-        match r.author.as_deref() {
-            Some(a) => {
-                let country = r
-                    .country
-                    .as_deref()
-                    .map(|c| countries::shown(c, lang))
-                    .unwrap_or_default();
-                let key = (
-                    a.to_lowercase(),
-                    a,
-                    r.organisation.as_deref().unwrap_or(""),
-                    country,
-                );
-                *people.entry(key).or_default() += 1;
-            }
-            None => anonymous += 1,
+    let (people, anonymous) = contributors(&d.replies, lang);
+    for p in people {
+        let mut line = p.name.to_string();
+        if !p.organisation.is_empty() {
+            line.push_str(&format!(", {}", p.organisation));
         }
-    }
-    for ((_, name, organisation, country), n) in people {
-        let mut line = name.to_string();
-        if !organisation.is_empty() {
-            line.push_str(&format!(", {organisation}"));
+        if !p.country.is_empty() {
+            line.push_str(&format!(" ({})", p.country));
         }
-        if !country.is_empty() {
-            line.push_str(&format!(" ({country})"));
-        }
-        if n > 1 {
-            line.push_str(&format!(" · {}", s.count("replies", n)));
+        if p.replies > 1 {
+            line.push_str(&format!(" · {}", s.count("replies", p.replies)));
         }
         w.bullet(&line, lang)?;
     }

@@ -331,6 +331,55 @@ pub fn wrap(text: &str, room: u32, max: usize) -> Vec<String> {
     lines
 }
 
+/// A signed contributor, once however many replies they signed.
+pub struct Contributor<'a> {
+    /// The name as the first of their replies signs it.
+    pub name: &'a str,
+    /// Their organisation, or "".
+    pub organisation: &'a str,
+    /// Their country as shown in the page's language ([`countries::shown`]), or "".
+    pub country: String,
+    /// How many replies they signed.
+    pub replies: usize,
+}
+
+/// Each signed contributor once (same name, organisation and country), in
+/// alphabetical order, with their number of replies; and the number of
+/// unsigned replies. For the report, as a page and as a Word document.
+pub fn contributors(replies: &[Reply], lang: Lang) -> (Vec<Contributor<'_>>, usize) {
+    use std::collections::BTreeMap;
+    // Keyed by the name in lower case first, to sort as readers expect.
+    let mut people: BTreeMap<(String, &str, &str, String), usize> = BTreeMap::new();
+    let mut anonymous = 0;
+    for r in replies {
+        match r.author.as_deref() {
+            Some(a) => {
+                let key = (
+                    a.to_lowercase(),
+                    a,
+                    r.organisation.as_deref().unwrap_or(""),
+                    r.country
+                        .as_deref()
+                        .map(|c| countries::shown(c, lang))
+                        .unwrap_or_default(),
+                );
+                *people.entry(key).or_default() += 1;
+            }
+            None => anonymous += 1,
+        }
+    }
+    let people = people
+        .into_iter()
+        .map(|((_, name, organisation, country), replies)| Contributor {
+            name,
+            organisation,
+            country,
+            replies,
+        })
+        .collect();
+    (people, anonymous)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,6 @@
 //! The consolidated reply as one document: introduction, contents, every
 //! question with its summary and replies, conclusion, contributors.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::discussion::{Facts, facts};
@@ -14,9 +12,9 @@ use super::parts::{
     ReplyCard, SummaryView, card, cited_list, group_title, lang_links, summary_view,
 };
 use super::{Prepared, Slots};
-use crate::extras::countries;
+use crate::extras::stats::contributors;
 use crate::lang::Lang;
-use crate::model::{Reply, count_by_lang};
+use crate::model::count_by_lang;
 
 const TEMPLATE: &str = "report.html";
 
@@ -116,11 +114,11 @@ pub(super) fn prepare<'r>(env: &'r Env<'_>, place: &Place<'_>, w: Whole<'r>) -> 
     let (people, anonymous) = contributors(w.replies, s.lang);
     let contributors = people
         .into_iter()
-        .map(|((_, name, organisation, country), n)| Contributor {
-            name,
-            organisation,
-            country,
-            count: (n > 1).then(|| s.count("replies", n)),
+        .map(|p| Contributor {
+            name: p.name,
+            organisation: p.organisation,
+            country: p.country,
+            count: (p.replies > 1).then(|| s.count("replies", p.replies)),
         })
         .collect();
     let title = f.title_in(s.lang).text;
@@ -142,34 +140,4 @@ pub(super) fn prepare<'r>(env: &'r Env<'_>, place: &Place<'_>, w: Whole<'r>) -> 
     };
     Prepared::new(TEMPLATE, Layout::new(env, place, head), page, place)
         .with_replies(slots, REPLY_HEADINGS)
-}
-
-/// A contributor's name in lowercase (to sort by), name, organisation and
-/// country.
-type ContributorKey<'a> = (String, &'a str, &'a str, String);
-
-/// Each signed contributor once (same name, organisation and country), in
-/// alphabetical order, with their number of replies; and the number of
-/// unsigned replies.
-fn contributors(replies: &[Reply], lang: Lang) -> (BTreeMap<ContributorKey<'_>, usize>, usize) {
-    let mut people = BTreeMap::new();
-    let mut anonymous = 0;
-    for r in replies {
-        match r.author.as_deref() {
-            Some(a) => {
-                let key = (
-                    a.to_lowercase(),
-                    a,
-                    r.organisation.as_deref().unwrap_or(""),
-                    r.country
-                        .as_deref()
-                        .map(|c| countries::shown(c, lang))
-                        .unwrap_or_default(),
-                );
-                *people.entry(key).or_default() += 1;
-            }
-            None => anonymous += 1,
-        }
-    }
-    (people, anonymous)
 }
