@@ -103,8 +103,9 @@ impl BuildOptions {
     }
 }
 
-/// `themes/` beside the content folder `content`.
-fn themes_beside(content: &Path) -> PathBuf {
+/// `themes/` beside the content folder `content`: where a site's themes are
+/// looked for unless told otherwise.
+pub fn themes_beside(content: &Path) -> PathBuf {
     std::path::absolute(content)
         .ok()
         .and_then(|p| p.parent().map(|p| p.join("themes")))

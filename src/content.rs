@@ -623,11 +623,12 @@ fn load_discussion(
     let mut conclusion = BTreeMap::new();
     for f in summary_files {
         match load_summary(f, &known) {
-            Ok((Some(q), lang, s)) => {
-                summaries.entry(q).or_default().insert(lang, s);
-            }
-            Ok((None, lang, s)) => {
-                conclusion.insert(lang, s);
+            Ok((question, lang, s, draft)) => {
+                diags.extend(draft);
+                match question {
+                    Some(q) => summaries.entry(q).or_default().insert(lang, s),
+                    None => conclusion.insert(lang, s),
+                };
             }
             Err(d) => diags.push(d),
         }
@@ -975,11 +976,16 @@ fn nonblank(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
+/// What starts the first line of a draft summary written by `palabre brief`:
+/// while a summary holds it, it has not been rewritten, and `check` says so.
+pub const DRAFT_MARKER: &str = "palabre brief draft";
+
+/// A summary read from its file: the question it summarises (`None` for the
+/// conclusion), its language, and a warning when it is still a draft.
+type LoadedSummary = (Option<QuestionId>, Lang, Summary, Option<Diagnostic>);
+
 /// Reads `summaries/<g>-<q>.<lang>.md` (or `conclusion.<lang>.md`, question `None`).
-fn load_summary(
-    path: &Path,
-    known: &BTreeSet<QuestionId>,
-) -> Result<(Option<QuestionId>, Lang, Summary), Diagnostic> {
+fn load_summary(path: &Path, known: &BTreeSet<QuestionId>) -> Result<LoadedSummary, Diagnostic> {
     let name = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -1020,6 +1026,14 @@ fn load_summary(
     };
     let (front, body, body_line) = read_split::<SummaryFront>(path)?;
     let front = front.unwrap_or_default();
+    let draft = body.lines().position(|l| l.contains(DRAFT_MARKER)).map(|i| {
+        Diagnostic::warning(
+            path,
+            Some(body_line + i),
+            "this summary is still the draft written by `palabre brief`",
+        )
+        .hint("check its quotations, rewrite it as the synthesis, then delete its first two lines (the draft notice)")
+    });
     let rendered = markdown::render(
         &body,
         &format!("summary-{target}-{code}"),
@@ -1038,5 +1052,6 @@ fn load_summary(
             html: rendered.html,
             links: rendered.links,
         },
+        draft,
     ))
 }

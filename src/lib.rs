@@ -24,6 +24,7 @@
 //! | `i18n`        | the site's own words in each language                             |
 //! | `links`       | site links filled in for the page or feed that shows them         |
 //! | `extras`      | the files beside the pages: search, feeds, open data, .docx, …    |
+//! | `brief`       | the moderators' brief: key phrases, passages, draft summaries     |
 //! | `render`      | pages to HTML with the theme                                      |
 //! | `output`      | writing the site safely, and the table of the files written       |
 //! | `build`       | the `build` and `check` pipelines                                 |
@@ -31,6 +32,7 @@
 //! The command line is not part of the library: it lives in the binary
 //! (`src/main.rs` and `src/cli/`), on top of `build`.
 
+pub mod brief;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
@@ -52,4 +54,4 @@ pub mod util;
 
 mod build;
 
-pub use build::{BuildOptions, BuildReport, Progress, build, check};
+pub use build::{BuildOptions, BuildReport, Progress, build, check, themes_beside};

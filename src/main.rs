@@ -34,6 +34,8 @@ enum Command {
     Check(cli::check::Args),
     /// Per question: how many replies its consolidated reply cites, by language and country.
     Coverage(cli::coverage::Args),
+    /// Write the moderators' brief of a discussion: key phrases, representative passages, draft summaries.
+    Brief(cli::brief::Args),
     /// Create a content file: `palabre new reply --discussion D --answers 1.2 --author NAME`.
     New(cli::new::Args),
     /// Turn e-mails (.eml files, mbox mailboxes) into reply files.
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         Command::Build(args) => cli::build::run(args),
         Command::Check(args) => cli::check::run(args),
         Command::Coverage(args) => cli::coverage::run(args),
+        Command::Brief(args) => cli::brief::run(args),
         Command::New(args) => cli::new::run(args),
         Command::Import(args) => cli::import::run(args),
         Command::Serve(args) => cli::serve::run(args),

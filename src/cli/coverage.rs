@@ -5,9 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use palabre::extras::coverage::{self, Count, Coverage};
-use palabre::util::address;
 
-use super::print_all;
+use super::{find_discussion, print_all};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub(crate) enum Format {
@@ -35,21 +34,14 @@ pub(crate) fn run(args: Args) -> ExitCode {
         print_all(&diags.0);
         return ExitCode::FAILURE;
     };
-    // By address, as links to discussions are: any case, any accents.
-    let only = args.discussion.as_deref().map(address);
-    if let Some(only) = &only
-        && !site.discussions.iter().any(|d| &d.slug == only)
-    {
-        let known: Vec<&str> = site.discussions.iter().map(|d| d.slug.as_str()).collect();
-        eprintln!(
-            "error: there is no discussion `{}` in {}\n  hint: the discussions are: {}",
-            args.discussion.as_deref().unwrap_or_default(),
-            args.content.display(),
-            known.join(", ")
-        );
-        return ExitCode::FAILURE;
-    }
-    let all = coverage::coverage(&site, only.as_deref());
+    let only = match &args.discussion {
+        Some(written) => match find_discussion(&site, written, &args.content) {
+            Some(d) => Some(d.slug.as_str()),
+            None => return ExitCode::FAILURE,
+        },
+        None => None,
+    };
+    let all = coverage::coverage(&site, only);
     match args.format {
         Format::Text => print!("{}", text(&all)),
         Format::Json => match serde_json::to_string_pretty(&all) {

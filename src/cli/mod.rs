@@ -1,6 +1,7 @@
 //! The subcommands: each a client of the library, owning its arguments and
 //! its output to the terminal.
 
+pub(crate) mod brief;
 pub(crate) mod build;
 pub(crate) mod check;
 pub(crate) mod coverage;
@@ -9,9 +10,10 @@ pub(crate) mod init;
 pub(crate) mod new;
 pub(crate) mod serve;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use palabre::diagnostic::Diagnostic;
+use palabre::model::{Discussion, Site};
 use palabre::{BuildOptions, Progress};
 
 /// Where a site comes from and goes to: shared by `build` and `serve`.
@@ -52,4 +54,24 @@ pub(crate) fn print_all<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) {
     for d in diags {
         eprintln!("{d}");
     }
+}
+
+/// The discussion of `site` that `written` names by its address (any case,
+/// any accents, as links to discussions are); else says which there are.
+pub(crate) fn find_discussion<'s>(
+    site: &'s Site,
+    written: &str,
+    content: &Path,
+) -> Option<&'s Discussion> {
+    let wanted = palabre::util::address(written);
+    let found = site.discussions.iter().find(|d| d.slug == wanted);
+    if found.is_none() {
+        let known: Vec<&str> = site.discussions.iter().map(|d| d.slug.as_str()).collect();
+        eprintln!(
+            "error: there is no discussion `{written}` in {}\n  hint: the discussions are: {}",
+            content.display(),
+            known.join(", ")
+        );
+    }
+    found
 }

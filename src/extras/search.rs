@@ -114,7 +114,8 @@ pub fn text_files(d: &Discussion) -> Result<Vec<OutputFile>, super::JobError> {
     Ok(out)
 }
 
-fn stemmer(lang: Lang) -> Stemmer {
+/// The Snowball stemmer of `lang`.
+pub fn stemmer(lang: Lang) -> Stemmer {
     Stemmer::create(match lang {
         Lang::En => Algorithm::English,
         Lang::Fr => Algorithm::French,

@@ -23,6 +23,7 @@ const LAYERS: &[&str] = &[
     "i18n",
     "links",
     "extras",
+    "brief",
     "render",
     "output",
     "build",

@@ -7,6 +7,7 @@ mod common;
 mod safety;
 
 mod adversarial;
+mod brief;
 mod contribute;
 mod coverage;
 mod docs;
