@@ -10,6 +10,7 @@
 //! table of contents work. Replies are read one at a time and compressed as
 //! they are converted: only the compressed document is held.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use flate2::Compression;
@@ -57,7 +58,8 @@ fn document(site: &Site, s: &Strings, d: &Discussion) -> Result<Vec<u8>, JobErro
     w.para("Title", title, title_lang)?;
 
     w.para("Heading1", s.t("introduction"), lang)?;
-    w.html(&d.intro_html, prefix, d.original_lang, 1)?;
+    w.html(&d.intro_html, prefix, d.original_lang, 1, None)?;
+    let cites = citations(d, s, prefix);
 
     for g in &d.groups {
         let group_title = match g.title.get(lang, d.original_lang) {
@@ -83,7 +85,7 @@ fn document(site: &Site, s: &Strings, d: &Discussion) -> Result<Vec<u8>, JobErro
                 .and_then(|m| Lang::pick(m, lang, d.original_lang))
             {
                 Some((summary_lang, summary)) => {
-                    w.html(&summary.html, prefix, summary_lang, 3)?;
+                    w.html(&summary.html, prefix, summary_lang, 3, Some(&cites))?;
                 }
                 None => w.para("Normal", s.t("no_summary"), lang)?,
             }
@@ -106,7 +108,7 @@ fn document(site: &Site, s: &Strings, d: &Discussion) -> Result<Vec<u8>, JobErro
                         }
                         w.para("Heading4", &who, lang)?;
                         // One reply's text at a time: the store reads it back when asked.
-                        w.html(&r.html_for(Some(q.id))?, prefix, r.lang, 4)?;
+                        w.html(&r.html_for(Some(q.id))?, prefix, r.lang, 4, None)?;
                     }
                 }
             }
@@ -115,7 +117,7 @@ fn document(site: &Site, s: &Strings, d: &Discussion) -> Result<Vec<u8>, JobErro
 
     if let Some((conclusion_lang, c)) = Lang::pick(&d.conclusion, lang, d.original_lang) {
         w.para("Heading1", s.t("conclusion"), lang)?;
-        w.html(&c.html, prefix, conclusion_lang, 1)?;
+        w.html(&c.html, prefix, conclusion_lang, 1, Some(&cites))?;
     }
 
     w.para("Heading1", s.t("contributors"), lang)?;
@@ -142,6 +144,41 @@ fn document(site: &Site, s: &Strings, d: &Discussion) -> Result<Vec<u8>, JobErro
     }
     let full_title = format!("{} · {title}", s.t("report_title"));
     w.finish(&full_title)
+}
+
+/// The footnote of a citation of each reply of `d`, by the href of the
+/// reply's page (`prefix` + its path): who wrote it, and where to read it
+/// when the site's address is known.
+fn citations(d: &Discussion, s: &Strings, prefix: &str) -> Citations {
+    d.replies
+        .iter()
+        .map(|r| {
+            let href = format!("{prefix}{}", site::reply_page(&d.slug, &r.id));
+            let mut note = r
+                .author
+                .clone()
+                .unwrap_or_else(|| s.t("anonymous").to_string());
+            if let Some(o) = r
+                .organisation
+                .as_ref()
+                .filter(|o| Some(*o) != r.author.as_ref())
+            {
+                note.push_str(", ");
+                note.push_str(o);
+            }
+            if let Some(c) = &r.country {
+                note.push_str(&format!(" ({})", countries::shown(c, s.lang)));
+            }
+            if let Some(date) = r.date {
+                note.push_str(&format!(", {}", s.date(date)));
+            }
+            note.push('.');
+            if !prefix.is_empty() {
+                note.push_str(&format!(" {href}"));
+            }
+            (href, note)
+        })
+        .collect()
 }
 
 /// `&`, `<`, `>` and `"` as XML entities; characters XML 1.0 forbids dropped.
@@ -188,6 +225,8 @@ struct Body {
     links: Vec<String>,
     /// How many numbered lists there are: each restarts at 1 with its own `numId`.
     numbered: usize,
+    /// The footnotes' texts, in order: footnote `i + 1`.
+    footnotes: Vec<String>,
 }
 
 /// Where the HTML converter is: the style of the paragraphs it opens, and the
@@ -201,7 +240,13 @@ struct Ctx<'a> {
     pre: bool,
     /// Added to a heading's level in the text: its place in the document.
     heading_base: usize,
+    /// In a summary: the replies it may cite, by the href of their page.
+    cites: Option<&'a Citations>,
 }
+
+/// What a citation's footnote says of each reply, by the href of the reply's
+/// page as links are filled in the document.
+type Citations = BTreeMap<String, String>;
 
 /// `numId` of bulleted lists; numbered lists get 2, 3, ….
 const BULLETS: usize = 1;
@@ -220,6 +265,7 @@ impl Body {
             lang,
             links: Vec::new(),
             numbered: 0,
+            footnotes: Vec::new(),
         })
     }
 
@@ -265,20 +311,26 @@ impl Body {
             list: None,
             pre: false,
             heading_base,
+            cites: None,
         }
     }
 
-    /// Sanitised HTML written in `lang`, under a heading of level `heading_base`.
+    /// Sanitised HTML written in `lang`, under a heading of level
+    /// `heading_base`; its links to the replies of `cites` become footnotes.
     fn html(
         &mut self,
         html: &str,
         prefix: &str,
         lang: Lang,
         heading_base: usize,
+        cites: Option<&Citations>,
     ) -> Result<(), JobError> {
         let html = crate::links::fill(html.as_bytes().to_vec(), prefix);
         let fragment = Html::parse_fragment(&String::from_utf8_lossy(&html));
-        let ctx = self.ctx("Normal", lang, heading_base);
+        let ctx = Ctx {
+            cites,
+            ..self.ctx("Normal", lang, heading_base)
+        };
         self.children(fragment.root_element(), &ctx)?;
         self.end_para(&ctx)
     }
@@ -324,18 +376,30 @@ impl Body {
                 let external = ["http://", "https://", "mailto:"]
                     .iter()
                     .any(|s| href.starts_with(s));
+                // A citation: the link's text, then a footnote naming the reply.
+                if let Some(note) = ctx.cites.and_then(|c| c.get(href)) {
+                    let text = Ctx {
+                        cites: None,
+                        ..inner
+                    };
+                    if external {
+                        self.hyperlink(href, e, &text)?;
+                    } else {
+                        self.children(e, &text)?;
+                    }
+                    self.footnotes.push(note.clone());
+                    self.para.push_str(&format!(
+                        "<w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr><w:footnoteReference w:id=\"{}\"/></w:r>",
+                        self.footnotes.len()
+                    ));
+                    return Ok(());
+                }
                 if external {
-                    self.links.push(href.to_string());
-                    let id = 9 + self.links.len();
-                    self.para
-                        .push_str(&format!("<w:hyperlink r:id=\"rId{id}\">"));
                     let link = Ctx {
                         style: ctx.style,
                         ..inner
                     };
-                    self.children_linked(e, &link)?;
-                    self.para.push_str("</w:hyperlink>");
-                    return Ok(());
+                    return self.hyperlink(href, e, &link);
                 }
             }
             "p" | "div" | "figure" | "figcaption" | "dt" | "dd" | "tr" => {
@@ -398,6 +462,22 @@ impl Body {
             _ => {}
         }
         self.children(e, &inner)
+    }
+
+    /// A link to `href` around the runs of `e`'s children.
+    fn hyperlink(
+        &mut self,
+        href: &str,
+        e: scraper::ElementRef<'_>,
+        ctx: &Ctx<'_>,
+    ) -> Result<(), JobError> {
+        self.links.push(href.to_string());
+        let id = 9 + self.links.len();
+        self.para
+            .push_str(&format!("<w:hyperlink r:id=\"rId{id}\">"));
+        self.children_linked(e, ctx)?;
+        self.para.push_str("</w:hyperlink>");
+        Ok(())
     }
 
     /// The runs of a link get Word's hyperlink look.
@@ -503,11 +583,13 @@ impl Body {
             lang,
             links,
             numbered,
+            footnotes,
             ..
         } = self;
         zip.finish_entry("word/document.xml", entry)?;
         zip.add("word/styles.xml", styles(lang).as_bytes())?;
         zip.add("word/numbering.xml", numbering(numbered).as_bytes())?;
+        zip.add("word/footnotes.xml", footnotes_xml(&footnotes).as_bytes())?;
         let mut rels = String::from(DOCUMENT_RELS_START);
         for (i, target) in links.iter().enumerate() {
             rels.push_str(&format!("<Relationship Id=\"rId{}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink\" Target=\"", 10 + i));
@@ -528,18 +610,36 @@ impl Body {
     }
 }
 
+/// `word/footnotes.xml`: the separator lines Word expects, then each note.
+fn footnotes_xml(notes: &[String]) -> String {
+    let mut xml = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote><w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>"#,
+    );
+    for (i, note) in notes.iter().enumerate() {
+        xml.push_str(&format!(
+            r#"<w:footnote w:id="{}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr><w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> "#,
+            i + 1
+        ));
+        escape(note, &mut xml);
+        xml.push_str("</w:t></w:r></w:p></w:footnote>");
+    }
+    xml.push_str("</w:footnotes>");
+    xml
+}
+
 const HEADINGS: [&str; 6] = [
     "Heading1", "Heading2", "Heading3", "Heading4", "Heading5", "Heading6",
 ];
 
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>"#;
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/><Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>"#;
 
 const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/></Relationships>"#;
 
 const DOCUMENT_RELS_START: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>"#;
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/>"#;
 
 const DOCUMENT_START: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>"#;
@@ -565,7 +665,7 @@ fn styles(lang: Lang) -> String {
             r#"<w:style w:type="paragraph" w:styleId="Heading{n}"><w:name w:val="heading {n}"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="9"/><w:qFormat/><w:pPr><w:keepNext/><w:spacing w:before="240" w:after="120"/><w:outlineLvl w:val="{i}"/></w:pPr><w:rPr><w:b/><w:sz w:val="{size}"/></w:rPr></w:style>"#
         ));
     }
-    s.push_str(r#"<w:style w:type="paragraph" w:styleId="Quote"><w:name w:val="Quote"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:ind w:left="720"/></w:pPr><w:rPr><w:i/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="ListParagraph"><w:name w:val="List Paragraph"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:after="60"/></w:pPr></w:style><w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/><w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr></w:style></w:styles>"#);
+    s.push_str(r#"<w:style w:type="paragraph" w:styleId="Quote"><w:name w:val="Quote"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:ind w:left="720"/></w:pPr><w:rPr><w:i/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="ListParagraph"><w:name w:val="List Paragraph"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:after="60"/></w:pPr></w:style><w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/><w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="FootnoteText"><w:name w:val="footnote text"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:after="0"/></w:pPr><w:rPr><w:sz w:val="18"/></w:rPr></w:style><w:style w:type="character" w:styleId="FootnoteReference"><w:name w:val="footnote reference"/><w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:style></w:styles>"#);
     s
 }
 

@@ -871,6 +871,7 @@ fn each_report_is_a_word_document_in_every_language_with_every_question_and_summ
     let out = &sample().out;
     let mut problems = Vec::new();
     let mut checked = 0;
+    let note_marks = regex::Regex::new(r"\[\d+\]").expect("regex");
     for lang in LANGS {
         for entry in fs::read_dir(out.join(lang)).expect("language folder") {
             let report = entry.expect("entry").path().join("report/index.html");
@@ -918,7 +919,10 @@ fn each_report_is_a_word_document_in_every_language_with_every_question_and_summ
                 path.display(),
                 String::from_utf8_lossy(&plain.stderr)
             );
-            let plain = words(&String::from_utf8_lossy(&plain.stdout));
+            // Citations are footnotes there, marked `[1]` in pandoc's text.
+            let plain = note_marks
+                .replace_all(&words(&String::from_utf8_lossy(&plain.stdout)), "")
+                .into_owned();
             // What the report page shows in this language: each question and summary.
             let pick = |css: &str| -> Vec<String> {
                 let sel = scraper::Selector::parse(css).expect("selector");
@@ -944,6 +948,40 @@ fn each_report_is_a_word_document_in_every_language_with_every_question_and_summ
     }
     assert!(checked > 0, "no question or summary checked");
     fail_if_any(&problems, "Word documents");
+}
+
+#[test]
+fn citations_in_a_word_report_are_footnotes_naming_each_cited_reply() {
+    let docx = sample()
+        .out
+        .join("en/mainstreaming-migration-2015/report/mainstreaming-migration-2015.docx");
+    let md = std::process::Command::new("pandoc")
+        .args(["-f", "docx", "-t", "markdown", "--wrap=none"])
+        .arg(&docx)
+        .output()
+        .expect("pandoc, which reads the Word documents back (scripts/test.sh installs it)");
+    assert!(
+        md.status.success(),
+        "{}",
+        String::from_utf8_lossy(&md.stderr)
+    );
+    let md = String::from_utf8_lossy(&md.stdout);
+    // The summary of 1.1 cites three replies, in this order.
+    for (text, note) in [
+        (
+            "The City of Legazpi[^1]",
+            "[^1]: City Government of Legazpi (Philippines).",
+        ),
+        (
+            "GAD Provincia de Pichincha[^2]",
+            "[^2]: GAD Provincia de Pichincha, Gobierno Autónomo Descentralizado (GAD) de la Provincia de Pichincha (Ecuador).",
+        ),
+        ("an anonymous contributor[^3]", "[^3]: Anonymous (Ecuador)."),
+    ] {
+        assert!(md.contains(text), "no footnote after {text:?}");
+        assert!(md.lines().any(|l| l == note), "no footnote {note:?}");
+    }
+    assert!(!md.contains("[^4]"), "a footnote that is no citation");
 }
 
 /// The text the default theme gives `key` in `lang`.
