@@ -7,14 +7,15 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: Chromium (browser tests, printing to PDF), poppler-utils
 # (pdfinfo, pdftotext: reading the PDF back), a Java runtime (the Nu HTML checker),
-# faketime (building the site on other days gives the same bytes) and pandoc (reading the
-# reports' Word documents back).
+# faketime (building the site on other days gives the same bytes), pandoc (reading the
+# reports' Word documents back) and LibreOffice Writer (opening them as a user would).
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v pdfinfo >/dev/null || missing+=(poppler-utils)
 command -v java >/dev/null || missing+=(default-jre-headless)
 command -v faketime >/dev/null || missing+=(faketime)
 command -v pandoc >/dev/null || missing+=(pandoc)
+command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     sudo=()

@@ -984,6 +984,67 @@ fn citations_in_a_word_report_are_footnotes_naming_each_cited_reply() {
     assert!(!md.contains("[^4]"), "a footnote that is no citation");
 }
 
+#[test]
+fn libreoffice_opens_a_word_report_and_prints_every_question_and_citation() {
+    let sample = sample();
+    let docx = sample
+        .out
+        .join("fr/mainstreaming-migration-2015/report/mainstreaming-migration-2015.docx");
+    let dir = tempfile::tempdir().expect("temporary folder");
+    // A profile of its own, so that a LibreOffice already open does not take the job.
+    let profile = format!(
+        "-env:UserInstallation=file://{}/profile",
+        dir.path().display()
+    );
+    let run = std::process::Command::new("soffice")
+        .args([
+            profile.as_str(),
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+        ])
+        .arg(dir.path())
+        .arg(&docx)
+        .output()
+        .expect(
+            "LibreOffice (soffice), which opens the Word documents (scripts/test.sh installs it)",
+        );
+    let pdf = dir.path().join("mainstreaming-migration-2015.pdf");
+    assert!(
+        run.status.success() && pdf.is_file(),
+        "LibreOffice cannot open {}: {}",
+        docx.display(),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let text = words(&String::from_utf8_lossy(&text.stdout));
+    let page = Html::parse_document(
+        &fs::read_to_string(
+            sample
+                .out
+                .join("fr/mainstreaming-migration-2015/report/index.html"),
+        )
+        .expect("report page"),
+    );
+    let questions = scraper::Selector::parse(".report-question .question-text").expect("selector");
+    let mut n = 0;
+    for q in page.select(&questions) {
+        let q = words(&q.text().collect::<String>());
+        assert!(text.contains(&q), "LibreOffice's rendering lacks {q:?}");
+        n += 1;
+    }
+    assert_eq!(n, 4, "the report page lists 4 questions");
+    assert!(
+        text.contains("City Government of Legazpi (Philippines)."),
+        "no footnote"
+    );
+}
+
 /// The text the default theme gives `key` in `lang`.
 fn expected_text(lang: &str, key: &str) -> String {
     let yaml = fs::read_to_string(format!("{THEMES}/default/i18n/{lang}.yaml")).expect("i18n");
