@@ -25,7 +25,7 @@ use crate::lang::{Detector, Lang};
 use crate::markdown;
 use crate::model::{
     Discussion, Group, GroupLabel, LangSource, LangText, Question, QuestionId, Reply, ReplyPart,
-    Site, Summary, Texts,
+    Site, Summary, Texts, TranslationOf, text_version,
 };
 use crate::store::{self, Store};
 use crate::util::text::plain_text;
@@ -420,6 +420,15 @@ struct ReplyFront {
 struct SummaryFront {
     #[serde(default)]
     title: Option<String>,
+    #[serde(default)]
+    translation_of: Option<Spanned<TranslationOfFront>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TranslationOfFront {
+    lang: Lang,
+    version: String,
 }
 
 /// Reads a file and its front-matter (`None` when it has none), with the body
@@ -633,6 +642,10 @@ fn load_discussion(
             Err(d) => diags.push(d),
         }
     }
+    for texts in summaries.values_mut() {
+        mark_stale(texts, diags);
+    }
+    mark_stale(&mut conclusion, diags);
     if front.title.is_empty() {
         errors.push(
             Diagnostic::error(path, Some(base), "the discussion has no title")
@@ -1051,7 +1064,67 @@ fn load_summary(path: &Path, known: &BTreeSet<QuestionId>) -> Result<LoadedSumma
             title: front.title,
             html: rendered.html,
             links: rendered.links,
+            version: text_version(&body),
+            // The front-matter's YAML starts on the file's second line.
+            translation_of: front.translation_of.map(|t| TranslationOf {
+                line: t.referenced.line() as usize + 1,
+                lang: t.value.lang,
+                version: t.value.version.trim().to_string(),
+            }),
+            stale: None,
         },
         draft,
     ))
+}
+
+/// Marks each translated summary whose original changed since it was
+/// translated, with a warning naming both files; and warns about a
+/// `translation_of:` that names no summary.
+fn mark_stale(summaries: &mut BTreeMap<Lang, Summary>, diags: &mut Diagnostics) {
+    let versions: BTreeMap<Lang, (String, PathBuf)> = summaries
+        .iter()
+        .map(|(&l, s)| (l, (s.version.clone(), s.source.clone())))
+        .collect();
+    for (&lang, s) in summaries.iter_mut() {
+        let Some(t) = &s.translation_of else { continue };
+        let language = lang.english_name();
+        match versions.get(&t.lang) {
+            None => diags.push(
+                Diagnostic::warning(
+                    &s.source,
+                    Some(t.line),
+                    format!(
+                        "`translation_of` names a {} original that does not exist",
+                        t.lang.english_name()
+                    ),
+                )
+                .hint(format!(
+                    "write the original as `{}`, or correct `lang:`",
+                    sibling(&s.source, t.lang)
+                )),
+            ),
+            Some((version, original)) if *version != t.version && t.lang != lang => {
+                s.stale = Some(t.lang);
+                diags.push(
+                    Diagnostic::warning(
+                        &s.source,
+                        Some(t.line),
+                        format!("this {language} translation was made from an earlier version of {}", original.display()),
+                    )
+                    .hint("bring the translation up to date, then run `palabre translations mark` to record it (readers see a notice until then)"),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// The file of `summary`'s text in `lang`: `1-2.fr.md` beside `1-2.en.md`.
+fn sibling(summary: &Path, lang: Lang) -> String {
+    let name = summary
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let target = name.split('.').next().unwrap_or_default();
+    format!("{target}.{}.md", lang.code())
 }

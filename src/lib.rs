@@ -20,6 +20,7 @@
 //! | `store`       | the reply store: texts held compressed or left in the build cache |
 //! | `content`     | loading a content folder into the model, links resolved           |
 //! | `import`      | new reply files, from scratch or from e-mails                     |
+//! | `translations`| which summaries translate which, and recording it                 |
 //! | `theme`       | templates, static files and translations                          |
 //! | `i18n`        | the site's own words in each language                             |
 //! | `links`       | site links filled in for the page or feed that shows them         |
@@ -50,6 +51,7 @@ pub mod site;
 pub mod store;
 pub mod style;
 pub mod theme;
+pub mod translations;
 pub mod util;
 
 mod build;

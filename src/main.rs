@@ -40,6 +40,9 @@ enum Command {
     New(cli::new::Args),
     /// Turn e-mails (.eml files, mbox mailboxes) into reply files.
     Import(cli::import::Args),
+    /// Keep translations of summaries up to date: `palabre translations mark --language fr`.
+    #[command(subcommand)]
+    Translations(cli::translations::Command),
     /// Build, serve on 127.0.0.1, rebuild on every change and reload the browser.
     Serve(cli::serve::Args),
 }
@@ -54,5 +57,6 @@ fn main() -> ExitCode {
         Command::New(args) => cli::new::run(args),
         Command::Import(args) => cli::import::run(args),
         Command::Serve(args) => cli::serve::run(args),
+        Command::Translations(command) => cli::translations::run(command),
     }
 }

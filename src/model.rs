@@ -482,6 +482,35 @@ pub struct Summary {
     pub html: String,
     /// Its links, checked once the whole site is loaded (see [`Link`]).
     pub links: Vec<Link>,
+    /// The version of its text ([`text_version`]): what a translation of it
+    /// records in its `translation_of:`.
+    pub version: String,
+    /// Its `translation_of:`, when it is a translation.
+    pub translation_of: Option<TranslationOf>,
+    /// The language of the original it translates, when the original has
+    /// changed since the version it was translated from (set once all the
+    /// discussion's summaries are read).
+    pub stale: Option<Lang>,
+}
+
+/// `translation_of: {lang: en, version: 3f9a1c2e}`: a translated summary's
+/// original, and the version of it that was translated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TranslationOf {
+    /// The original's language.
+    pub lang: Lang,
+    /// The original's [`text_version`] when it was translated.
+    pub version: String,
+    /// Line of `translation_of:` in the translation's file.
+    pub line: usize,
+}
+
+/// A short fingerprint of a text's words: the first 8 hex digits of their
+/// blake3 hash. Spaces and line breaks do not count, so re-wrapping a
+/// paragraph does not make its translations out of date.
+pub fn text_version(text: &str) -> String {
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    blake3::hash(words.as_bytes()).to_hex()[..8].to_string()
 }
 
 /// A link found in a text, to be checked once the whole site is known.

@@ -9,6 +9,7 @@ pub(crate) mod import;
 pub(crate) mod init;
 pub(crate) mod new;
 pub(crate) mod serve;
+pub(crate) mod translations;
 
 use std::path::{Path, PathBuf};
 

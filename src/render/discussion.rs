@@ -44,7 +44,13 @@ pub(super) struct Facts<'a> {
     conclusion: Option<SummaryView<'a>>,
 }
 
-pub(super) fn facts<'a>(s: &'a Strings, w: &Whole<'a>) -> Facts<'a> {
+/// What the overview and the report both say of a discussion; `page_in`
+/// gives the href of its overview in another site language.
+pub(super) fn facts<'a>(
+    s: &'a Strings,
+    w: &Whole<'a>,
+    page_in: impl FnOnce(Lang) -> Option<String>,
+) -> Facts<'a> {
     let f = &w.frame;
     Facts {
         title: f.title_in(s.lang),
@@ -56,7 +62,7 @@ pub(super) fn facts<'a>(s: &'a Strings, w: &Whole<'a>) -> Facts<'a> {
         organisers: f.organisers.join(", "),
         replies: s.count("replies", w.replies.len()),
         conclusion: Lang::pick(f.conclusion, s.lang, f.original_lang)
-            .map(|picked| summary_view(s, picked)),
+            .map(|picked| summary_view(s, picked, page_in)),
     }
 }
 
@@ -121,7 +127,12 @@ pub(super) fn prepare<'r>(env: &'r Env<'_>, place: &Place<'_>, w: Whole<'r>) -> 
     };
     let page = DiscussionPage {
         contribute: contribute(s, f, &[], &title_text),
-        facts: facts(s, &w),
+        facts: facts(s, &w, |o| {
+            env.config
+                .languages
+                .contains(&o)
+                .then(|| place.href(f.discussion_path(o.code())))
+        }),
         by_lang: lang_links(s, &count_by_lang(w.replies)),
         groups,
         group_heading: s.t(&format!("groups_{}", f.group_label.slug())).to_string(),

@@ -169,12 +169,19 @@ pub(super) struct SummaryView<'a> {
     lang: &'static str,
     fallback: bool,
     lang_name: &'a str,
+    /// A translation whose original changed since it was translated.
+    stale: bool,
+    /// Where to read the current original, when it has a page.
+    original: Option<Link>,
 }
 
-/// A summary picked in `lang` ([`Lang::pick`]), for a page in `s.lang`.
+/// A summary picked in `lang` ([`Lang::pick`]), for a page in `s.lang`;
+/// `page_in` gives the href of the page showing it in another language, if
+/// that is a site language.
 pub(super) fn summary_view<'a>(
     s: &'a Strings,
     (lang, sum): (Lang, &'a Summary),
+    page_in: impl FnOnce(Lang) -> Option<String>,
 ) -> SummaryView<'a> {
     SummaryView {
         html: &sum.html,
@@ -182,6 +189,13 @@ pub(super) fn summary_view<'a>(
         lang: lang.code(),
         fallback: lang != s.lang,
         lang_name: s.lang_name(lang),
+        stale: sum.stale.is_some(),
+        original: sum.stale.and_then(|original| {
+            Some(Link {
+                href: page_in(original)?,
+                text: s.lang_name(original).to_string(),
+            })
+        }),
     }
 }
 

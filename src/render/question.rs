@@ -99,7 +99,14 @@ pub(super) fn prepare<'r>(
         question: item,
         discussion: f.title_in(s.lang),
         original_lang_name: s.lang_name(f.original_lang),
-        summary: summary.map(|picked| summary_view(s, picked)),
+        summary: summary.map(|picked| {
+            summary_view(s, picked, |o| {
+                env.config
+                    .languages
+                    .contains(&o)
+                    .then(|| place.href(f.question_path(o.code(), q)))
+            })
+        }),
         other_summaries,
         cited,
         replies: cards,

@@ -98,7 +98,14 @@ pub(super) fn prepare<'r>(env: &'r Env<'_>, place: &Place<'_>, w: Whole<'r>) -> 
                         text: text_in(&q.text, s.lang, f.original_lang),
                         href: place.href(f.question_path(l, q.id)),
                         count: s.count("replies", replies.len()),
-                        summary: summary.map(|picked| summary_view(s, picked)),
+                        summary: summary.map(|picked| {
+                            summary_view(s, picked, |o| {
+                                env.config
+                                    .languages
+                                    .contains(&o)
+                                    .then(|| place.href(f.question_path(o.code(), q.id)))
+                            })
+                        }),
                         cited,
                         replies,
                     }
@@ -129,7 +136,12 @@ pub(super) fn prepare<'r>(env: &'r Env<'_>, place: &Place<'_>, w: Whole<'r>) -> 
         feeds: feeds(env, place, f, None),
     };
     let page = ReportPage {
-        facts: facts(s, &w),
+        facts: facts(s, &w, |o| {
+            env.config
+                .languages
+                .contains(&o)
+                .then(|| place.href(f.discussion_path(o.code())))
+        }),
         filter_langs: lang_links(s, &count_by_lang(w.replies)),
         groups,
         contributors,

@@ -19,6 +19,7 @@ const LAYERS: &[&str] = &[
     "store",
     "content",
     "import",
+    "translations",
     "theme",
     "i18n",
     "links",

@@ -26,3 +26,4 @@ mod sample_site;
 mod sanitize;
 mod serve;
 mod themes;
+mod translations;

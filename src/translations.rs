@@ -1,0 +1,178 @@
+//! Which texts translate which: a translated summary records, in its
+//! `translation_of:`, the version of the original it was made from, so that
+//! an edit to the original shows as an out-of-date translation (see
+//! [`crate::model::Summary::stale`]). [`mark`] records it once a translator
+//! has brought a translation up to date.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::PathBuf;
+
+use crate::diagnostic::Diagnostic;
+use crate::lang::Lang;
+use crate::model::{Discussion, Site, Summary};
+
+/// What [`mark`] did with one translation.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Marked {
+    /// The translation's file.
+    pub file: PathBuf,
+    /// Its original's file.
+    pub original: PathBuf,
+    /// The original's version now recorded.
+    pub version: String,
+    /// Whether the file was written (`false`: it already recorded that version).
+    pub written: bool,
+}
+
+/// Records in every summary and conclusion in `lang` (of the discussion whose
+/// address is `only`, when given) the current version of its original: the
+/// text in the language its `translation_of:` names, else in the
+/// discussion's original language. Only that line of the front-matter
+/// changes; comments and the rest of the file stay as they are.
+pub fn mark(site: &Site, only: Option<&str>, lang: Lang) -> Result<Vec<Marked>, Diagnostic> {
+    let mut out = Vec::new();
+    for d in site
+        .discussions
+        .iter()
+        .filter(|d| only.is_none_or(|o| o == d.slug))
+    {
+        let texts = d.summaries.values().chain(std::iter::once(&d.conclusion));
+        for by_lang in texts {
+            if let Some(m) = mark_one(d, by_lang, lang)? {
+                out.push(m);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn mark_one(
+    d: &Discussion,
+    by_lang: &BTreeMap<Lang, Summary>,
+    lang: Lang,
+) -> Result<Option<Marked>, Diagnostic> {
+    let Some(translation) = by_lang.get(&lang) else {
+        return Ok(None);
+    };
+    let from = translation
+        .translation_of
+        .as_ref()
+        .map_or(d.original_lang, |t| t.lang);
+    let Some(original) = by_lang.get(&from).filter(|_| from != lang) else {
+        return Ok(None);
+    };
+    let recorded = translation
+        .translation_of
+        .as_ref()
+        .map(|t| t.version.as_str());
+    let written = recorded != Some(original.version.as_str());
+    if written {
+        let io = |e: std::io::Error| {
+            Diagnostic::error(
+                &translation.source,
+                None,
+                format!("cannot record the translation: {e}"),
+            )
+        };
+        let text = fs::read_to_string(&translation.source).map_err(io)?;
+        let line = format!(
+            "translation_of: {{lang: {}, version: {}}}",
+            from.code(),
+            original.version
+        );
+        fs::write(
+            &translation.source,
+            set_front_matter_line(&text, "translation_of", &line),
+        )
+        .map_err(io)?;
+    }
+    Ok(Some(Marked {
+        file: translation.source.clone(),
+        original: original.source.clone(),
+        version: original.version.clone(),
+        written,
+    }))
+}
+
+/// `text` with the front-matter entry `key` (its line, and the indented lines
+/// of a value written below it) replaced by `line`, or `line` added at the
+/// top of the front-matter, which is created when the file has none.
+pub fn set_front_matter_line(text: &str, key: &str, line: &str) -> String {
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let (bom, body) = text
+        .strip_prefix('\u{feff}')
+        .map_or(("", text), |rest| ("\u{feff}", rest));
+    let lines: Vec<&str> = body.split_inclusive('\n').collect();
+    let is_fence = |l: &str| l.trim_end() == "---";
+    let close = lines.first().filter(|l| is_fence(l)).and_then(|_| {
+        lines
+            .iter()
+            .skip(1)
+            .position(|l| is_fence(l))
+            .map(|i| i + 1)
+    });
+    let Some(close) = close else {
+        return format!("{bom}---{newline}{line}{newline}---{newline}{body}");
+    };
+    let mut out = String::from(bom);
+    out.push_str(lines[0]);
+    let entry = (1..close).find(|&i| {
+        lines[i]
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    });
+    match entry {
+        None => {
+            out.push_str(line);
+            out.push_str(newline);
+            lines[1..].iter().for_each(|l| out.push_str(l));
+        }
+        Some(at) => {
+            let mut end = at + 1;
+            while end < close && lines[end].starts_with([' ', '\t']) {
+                end += 1;
+            }
+            lines[1..at].iter().for_each(|l| out.push_str(l));
+            out.push_str(line);
+            out.push_str(newline);
+            lines[end..].iter().for_each(|l| out.push_str(l));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::set_front_matter_line;
+
+    const LINE: &str = "translation_of: {lang: en, version: 0123abcd}";
+
+    #[test]
+    fn a_file_without_front_matter_gets_one() {
+        assert_eq!(
+            set_front_matter_line("Texte.\n", "translation_of", LINE),
+            format!("---\n{LINE}\n---\nTexte.\n")
+        );
+    }
+
+    #[test]
+    fn the_entry_is_added_or_replaced_and_comments_stay() {
+        let before = "---\n# relu par Awa\ntitle: \"Eau\"\n---\nTexte.\n";
+        let added = set_front_matter_line(before, "translation_of", LINE);
+        assert_eq!(
+            added,
+            format!("---\n{LINE}\n# relu par Awa\ntitle: \"Eau\"\n---\nTexte.\n")
+        );
+        let block = "---\ntitle: Eau\ntranslation_of:\n  lang: en\n  version: ffff0000\n# fin\n---\nTexte.\n";
+        assert_eq!(
+            set_front_matter_line(block, "translation_of", LINE),
+            format!("---\ntitle: Eau\n{LINE}\n# fin\n---\nTexte.\n")
+        );
+        let crlf = "---\r\ntranslation_of: {lang: en, version: 1}\r\n---\r\nTexte.\r\n";
+        assert_eq!(
+            set_front_matter_line(crlf, "translation_of", LINE),
+            format!("---\r\n{LINE}\r\n---\r\nTexte.\r\n")
+        );
+    }
+}

@@ -1,0 +1,176 @@
+//! Translations that cannot go stale unnoticed: a translated summary records
+//! which version of its original it translates (`palabre translations
+//! mark`); editing the original makes exactly its translations out of date,
+//! which `check` warns about and their pages say.
+
+use std::fs;
+use std::process::Command;
+
+use scraper::Selector;
+
+use crate::common::*;
+
+fn site() -> Site {
+    let site = Site::empty();
+    site.write("site.yaml", "title: {en: T}\nlanguages: [en, fr, es]\n");
+    site.write(
+        "d/_discussion.md",
+        "---\ntitle: {en: D}\ngroups:\n  - id: 1\n    questions:\n      - id: 1\n        text: {en: \"One?\"}\n      - id: 2\n        text: {en: \"Two?\"}\n---\nIntro.\n",
+    );
+    site.write(
+        "d/replies/001-ana.md",
+        "---\nauthor: Ana\nlang: en\nanswers: [\"1.1\", \"1.2\"]\n---\nA reply.\n",
+    );
+    site.write("d/summaries/1-1.en.md", "Water first.\n");
+    site.write(
+        "d/summaries/1-1.fr.md",
+        "---\n# relu par Awa\ntitle: L'eau\n---\nL'eau d'abord.\n",
+    );
+    site.write("d/summaries/1-1.es.md", "El agua primero.\n");
+    site.write("d/summaries/1-2.en.md", "Then schools.\n");
+    site.write("d/summaries/1-2.fr.md", "Puis les écoles.\n");
+    site
+}
+
+fn mark(site: &Site, lang: &str) -> Run {
+    let mut cmd: Command = palabre();
+    cmd.args(["translations", "mark", "--language", lang, "--content"])
+        .arg(&site.content);
+    let run = Run::from_output(cmd.output().expect("run palabre"));
+    assert_no_panic(&run);
+    assert!(run.status.success(), "{}", run.describe());
+    run
+}
+
+/// The out-of-date notice of a page's summary, as text, and its link.
+fn notice(site: &Site, rel: &str) -> Option<(String, String)> {
+    let html = page(&site.out, rel);
+    let sel = Selector::parse(".summary-box .stale").expect("selector");
+    let a = Selector::parse("a").expect("selector");
+    html.select(&sel).next().map(|p| {
+        let text = p.text().collect::<String>();
+        let href = p
+            .select(&a)
+            .next()
+            .and_then(|a| a.value().attr("href"))
+            .unwrap_or("")
+            .to_string();
+        (text, href)
+    })
+}
+
+#[test]
+fn editing_an_original_makes_exactly_its_translations_stale_until_they_are_marked() {
+    let site = site();
+    let run = mark(&site, "fr");
+    assert!(
+        run.stdout
+            .contains("2 translation(s) recorded, 0 already up to date"),
+        "{}",
+        run.stdout
+    );
+    let fr = fs::read_to_string(site.content.join("d/summaries/1-1.fr.md")).expect("fr");
+    let version = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("1-1.fr.md"))
+        .and_then(|l| l.split("(version ").nth(1))
+        .map(|v| v.trim_end_matches(')').to_string())
+        .expect("version printed");
+    // The moderators' comment and title stay; only the record is added.
+    assert_eq!(
+        fr,
+        format!(
+            "---\ntranslation_of: {{lang: en, version: {version}}}\n# relu par Awa\ntitle: L'eau\n---\nL'eau d'abord.\n"
+        )
+    );
+    mark(&site, "es");
+    let again = mark(&site, "fr");
+    assert!(
+        again
+            .stdout
+            .contains("0 translation(s) recorded, 2 already up to date"),
+        "{}",
+        again.stdout
+    );
+    let check = site.check(&[]);
+    assert!(
+        !check.describe().contains("earlier version"),
+        "{}",
+        check.describe()
+    );
+
+    // Re-wrapping the original changes nothing; rewording it does.
+    site.write("d/summaries/1-1.en.md", "Water\nfirst.\n");
+    assert!(!site.check(&[]).describe().contains("earlier version"));
+    site.write("d/summaries/1-1.en.md", "Water first, then sanitation.\n");
+    let check = site.check(&[]);
+    let stale: Vec<&str> = check
+        .stderr
+        .lines()
+        .filter(|l| l.contains("earlier version"))
+        .collect();
+    assert_eq!(stale.len(), 2, "{}", check.describe());
+    for (file, language) in [("1-1.es.md:2", "Spanish"), ("1-1.fr.md:2", "French")] {
+        assert!(
+            stale.iter().any(|l| l.contains(file)
+                && l.contains(&format!(
+                    "this {language} translation was made from an earlier version of"
+                ))
+                && l.ends_with("1-1.en.md")),
+            "{file}: {stale:#?}"
+        );
+    }
+
+    site.build_ok();
+    let (text, href) =
+        notice(&site, "fr/d/week-1/question-1/index.html").expect("a notice on the French page");
+    assert_eq!(
+        text.split_whitespace().collect::<Vec<_>>().join(" "),
+        "Cette traduction a été faite à partir d'une version antérieure de l'original. Lire l'original à jour en anglais."
+    );
+    assert_eq!(href, "../../../../en/d/week-1/question-1/index.html");
+    assert!(
+        site.out
+            .join("fr/d/week-1/question-1")
+            .join(&href)
+            .is_file(),
+        "{href} leads nowhere"
+    );
+    assert!(notice(&site, "es/d/week-1/question-1/index.html").is_some());
+    assert!(notice(&site, "fr/d/week-1/question-2/index.html").is_none());
+    assert!(notice(&site, "en/d/week-1/question-1/index.html").is_none());
+    let report = site.output_text("fr/d/report/index.html");
+    assert!(
+        report.contains("class=\"note stale\""),
+        "no notice in the report"
+    );
+
+    // The translator brings French up to date and records it.
+    mark(&site, "fr");
+    site.build_ok();
+    assert!(notice(&site, "fr/d/week-1/question-1/index.html").is_none());
+    assert!(notice(&site, "es/d/week-1/question-1/index.html").is_some());
+}
+
+#[test]
+fn a_translation_of_an_original_that_does_not_exist_is_warned_about() {
+    let site = site();
+    site.write(
+        "d/summaries/1-2.fr.md",
+        "---\ntranslation_of: {lang: es, version: 0123abcd}\n---\nPuis les écoles.\n",
+    );
+    let check = site.check(&[]);
+    assert!(
+        check.stderr.contains(
+            "1-2.fr.md:2: warning: `translation_of` names a Spanish original that does not exist"
+        ),
+        "{}",
+        check.describe()
+    );
+    assert!(
+        check.stderr.contains("write the original as `1-2.es.md`"),
+        "{}",
+        check.describe()
+    );
+}
