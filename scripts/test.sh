@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 # Debian packages the tests use: Chromium (browser tests, printing to PDF), poppler-utils
 # (pdfinfo, pdftotext: reading the PDF back), a Java runtime (the Nu HTML checker),
 # faketime (building the site on other days gives the same bytes), pandoc (reading the
-# reports' Word documents back) and LibreOffice Writer (opening them as a user would).
+# reports' Word documents back), LibreOffice Writer (opening them as a user would), xmllint
+# and gettext's msgfmt (the translations' XLIFF and PO files are well-formed).
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v pdfinfo >/dev/null || missing+=(poppler-utils)
@@ -16,6 +17,8 @@ command -v java >/dev/null || missing+=(default-jre-headless)
 command -v faketime >/dev/null || missing+=(faketime)
 command -v pandoc >/dev/null || missing+=(pandoc)
 command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui)
+command -v xmllint >/dev/null || missing+=(libxml2-utils)
+command -v msgfmt >/dev/null || missing+=(gettext)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     sudo=()

@@ -1100,7 +1100,10 @@ fn mark_stale(summaries: &mut BTreeMap<Lang, Summary>, diags: &mut Diagnostics) 
                 )
                 .hint(format!(
                     "write the original as `{}`, or correct `lang:`",
-                    sibling(&s.source, t.lang)
+                    s.file_in(t.lang)
+                        .file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
                 )),
             ),
             Some((version, original)) if *version != t.version && t.lang != lang => {
@@ -1117,14 +1120,4 @@ fn mark_stale(summaries: &mut BTreeMap<Lang, Summary>, diags: &mut Diagnostics) 
             Some(_) => {}
         }
     }
-}
-
-/// The file of `summary`'s text in `lang`: `1-2.fr.md` beside `1-2.en.md`.
-fn sibling(summary: &Path, lang: Lang) -> String {
-    let name = summary
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let target = name.split('.').next().unwrap_or_default();
-    format!("{target}.{}.md", lang.code())
 }

@@ -493,6 +493,20 @@ pub struct Summary {
     pub stale: Option<Lang>,
 }
 
+impl Summary {
+    /// The file of the same text in `lang`: `1-2.fr.md` beside `1-2.en.md`.
+    pub fn file_in(&self, lang: Lang) -> PathBuf {
+        let name = self
+            .source
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let target = name.split('.').next().unwrap_or_default();
+        self.source
+            .with_file_name(format!("{target}.{}.md", lang.code()))
+    }
+}
+
 /// `translation_of: {lang: en, version: 3f9a1c2e}`: a translated summary's
 /// original, and the version of it that was translated.
 #[derive(Clone, Debug, PartialEq, Eq)]

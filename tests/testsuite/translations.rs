@@ -174,3 +174,179 @@ fn a_translation_of_an_original_that_does_not_exist_is_warned_about() {
         check.describe()
     );
 }
+
+fn translations(site: &Site, args: &[&str]) -> Run {
+    let mut cmd: Command = palabre();
+    cmd.arg("translations")
+        .args(args)
+        .arg("--content")
+        .arg(&site.content);
+    let run = Run::from_output(cmd.output().expect("run palabre"));
+    assert_no_panic(&run);
+    assert!(run.status.success(), "{}", run.describe());
+    run
+}
+
+/// `tool args… file` succeeds: the file is well-formed for it.
+fn accepted_by(tool: &str, args: &[&str], file: &std::path::Path) {
+    let out = Command::new(tool)
+        .args(args)
+        .arg(file)
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} (scripts/test.sh installs it): {e}"));
+    assert!(
+        out.status.success(),
+        "{tool} refuses {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The site with French out of date for 1.1 and missing for 1.2.
+fn site_to_translate() -> Site {
+    let site = site();
+    mark(&site, "fr");
+    site.write("d/summaries/1-1.en.md", "Water first, then sanitation.\n");
+    fs::remove_file(site.content.join("d/summaries/1-2.fr.md")).expect("remove");
+    site
+}
+
+#[test]
+fn export_fill_import_build_shows_the_translations() {
+    let site = site_to_translate();
+    let po = site.dir.path().join("fr.po");
+    let run = translations(
+        &site,
+        &[
+            "export",
+            "--language",
+            "fr",
+            "--format",
+            "po",
+            "--output",
+            po.to_str().expect("path"),
+        ],
+    );
+    assert!(
+        run.stderr.contains("to translate into French"),
+        "{}",
+        run.stderr
+    );
+    accepted_by("msgfmt", &["--check", "-o", "/dev/null"], &po);
+    let text = fs::read_to_string(&po).expect("po");
+    // The out-of-date translation comes as fuzzy, with the old French as its msgstr.
+    assert!(
+        text.contains("#, fuzzy\nmsgctxt \"d/summary/1-1\"\nmsgid \"Water first, then sanitation.\"\nmsgstr \"L'eau d'abord.\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("msgctxt \"d/summary/1-2\"\nmsgid \"Then schools.\"\nmsgstr \"\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("msgctxt \"d/question/1.1\"\nmsgid \"One?\""),
+        "{text}"
+    );
+    assert!(!text.contains("d/summary/1-1\"\nmsgid \"El agua"), "{text}");
+
+    // The translator's work.
+    let filled = text
+        .replace(
+            "#, fuzzy\nmsgctxt \"d/summary/1-1\"",
+            "msgctxt \"d/summary/1-1\"",
+        )
+        .replace(
+            "msgstr \"L'eau d'abord.\"",
+            "msgstr \"L'eau d'abord, puis l'assainissement.\"",
+        )
+        .replace(
+            "msgid \"Then schools.\"\nmsgstr \"\"",
+            "msgid \"Then schools.\"\nmsgstr \"Ensuite, les écoles.\"",
+        )
+        .replace(
+            "msgid \"One?\"\nmsgstr \"\"",
+            "msgid \"One?\"\nmsgstr \"Un ?\"",
+        );
+    fs::write(&po, filled).expect("write");
+    let run = translations(&site, &["import", po.to_str().expect("path")]);
+    assert!(
+        run.stdout.contains("2 translation(s) written into French"),
+        "{}",
+        run.stdout
+    );
+    // A question's text lives in _discussion.md, among the moderators' YAML: said, not written.
+    assert!(
+        run.stdout.contains(
+            "d/_discussion.md: add the French translation of `question/1.1` there by hand"
+        ),
+        "{}",
+        run.stdout
+    );
+    let fr = fs::read_to_string(site.content.join("d/summaries/1-1.fr.md")).expect("fr");
+    assert!(
+        fr.contains("# relu par Awa\ntitle: L'eau\n---\nL'eau d'abord, puis l'assainissement.\n"),
+        "{fr}"
+    );
+    let check = site.check(&[]);
+    assert!(!check.stderr.contains("1-1.fr.md"), "{}", check.describe());
+    site.build_ok();
+    let page = site.output_text("fr/d/week-1/question-2/index.html");
+    assert!(
+        page.contains("Ensuite, les écoles."),
+        "the imported translation is not shown"
+    );
+    assert!(notice(&site, "fr/d/week-1/question-1/index.html").is_none());
+}
+
+#[test]
+fn the_xliff_export_is_well_formed_and_its_translations_import() {
+    let site = site_to_translate();
+    let xlf = site.dir.path().join("fr.xlf");
+    translations(
+        &site,
+        &[
+            "export",
+            "--language",
+            "fr",
+            "--output",
+            xlf.to_str().expect("path"),
+        ],
+    );
+    accepted_by("xmllint", &["--noout"], &xlf);
+    let text = fs::read_to_string(&xlf).expect("xliff");
+    assert!(
+        text.contains("<file original=\"palabre\" source-language=\"en\" target-language=\"fr\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("<trans-unit id=\"d/summary/1-1\" xml:space=\"preserve\">\n        <source>Water first, then sanitation.</source>\n        <target state=\"needs-review-translation\">L'eau d'abord.</target>"),
+        "{text}"
+    );
+    let filled = text.replace(
+        "<source>Then schools.</source>",
+        "<source>Then schools.</source>\n        <target state=\"translated\">Ensuite &amp; surtout, les écoles.</target>",
+    );
+    fs::write(&xlf, filled).expect("write");
+    let run = translations(&site, &["import", xlf.to_str().expect("path")]);
+    // 1.1 is still marked for review: left out.
+    assert!(
+        run.stdout
+            .contains("d/summary/1-1: left out, marked as needing review"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("1 translation(s) written into French"),
+        "{}",
+        run.stdout
+    );
+    let fr = fs::read_to_string(site.content.join("d/summaries/1-2.fr.md")).expect("fr");
+    assert!(
+        fr.starts_with("---\ntranslation_of: {lang: en, version: "),
+        "{fr}"
+    );
+    assert!(
+        fr.ends_with("---\nEnsuite & surtout, les écoles.\n"),
+        "{fr}"
+    );
+}

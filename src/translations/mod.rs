@@ -4,6 +4,8 @@
 //! [`crate::model::Summary::stale`]). [`mark`] records it once a translator
 //! has brought a translation up to date.
 
+mod exchange;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::PathBuf;
@@ -11,6 +13,8 @@ use std::path::PathBuf;
 use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
 use crate::model::{Discussion, Site, Summary};
+
+pub use exchange::{Entry, Format, Imported, Translation, entries, import, read, write};
 
 /// What [`mark`] did with one translation.
 #[derive(Debug, PartialEq, Eq)]
