@@ -143,7 +143,7 @@ fn import(args: ImportArgs) -> ExitCode {
     let Some(site) = load(&args.content) else {
         return ExitCode::FAILURE;
     };
-    let done = match translations::import(&site, lang, &found) {
+    let done = match translations::import(&site, &args.content, lang, &found) {
         Ok(d) => d,
         Err(e) => {
             print_all([&e]);
@@ -157,8 +157,8 @@ fn import(args: ImportArgs) -> ExitCode {
                 written += 1;
                 println!("{}: written", file.display());
             }
-            Imported::ByHand(file, what) => println!(
-                "{}: add the {} translation of `{what}` there by hand",
+            Imported::ByHand(file, why) => println!(
+                "{}: not written, add the {} translation there by hand: {why}",
                 file.display(),
                 lang.english_name()
             ),
@@ -166,10 +166,7 @@ fn import(args: ImportArgs) -> ExitCode {
             Imported::Unknown(id) => println!("{id}: left out, the site has no such text"),
         }
     }
-    println!(
-        "{written} translation(s) written into {}",
-        lang.english_name()
-    );
+    println!("{written} file(s) written in {}", lang.english_name());
     ExitCode::SUCCESS
 }
 

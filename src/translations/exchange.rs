@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use quick_xml::events::Event;
 
-use super::set_front_matter_line;
+use super::{set_front_matter_line, yaml};
 use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
 use crate::model::{LangText, QuestionId, Site, Summary};
@@ -465,8 +465,7 @@ fn unquote(s: &str) -> Option<String> {
 pub enum Imported {
     /// Written to this file.
     Written(PathBuf),
-    /// Not written: a text that lives in a YAML file, to be added by hand
-    /// there (the file, and what to add).
+    /// Not written, to be added by hand: the file, and why.
     ByHand(PathBuf, String),
     /// Left out: the translator marked it as needing review.
     NeedsReview(String),
@@ -474,80 +473,212 @@ pub enum Imported {
     Unknown(String),
 }
 
-/// Writes the translated summaries and conclusions of `translations` into
-/// `lang`'s files (creating them, or replacing their text while keeping
-/// their front-matter), each recording the version of its original.
+/// A short text to add to a YAML map of a file: where, and what.
+struct Edit<'t> {
+    /// The mapping holding the map.
+    at: Place,
+    key: &'static str,
+    text: &'t str,
+}
+
+/// Where a mapping is in a file, as the model knows it.
+#[derive(Clone, Copy)]
+enum Place {
+    /// The mapping of the whole YAML, which starts on this line (0-based).
+    Top(usize),
+    /// The list item that starts on this line: a question.
+    Item(usize),
+    /// The list item `- id: <id>` holding this line: a group, by its first
+    /// question.
+    Holding(usize, u32),
+}
+
+impl Place {
+    fn find(self, lines: &[String]) -> Option<yaml::Mapping> {
+        match self {
+            Place::Top(start) => Some(yaml::Mapping { start, column: 0 }),
+            Place::Item(line) => yaml::mapping_at(lines, line),
+            Place::Holding(line, id) => yaml::item_with_id(lines, line, id),
+        }
+    }
+}
+
+/// Writes the translations of `translations` into `lang`: each summary and
+/// conclusion to its file (created, or its text replaced with its
+/// front-matter kept), recording the version of its original; each title and
+/// question as one more entry of its map in `site.yaml` or `_discussion.md`.
+/// A discussion's introduction is left to be added by hand.
 pub fn import(
     site: &Site,
+    content: &Path,
     lang: Lang,
     translations: &[Translation],
 ) -> Result<Vec<Imported>, Diagnostic> {
     let mut out = Vec::new();
+    let mut edits: BTreeMap<PathBuf, Vec<(String, Edit<'_>)>> = BTreeMap::new();
     for t in translations {
         if t.needs_review {
             out.push(Imported::NeedsReview(t.id.clone()));
             continue;
         }
+        let unknown = || Imported::Unknown(t.id.clone());
         let Some((slug, what)) = t.id.split_once('/') else {
-            out.push(Imported::Unknown(t.id.clone()));
+            out.push(unknown());
             continue;
         };
+        let mut edit = |file: PathBuf, key, at| {
+            let e = Edit {
+                at,
+                key,
+                text: &t.text,
+            };
+            edits.entry(file).or_default().push((t.id.clone(), e));
+        };
+        if (slug, what) == ("site", "title") {
+            edit(content.join("site.yaml"), "title", Place::Top(0));
+            continue;
+        }
         let Some(d) = site.discussions.iter().find(|d| d.slug == slug) else {
-            let by_hand = (slug == "site" && what == "title").then(|| {
-                Imported::ByHand(
-                    PathBuf::from("site.yaml"),
-                    format!("title: {{{}: …}}", lang.code()),
-                )
-            });
-            out.push(by_hand.unwrap_or_else(|| Imported::Unknown(t.id.clone())));
+            out.push(unknown());
             continue;
         };
-        let by_lang = match what.strip_prefix("summary/") {
-            Some(q) => q
-                .replacen('-', ".", 1)
-                .parse::<QuestionId>()
-                .ok()
-                .and_then(|q| d.summaries.get(&q)),
-            None if what == "conclusion" => Some(&d.conclusion),
-            None => {
-                out.push(Imported::ByHand(d.source.clone(), what.to_string()));
+        let question = |id: &str| id.replacen('-', ".", 1).parse::<QuestionId>().ok();
+        let parts: Vec<&str> = what.split('/').collect();
+        let by_lang = match parts.as_slice() {
+            ["title"] => {
+                edit(d.source.clone(), "title", Place::Top(1));
                 continue;
             }
+            ["question", q] => {
+                match question(q).and_then(|q| d.find_question(q)) {
+                    Some(q) => {
+                        let line = q.line - 1;
+                        edit(d.source.clone(), "text", Place::Item(line));
+                    }
+                    None => out.push(unknown()),
+                }
+                continue;
+            }
+            ["group", g, "title"] => {
+                let group = g
+                    .parse::<u32>()
+                    .ok()
+                    .and_then(|g| d.groups.iter().find(|x| x.id == g));
+                match group.and_then(|g| Some((g.id, g.questions.first()?.line - 1))) {
+                    Some((id, first)) => edit(d.source.clone(), "title", Place::Holding(first, id)),
+                    None => out.push(unknown()),
+                }
+                continue;
+            }
+            ["introduction"] => {
+                out.push(Imported::ByHand(d.source.clone(), "the introduction is the text after the front-matter: write its translation there, or in a page of its own".into()));
+                continue;
+            }
+            ["summary", q] => question(q).and_then(|q| d.summaries.get(&q)),
+            ["conclusion"] => Some(&d.conclusion),
+            _ => None,
         };
         let Some((from, original)) = by_lang.and_then(|m| {
             m.iter()
                 .find(|(l, _)| **l == d.original_lang)
                 .or_else(|| m.iter().next())
         }) else {
-            out.push(Imported::Unknown(t.id.clone()));
+            out.push(unknown());
             continue;
         };
-        let file = original.file_in(lang);
-        let io = |e: std::io::Error| {
-            Diagnostic::error(&file, None, format!("cannot write the translation: {e}"))
+        out.push(write_summary(original, *from, lang, &t.text)?);
+    }
+    for (file, edits) in edits {
+        out.extend(apply(&file, edits, lang)?);
+    }
+    Ok(out)
+}
+
+/// Writes the translation `text` of summary `original` (in `from`) to its
+/// file in `lang`.
+fn write_summary(
+    original: &Summary,
+    from: Lang,
+    lang: Lang,
+    text: &str,
+) -> Result<Imported, Diagnostic> {
+    let file = original.file_in(lang);
+    let io = |e: std::io::Error| {
+        Diagnostic::error(&file, None, format!("cannot write the translation: {e}"))
+    };
+    let existing = fs::read_to_string(&file).ok();
+    let front = existing
+        .as_deref()
+        .and_then(crate::frontmatter::split)
+        .filter(|s| s.has_front_matter)
+        .map(|s| {
+            let all = existing.as_deref().unwrap_or_default();
+            all[..all.len() - s.body.len()].to_string()
+        })
+        .unwrap_or_default();
+    let record = format!(
+        "translation_of: {{lang: {}, version: {}}}",
+        from.code(),
+        original.version
+    );
+    let text = format!("{front}{}\n", text.trim());
+    fs::write(
+        &file,
+        set_front_matter_line(&text, "translation_of", &record),
+    )
+    .map_err(io)?;
+    Ok(Imported::Written(file))
+}
+
+/// Applies `edits` to the YAML of `file` (all of `site.yaml`, the
+/// front-matter of `_discussion.md`), bottom up so that each one's lines are
+/// where the file said; writes the file once.
+fn apply(
+    file: &Path,
+    edits: Vec<(String, Edit<'_>)>,
+    lang: Lang,
+) -> Result<Vec<Imported>, Diagnostic> {
+    let io = |e: std::io::Error| {
+        Diagnostic::error(file, None, format!("cannot add the translations: {e}"))
+    };
+    let text = fs::read_to_string(file).map_err(io)?;
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // The YAML ends at the front-matter's closing fence, if the file has one.
+    let end = if lines
+        .first()
+        .is_some_and(|l| l.trim_start_matches('\u{feff}').trim_end() == "---")
+    {
+        (1..lines.len())
+            .find(|&i| lines[i].trim_end() == "---")
+            .unwrap_or(lines.len())
+    } else {
+        lines.len()
+    };
+    let mut found: Vec<(Option<yaml::Mapping>, String, Edit<'_>)> = edits
+        .into_iter()
+        .map(|(id, e)| (e.at.find(&lines), id, e))
+        .collect();
+    found.sort_by_key(|(m, _, _)| std::cmp::Reverse(m.map(|m| m.start)));
+    let mut out = Vec::new();
+    let mut changed = false;
+    for (mapping, id, e) in found {
+        let result = match mapping {
+            Some(m) => yaml::add_translation(&mut lines, m, end, e.key, lang, e.text),
+            None => Err("its place was not found".to_string()),
         };
-        let existing = fs::read_to_string(&file).ok();
-        let front = existing
-            .as_deref()
-            .and_then(crate::frontmatter::split)
-            .filter(|s| s.has_front_matter)
-            .map(|s| {
-                let all = existing.as_deref().unwrap_or_default();
-                all[..all.len() - s.body.len()].to_string()
-            })
-            .unwrap_or_default();
-        let record = format!(
-            "translation_of: {{lang: {}, version: {}}}",
-            from.code(),
-            original.version
-        );
-        let text = format!("{front}{}\n", t.text.trim());
-        fs::write(
-            &file,
-            set_front_matter_line(&text, "translation_of", &record),
-        )
-        .map_err(io)?;
-        out.push(Imported::Written(file));
+        match result {
+            Ok(()) => changed = true,
+            Err(why) => out.push(Imported::ByHand(file.to_path_buf(), format!("{id}: {why}"))),
+        }
+    }
+    if changed {
+        let mut joined = lines.join(newline);
+        if text.ends_with('\n') {
+            joined.push_str(newline);
+        }
+        fs::write(file, joined).map_err(io)?;
+        out.insert(0, Imported::Written(file.to_path_buf()));
     }
     Ok(out)
 }

@@ -5,6 +5,7 @@
 //! has brought a translation up to date.
 
 mod exchange;
+mod yaml;
 
 use std::collections::BTreeMap;
 use std::fs;

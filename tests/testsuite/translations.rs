@@ -266,21 +266,25 @@ fn export_fill_import_build_shows_the_translations() {
         .replace(
             "msgid \"One?\"\nmsgstr \"\"",
             "msgid \"One?\"\nmsgstr \"Un ?\"",
-        );
+        )
+        .replace("msgid \"T\"\nmsgstr \"\"", "msgid \"T\"\nmsgstr \"Té\"");
     fs::write(&po, filled).expect("write");
     let run = translations(&site, &["import", po.to_str().expect("path")]);
     assert!(
-        run.stdout.contains("2 translation(s) written into French"),
+        run.stdout.contains("4 file(s) written in French"),
         "{}",
         run.stdout
     );
-    // A question's text lives in _discussion.md, among the moderators' YAML: said, not written.
+    // Short texts are one more entry of their map, the rest of the YAML as it was.
+    let discussion = fs::read_to_string(site.content.join("d/_discussion.md")).expect("discussion");
     assert!(
-        run.stdout.contains(
-            "d/_discussion.md: add the French translation of `question/1.1` there by hand"
-        ),
-        "{}",
-        run.stdout
+        discussion.contains("        text: {en: \"One?\", fr: \"Un ?\"}\n      - id: 2\n        text: {en: \"Two?\"}\n"),
+        "{discussion}"
+    );
+    let yaml = fs::read_to_string(site.content.join("site.yaml")).expect("site.yaml");
+    assert_eq!(
+        yaml,
+        "title: {en: T, fr: \"Té\"}\nlanguages: [en, fr, es]\n"
     );
     let fr = fs::read_to_string(site.content.join("d/summaries/1-1.fr.md")).expect("fr");
     assert!(
@@ -295,6 +299,8 @@ fn export_fill_import_build_shows_the_translations() {
         page.contains("Ensuite, les écoles."),
         "the imported translation is not shown"
     );
+    let page = site.output_text("fr/d/week-1/question-1/index.html");
+    assert!(page.contains("Un ?"), "the imported question is not shown");
     assert!(notice(&site, "fr/d/week-1/question-1/index.html").is_none());
 }
 
@@ -336,7 +342,7 @@ fn the_xliff_export_is_well_formed_and_its_translations_import() {
         run.stdout
     );
     assert!(
-        run.stdout.contains("1 translation(s) written into French"),
+        run.stdout.contains("1 file(s) written in French"),
         "{}",
         run.stdout
     );
