@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use palabre::extras::coverage::{self, Count, Coverage};
 
-use super::{find_discussion, print_all};
+use super::{only_discussion, print_all};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub(crate) enum Format {
@@ -34,12 +34,8 @@ pub(crate) fn run(args: Args) -> ExitCode {
         print_all(&diags.0);
         return ExitCode::FAILURE;
     };
-    let only = match &args.discussion {
-        Some(written) => match find_discussion(&site, written, &args.content) {
-            Some(d) => Some(d.slug.as_str()),
-            None => return ExitCode::FAILURE,
-        },
-        None => None,
+    let Ok(only) = only_discussion(&site, args.discussion.as_deref(), &args.content) else {
+        return ExitCode::FAILURE;
     };
     let all = coverage::coverage(&site, only);
     match args.format {

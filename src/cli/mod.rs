@@ -57,6 +57,21 @@ pub(crate) fn print_all<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) {
     }
 }
 
+/// The address of the discussion `written` names, when one is named
+/// (`Ok(None)` for all); `Err` once the unknown name is said.
+pub(crate) fn only_discussion<'s>(
+    site: &'s Site,
+    written: Option<&str>,
+    content: &Path,
+) -> Result<Option<&'s str>, ()> {
+    match written {
+        Some(w) => find_discussion(site, w, content)
+            .map(|d| Some(d.slug.as_str()))
+            .ok_or(()),
+        None => Ok(None),
+    }
+}
+
 /// The discussion of `site` that `written` names by its address (any case,
 /// any accents, as links to discussions are); else says which there are.
 pub(crate) fn find_discussion<'s>(

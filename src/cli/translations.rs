@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use palabre::lang::Lang;
 use palabre::translations::{self, Imported};
 
-use super::{find_discussion, print_all};
+use super::{only_discussion, print_all};
 
 #[derive(clap::Subcommand)]
 pub(crate) enum Command {
@@ -177,12 +177,8 @@ fn mark(args: MarkArgs) -> ExitCode {
     let Some(site) = load(&args.content) else {
         return ExitCode::FAILURE;
     };
-    let only = match &args.discussion {
-        Some(written) => match find_discussion(&site, written, &args.content) {
-            Some(d) => Some(d.slug.as_str()),
-            None => return ExitCode::FAILURE,
-        },
-        None => None,
+    let Ok(only) = only_discussion(&site, args.discussion.as_deref(), &args.content) else {
+        return ExitCode::FAILURE;
     };
     match translations::mark(&site, only, lang) {
         Ok(marked) => {

@@ -23,6 +23,7 @@ use crate::i18n::{Strings, Translations};
 use crate::lang::Lang;
 use crate::model::{Discussion, Site};
 use crate::site;
+use crate::util::push_xml_escaped as escape;
 
 /// Every language's document of discussion `d`.
 pub(super) fn files(
@@ -179,21 +180,6 @@ fn citations(d: &Discussion, s: &Strings, prefix: &str) -> Citations {
             (href, note)
         })
         .collect()
-}
-
-/// `&`, `<`, `>` and `"` as XML entities; characters XML 1.0 forbids dropped.
-fn escape(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
 }
 
 /// How a run of text looks.

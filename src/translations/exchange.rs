@@ -170,17 +170,7 @@ pub fn write(entries: &[Entry], lang: Lang, format: Format) -> String {
 
 fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 => {}
-            c => out.push(c),
-        }
-    }
+    crate::util::push_xml_escaped(text, &mut out);
     out
 }
 

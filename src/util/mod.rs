@@ -84,6 +84,23 @@ pub fn is_relative(dest: &str) -> bool {
     !(dest.is_empty() || dest.starts_with('#') || dest.starts_with("//")) && scheme(dest).is_none()
 }
 
+/// Appends `text` to `out` with `&`, `<`, `>` and `"` as XML entities, and
+/// without the characters XML 1.0 forbids (control characters but tab and
+/// line breaks, U+FFFE, U+FFFF).
+pub fn push_xml_escaped(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
