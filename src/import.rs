@@ -487,6 +487,9 @@ fn key_of(bytes: &[u8]) -> String {
 /// when it names some of several), else the questions the text clearly names.
 pub fn parse_mail(raw: &[u8], info: &DiscussionInfo) -> Option<Mail> {
     let questions = &info.questions;
+    // The key comes from the bytes as they were given, as it always did, so
+    // that a message imported before is known again.
+    let original = raw;
     let raw = &bytes::normalize(raw)[..];
     if !starts_with_header(raw) {
         return None;
@@ -503,7 +506,7 @@ pub fn parse_mail(raw: &[u8], info: &DiscussionInfo) -> Option<Mail> {
     }
     let key = match msg.message_id() {
         Some(id) if !id.trim().is_empty() => key_of(id.trim().as_bytes()),
-        _ => key_of(raw),
+        _ => key_of(original),
     };
     let from = msg.from().and_then(|a| a.first());
     let author = from.and_then(|a| author_name(a.name(), a.address()));

@@ -66,7 +66,15 @@ pub(crate) fn run(args: Args) -> ExitCode {
             messages.push((file.display().to_string(), bytes));
             continue;
         }
-        for m in import::split_mbox(&bytes) {
+        let list = import::split_mbox(&bytes);
+        if list.is_empty() {
+            eprintln!(
+                "{}:1: error: no message found in the mailbox\n  hint: each message starts with a `From ` line followed by its headers",
+                file.display()
+            );
+            tally.failed += 1;
+        }
+        for m in list {
             // Where a message starts, as a moderator's editor shows it.
             messages.push((
                 format!("{}:{} (message {})", file.display(), m.line, m.number),

@@ -90,6 +90,12 @@ pub(crate) fn warnings(path: &std::path::Path, body: &str, first_line: usize) ->
         }
         let line_number = first_line + i;
         for m in ADDRESS_IN_TEXT.find_iter(line) {
+            // A `mailto:` link was written to be published (the import
+            // never makes one): only addresses left in the text are warned of.
+            let before = line[..m.start()].to_ascii_lowercase();
+            if before.ends_with("mailto:") {
+                continue;
+            }
             out.push(
                 Diagnostic::warning(
                     path,
@@ -140,6 +146,18 @@ mod tests {
         ] {
             assert!(!has_address(text), "{text}");
         }
+    }
+
+    #[test]
+    fn mail_links_are_left_alone() {
+        let path = std::path::Path::new("r.md");
+        let found = warnings(
+            path,
+            "[Write](mailto:ana@example.org)\nor ana@example.org",
+            6,
+        );
+        assert_eq!(found.len(), 1);
+        assert!(found[0].to_string().contains("r.md:7:"), "{}", found[0]);
     }
 
     #[test]

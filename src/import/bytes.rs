@@ -118,18 +118,20 @@ pub fn is_mbox(bytes: &[u8]) -> bool {
 /// and mboxrd (`>From ` lines unquoted by one `>`), mboxcl (a
 /// `Content-Length:` header saying where the body ends, so that an unquoted
 /// `From ` line inside it does not split it). A `From ` line separates
-/// messages only at the start of the file or after a blank line, and when a
-/// header follows it, so that a sentence starting with "From " is no
-/// separator even where it was not quoted.
+/// messages at the start of the file, or after a blank line when a header
+/// follows it, so that a sentence starting with "From " is no separator even
+/// where it was not quoted.
 pub fn split_mbox(bytes: &[u8]) -> Vec<MailboxMessage> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let unix = unix_line_endings(bytes);
     let lines: Vec<&[u8]> = unix.split_inclusive(|&b| b == b'\n').collect();
     let blank = |l: &[u8]| l.iter().all(|b| b.is_ascii_whitespace());
+    // The first line of the file separates whatever follows it; a message
+    // under it that is no message is reported with its place.
     let is_separator = |i: usize| {
         lines[i].starts_with(b"From ")
-            && (i == 0 || lines[..i].iter().all(|l| blank(l)) || blank(lines[i - 1]))
-            && lines.get(i + 1).is_some_and(|l| is_header_line(l))
+            && (lines[..i].iter().all(|l| blank(l))
+                || (blank(lines[i - 1]) && lines.get(i + 1).is_some_and(|l| is_header_line(l))))
     };
     let mut messages = Vec::new();
     let mut i = 0;

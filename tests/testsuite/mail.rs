@@ -325,3 +325,24 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn importing_every_kind_of_file_again_creates_nothing_new() {
+    let (_dir, content) = content();
+    let first = import(&content, &paths(&NEW_FIXTURES));
+    assert!(
+        first.stdout.contains("18 new replies"),
+        "{}",
+        first.describe()
+    );
+    let before = snapshot(&content);
+    let second = import(&content, &paths(&NEW_FIXTURES));
+    assert!(
+        second
+            .stdout
+            .ends_with("imported 19 messages: 0 new replies, 18 already imported, 1 failed\n"),
+        "{}",
+        second.describe()
+    );
+    assert_eq!(snapshot(&content), before, "nothing may change");
+}
