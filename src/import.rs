@@ -515,10 +515,16 @@ pub fn parse_mail(raw: &[u8], info: &DiscussionInfo) -> Option<Mail> {
         .and_then(|d| NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into()));
     // Without a text/plain part, the HTML becomes Markdown here rather than
     // text by mail-parser, which runs paragraphs together.
-    let text = match msg.text_part(0).map(|p| &p.body) {
+    let mut text = match msg.text_part(0).map(|p| &p.body) {
         Some(PartType::Html(html)) => html::to_markdown(html),
         _ => msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
     };
+    // A plain-text alternative left empty by the mail program: the HTML one.
+    if text.trim().is_empty()
+        && let Some(PartType::Html(html)) = msg.html_part(0).map(|p| &p.body)
+    {
+        text = html::to_markdown(html);
+    }
     let (lines, body) = take_template(&strip_quotes(&text));
     // No contributor's address is published: a template line holding one
     // gives no name, organisation or country.

@@ -146,11 +146,24 @@ pub fn strip_quotes(text: &str) -> String {
         out.push(line);
         i += 1;
     }
-    while out.last().is_some_and(|l| l.is_empty()) {
+    // What mail programs leave under the text: the rule an HTML quote had
+    // above it, "Sent from my iPhone".
+    while out
+        .last()
+        .is_some_and(|l| l.is_empty() || THEMATIC_BREAK.is_match(l) || SENT_FROM.is_match(l))
+    {
         out.pop();
     }
     out.join("\n")
 }
+
+static THEMATIC_BREAK: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"^\s*(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$"));
+static SENT_FROM: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*(?:sent\s+from\s+my|envoyé\s+de\s+mon|enviado\s+desde\s+mi|get\s+outlook\s+for|obtenir\s+outlook\s+pour|obtener\s+outlook\s+para)\b.{0,60}$",
+    )
+});
 
 #[cfg(test)]
 mod tests {
@@ -198,6 +211,10 @@ mod tests {
         assert_eq!(strip_quotes(hello), "Hello");
         let between = "> First question?\nFirst answer.\n> Second question?\nSecond answer.\n";
         assert_eq!(strip_quotes(between), "First answer.\n\nSecond answer.");
+        let outlook_html = "Yes, question 1.1.\n\n* * *\n\n**From:** Ana\n**Sent:** Monday\n\nOld.";
+        assert_eq!(strip_quotes(outlook_html), "Yes, question 1.1.");
+        let phone = "Sí.\n\nEnviado desde mi iPhone\n\nEl 8 jul 2013, Ana escribió:\n> ¿Y?";
+        assert_eq!(strip_quotes(phone), "Sí.");
     }
 
     #[test]

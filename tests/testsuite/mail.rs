@@ -13,7 +13,7 @@ use proptest::prelude::*;
 use crate::common::*;
 use crate::import::{MAIL, content, import};
 
-const NEW_FIXTURES: [&str; 17] = [
+const NEW_FIXTURES: [&str; 18] = [
     "en-bottom-posted.eml",
     "en-hi-hello.eml",
     "en-slemko-wrote.eml",
@@ -31,6 +31,7 @@ const NEW_FIXTURES: [&str; 17] = [
     "en-mac-cr-only.eml",
     "en-leading-blank-line.eml",
     "mixed-bom.mbox",
+    "en-empty-plain-part.eml",
 ];
 
 fn paths(names: &[&str]) -> Vec<PathBuf> {
@@ -89,7 +90,7 @@ fn what_senders_wrote_is_kept_and_what_they_quoted_goes() {
     );
     assert!(
         run.stdout
-            .ends_with("imported 19 messages: 18 new replies, 0 already imported, 1 failed\n"),
+            .ends_with("imported 20 messages: 19 new replies, 0 already imported, 1 failed\n"),
         "{}",
         run.describe()
     );
@@ -157,6 +158,11 @@ fn what_senders_wrote_is_kept_and_what_they_quoted_goes() {
         "For question 1.3, our council publishes its minutes in three languages."
     );
     assert!(body("Tim Berners").starts_with("About question 1.3"));
+    // An empty text/plain alternative: the HTML one is read.
+    assert_eq!(
+        body("Rosa Parks"),
+        "Our working groups meet every month.\n\nRosa"
+    );
     assert_eq!(
         body("Nadia Benali"),
         "For question 2.1, twinning starts with schools.\nFrom experience, pupils lead the way."
@@ -277,11 +283,12 @@ fn from_header(form: usize, name: &str, address: &str) -> String {
         7 => format!("{local} [at] {domain}"),
         8 => format!("{address} ({name})"),
         9 => format!("\"{name} ({address})\" <{address}>"),
+        10 => format!("=?utf-8?q?{}?= <{address}>", address.replace('@', "=40")),
         _ => format!("{local} at {} <{address}>", domain.replace('.', " dot ")),
     }
 }
 
-const FORMS: usize = 11;
+const FORMS: usize = 12;
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
@@ -331,7 +338,7 @@ fn importing_every_kind_of_file_again_creates_nothing_new() {
     let (_dir, content) = content();
     let first = import(&content, &paths(&NEW_FIXTURES));
     assert!(
-        first.stdout.contains("18 new replies"),
+        first.stdout.contains("19 new replies"),
         "{}",
         first.describe()
     );
@@ -340,7 +347,7 @@ fn importing_every_kind_of_file_again_creates_nothing_new() {
     assert!(
         second
             .stdout
-            .ends_with("imported 19 messages: 0 new replies, 18 already imported, 1 failed\n"),
+            .ends_with("imported 20 messages: 0 new replies, 19 already imported, 1 failed\n"),
         "{}",
         second.describe()
     );
