@@ -513,17 +513,19 @@ pub fn parse_mail(raw: &[u8], info: &DiscussionInfo) -> Option<Mail> {
     let date = msg
         .date()
         .and_then(|d| NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into()));
-    // Without a text/plain part, the HTML becomes Markdown here rather than
-    // text by mail-parser, which runs paragraphs together.
-    let mut text = match msg.text_part(0).map(|p| &p.body) {
-        Some(PartType::Html(html)) => html::to_markdown(html),
-        _ => msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
-    };
-    // A plain-text alternative left empty by the mail program: the HTML one.
-    if text.trim().is_empty()
-        && let Some(PartType::Html(html)) = msg.html_part(0).map(|p| &p.body)
-    {
-        text = html::to_markdown(html);
+    let mut text = body_of(&msg);
+    // Text sent as UTF-8 (or ASCII) that is not: mail programs read it as
+    // windows-1252, and so does palabre, unless that garbles more than it
+    // mends (valid UTF-8 read as windows-1252 shows as "Ã©").
+    if text.contains('\u{fffd}') {
+        let relabelled = DECLARED_UTF8.replace_all(raw, &b"charset=windows-1252"[..]);
+        if let Some(again) = MessageParser::default().parse(&relabelled[..]) {
+            let fixed = body_of(&again);
+            let garbled = |t: &str| t.matches(['Ã', 'Â']).count();
+            if !fixed.contains('\u{fffd}') && garbled(&fixed) <= garbled(&text) {
+                text = fixed;
+            }
+        }
     }
     let (lines, body) = take_template(&strip_quotes(&text));
     // No contributor's address is published: a template line holding one
@@ -573,6 +575,27 @@ pub fn parse_mail(raw: &[u8], info: &DiscussionInfo) -> Option<Mail> {
         tag,
         unknown_questions,
     })
+}
+
+static DECLARED_UTF8: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+    regex::bytes::Regex::new(r#"(?i)charset\s*=\s*"?(?:utf-?8|us-ascii)"?"#)
+        .unwrap_or_else(|e| panic!("bad built-in regex: {e}"))
+});
+
+/// The text of a message: its text/plain part, else its HTML part as
+/// Markdown (mail-parser's own text of it runs paragraphs together).
+fn body_of(msg: &mail_parser::Message<'_>) -> String {
+    let mut text = match msg.text_part(0).map(|p| &p.body) {
+        Some(PartType::Html(html)) => html::to_markdown(html),
+        _ => msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
+    };
+    // A plain-text alternative left empty by the mail program: the HTML one.
+    if text.trim().is_empty()
+        && let Some(PartType::Html(html)) = msg.html_part(0).map(|p| &p.body)
+    {
+        text = html::to_markdown(html);
+    }
+    text
 }
 
 /// Whether `raw` starts as a message does: with a header field, a name of

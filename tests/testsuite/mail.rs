@@ -13,7 +13,7 @@ use proptest::prelude::*;
 use crate::common::*;
 use crate::import::{MAIL, content, import};
 
-const NEW_FIXTURES: [&str; 18] = [
+const NEW_FIXTURES: [&str; 19] = [
     "en-bottom-posted.eml",
     "en-hi-hello.eml",
     "en-slemko-wrote.eml",
@@ -32,6 +32,7 @@ const NEW_FIXTURES: [&str; 18] = [
     "en-leading-blank-line.eml",
     "mixed-bom.mbox",
     "en-empty-plain-part.eml",
+    "en-mislabelled-utf8.eml",
 ];
 
 fn paths(names: &[&str]) -> Vec<PathBuf> {
@@ -90,7 +91,7 @@ fn what_senders_wrote_is_kept_and_what_they_quoted_goes() {
     );
     assert!(
         run.stdout
-            .ends_with("imported 20 messages: 19 new replies, 0 already imported, 1 failed\n"),
+            .ends_with("imported 21 messages: 20 new replies, 0 already imported, 1 failed\n"),
         "{}",
         run.describe()
     );
@@ -139,6 +140,12 @@ fn what_senders_wrote_is_kept_and_what_they_quoted_goes() {
     // Undeclared 8-bit Latin-1 headers (and body, where nothing is declared).
     assert!(body("Lucía Martínez").contains("se reúnen cada mes"));
     assert!(body("Ingo Lütkebohle").contains("café included"));
+    // Latin-1 sent as "UTF-8", as Netscape 4.7 did: read as mail programs do.
+    assert!(
+        body("Hans Weber").contains("in München the council"),
+        "{}",
+        body("Hans Weber")
+    );
     // East Asian charsets, in names and bodies.
     assert!(
         body("김민수").contains("이주민 협의회"),
@@ -338,7 +345,7 @@ fn importing_every_kind_of_file_again_creates_nothing_new() {
     let (_dir, content) = content();
     let first = import(&content, &paths(&NEW_FIXTURES));
     assert!(
-        first.stdout.contains("19 new replies"),
+        first.stdout.contains("20 new replies"),
         "{}",
         first.describe()
     );
@@ -347,7 +354,7 @@ fn importing_every_kind_of_file_again_creates_nothing_new() {
     assert!(
         second
             .stdout
-            .ends_with("imported 20 messages: 0 new replies, 19 already imported, 1 failed\n"),
+            .ends_with("imported 21 messages: 0 new replies, 20 already imported, 1 failed\n"),
         "{}",
         second.describe()
     );
