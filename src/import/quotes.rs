@@ -26,6 +26,10 @@ static ATTRIBUTION: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+// Gmail's dated attribution, "2016-04-14 11:06 GMT+02:00 Ana <ana@…>:".
+static GMAIL_DATED: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"^\s*\d{4}-\d{2}-\d{2}\s+\d{1,2}:\d{2}"));
+
 // Rules after which all that follows is an earlier message, not quoted line
 // by line (Outlook, forwards).
 static EARLIER_MESSAGE_RULE: LazyLock<Regex> = LazyLock::new(|| {
@@ -112,6 +116,18 @@ pub fn strip_quotes(text: &str) -> String {
         }
         // An attribution, on one line or wrapped over up to three.
         let attribution_lines = if ATTRIBUTION.is_match(line) {
+            // "… wrote:" alone may be the sender's own words introducing a
+            // citation: an attribution only when a quote follows it.
+            let unquoted_under = next_text(i + 1).is_some_and(|j| !is_quoted(lines[j]));
+            if unquoted_under
+                && !ATTRIBUTION_START.is_match(line)
+                && !EARLIER_MESSAGE_RULE.is_match(line)
+                && !GMAIL_DATED.is_match(line)
+            {
+                out.push(line.trim_end());
+                i += 1;
+                continue;
+            }
             Some(1)
         } else if ATTRIBUTION_START.is_match(line) && !is_quoted(line) {
             (1..=2)
@@ -190,9 +206,16 @@ mod tests {
                 kept == "My answer." || kept == "My answer.\n\nmore old text",
                 "{attribution}: {kept}"
             );
-            // Unquoted under the attribution, the earlier message goes whole.
+            // Unquoted under the attribution, the earlier message goes whole;
+            // but "Name wrote:" without a quote under it may be the sender's
+            // own words, and stays.
             let text = format!("My answer.\n\n{attribution}\nold text\n");
-            assert_eq!(strip_quotes(&text), "My answer.", "{attribution}");
+            let kept = if attribution == "Marc Slemko wrote:" {
+                text.trim_end()
+            } else {
+                "My answer."
+            };
+            assert_eq!(strip_quotes(&text), kept, "{attribution}");
         }
         let wrapped =
             "Mine.\nOn Mon, 8 Jul 2013 at 10:00, Ada Lovelace\n<ada@example.org> wrote:\n> old";
@@ -209,6 +232,8 @@ mod tests {
         );
         let hello = "On Mon, 8 Jul 2013, Ada wrote:\n> Hi\nHello";
         assert_eq!(strip_quotes(hello), "Hello");
+        let citing = "As the minister wrote:\nWe must act now.\n\nI agree.";
+        assert_eq!(strip_quotes(citing), citing);
         let between = "> First question?\nFirst answer.\n> Second question?\nSecond answer.\n";
         assert_eq!(strip_quotes(between), "First answer.\n\nSecond answer.");
         let outlook_html = "Yes, question 1.1.\n\n* * *\n\n**From:** Ana\n**Sent:** Monday\n\nOld.";
