@@ -196,10 +196,25 @@ fn html_only_mails_become_clean_markdown() {
     let (_dir, content) = content();
     let run = import(
         &content,
-        &paths(&["fr-html-bold.eml", "en-html-layout.eml"]),
+        &paths(&[
+            "fr-html-bold.eml",
+            "en-html-layout.eml",
+            "en-gmail-html-reply.eml",
+            "fr-outlook-html-reply.eml",
+        ]),
     );
     assert!(run.status.success(), "{}", run.describe());
     let all = replies(&content);
+    // Quotes in HTML: Gmail's blockquote under its attribution, Outlook's
+    // "De : … Envoyé : …" block in bold.
+    assert_eq!(
+        reply(&all, "Kofi Mensah").2,
+        "In Accra the metropolitan assembly coordinates, with a **diaspora desk**.\n\nKofi"
+    );
+    assert_eq!(
+        reply(&all, "Bernard, Claire").2,
+        "À Lyon, c'est la métropole qui coordonne."
+    );
     let marie = &reply(&all, "Marie Curie").2;
     assert_eq!(
         marie,
