@@ -4,6 +4,7 @@
 //! Every problem becomes a [`Diagnostic`]; all of them are collected, none
 //! stops the others.
 
+pub mod personal;
 mod resolve;
 mod settings;
 
@@ -846,6 +847,7 @@ fn read_reply(
             .hint("replace that line with the text of the reply"),
         );
     }
+    warnings.extend(personal::warnings(path, &body, body_line));
     let segments = markdown::split_at_markers(&body, body_line);
     // A reply with nothing under its front-matter is a paste gone wrong, not a
     // reply worth publishing as an empty box (and its language cannot be told).

@@ -6,9 +6,18 @@
 //! `_discussion.md`, and writing files where none are), so that the commands
 //! stay thin and this stays testable.
 
+mod bytes;
+mod html;
+mod names;
+mod quotes;
+
+pub use bytes::{MailboxMessage, is_mbox, split_mbox};
+pub use names::{author_name, name_of_local_part};
+pub use quotes::strip_quotes;
+
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::{self, BufReader};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -478,6 +487,10 @@ fn key_of(bytes: &[u8]) -> String {
 /// when it names some of several), else the questions the text clearly names.
 pub fn parse_mail(raw: &[u8], info: &DiscussionInfo) -> Option<Mail> {
     let questions = &info.questions;
+    // The key comes from the bytes as they were given, as it always did, so
+    // that a message imported before is known again.
+    let original = raw;
+    let raw = &bytes::normalize(raw)[..];
     if !starts_with_header(raw) {
         return None;
     }
@@ -493,31 +506,33 @@ pub fn parse_mail(raw: &[u8], info: &DiscussionInfo) -> Option<Mail> {
     }
     let key = match msg.message_id() {
         Some(id) if !id.trim().is_empty() => key_of(id.trim().as_bytes()),
-        _ => key_of(raw),
+        _ => key_of(original),
     };
     let from = msg.from().and_then(|a| a.first());
-    let author = from.and_then(|a| {
-        let name = a.name().map(str::trim).filter(|n| !n.is_empty());
-        let local = a
-            .address()
-            .and_then(|addr| addr.split('@').next())
-            .map(str::trim)
-            .filter(|l| !l.is_empty());
-        name.or(local).map(|n| n.trim_matches('"').to_string())
-    });
+    let author = from.and_then(|a| author_name(a.name(), a.address()));
     let date = msg
         .date()
         .and_then(|d| NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into()));
-    // Without a text/plain part, the HTML is turned into text here rather
-    // than by mail-parser, which runs paragraphs together.
-    let text = match msg.text_part(0).map(|p| &p.body) {
-        Some(PartType::Html(html)) => html_to_text(html),
-        _ => msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
-    };
+    let mut text = body_of(&msg);
+    // Text sent as UTF-8 (or ASCII) that is not: mail programs read it as
+    // windows-1252, and so does palabre, unless that garbles more than it
+    // mends (valid UTF-8 read as windows-1252 shows as "Ã©").
+    if text.contains('\u{fffd}') {
+        let relabelled = DECLARED_UTF8.replace_all(raw, &b"charset=windows-1252"[..]);
+        if let Some(again) = MessageParser::default().parse(&relabelled[..]) {
+            let fixed = body_of(&again);
+            let garbled = |t: &str| t.matches(['Ã', 'Â']).count();
+            if !fixed.contains('\u{fffd}') && garbled(&fixed) <= garbled(&text) {
+                text = fixed;
+            }
+        }
+    }
     let (lines, body) = take_template(&strip_quotes(&text));
-    // No contributor's address is published: a line holding one is dropped.
-    let no_address = |v: &String| !v.contains('@');
-    let author = lines.name.filter(no_address).or(author);
+    // No contributor's address is published: a template line holding one
+    // gives no name, organisation or country.
+    let clean = |v: String| names::clean_name(&v);
+    let author = lines.name.and_then(clean).or(author);
+    let no_address = |v: &String| !names::has_address(v);
     let tag = msg.subject().and_then(|s| subject_tag(s, info));
     let mentioned = guess_answers(&body, questions);
     let mut unknown_questions = Vec::new();
@@ -562,6 +577,27 @@ pub fn parse_mail(raw: &[u8], info: &DiscussionInfo) -> Option<Mail> {
     })
 }
 
+static DECLARED_UTF8: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+    regex::bytes::Regex::new(r#"(?i)charset\s*=\s*"?(?:utf-?8|us-ascii)"?"#)
+        .unwrap_or_else(|e| panic!("bad built-in regex: {e}"))
+});
+
+/// The text of a message: its text/plain part, else its HTML part as
+/// Markdown (mail-parser's own text of it runs paragraphs together).
+fn body_of(msg: &mail_parser::Message<'_>) -> String {
+    let mut text = match msg.text_part(0).map(|p| &p.body) {
+        Some(PartType::Html(html)) => html::to_markdown(html),
+        _ => msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
+    };
+    // A plain-text alternative left empty by the mail program: the HTML one.
+    if text.trim().is_empty()
+        && let Some(PartType::Html(html)) = msg.html_part(0).map(|p| &p.body)
+    {
+        text = html::to_markdown(html);
+    }
+    text
+}
+
 /// Whether `raw` starts as a message does: with a header field, a name of
 /// printable ASCII then `:` (RFC 5322), as in `Return-Path:` or `From:`.
 fn starts_with_header(raw: &[u8]) -> bool {
@@ -570,98 +606,6 @@ fn starts_with_header(raw: &[u8]) -> bool {
         .iter()
         .position(|&b| b == b':')
         .is_some_and(|colon| colon > 0 && first[..colon].iter().all(|b| (33..=126).contains(b)))
-}
-
-/// The text of an HTML body: paragraphs apart, links as Markdown references,
-/// no line wrapping (Markdown joins the lines of a paragraph anyway).
-fn html_to_text(html: &str) -> String {
-    html2text::config::plain()
-        .allow_width_overflow()
-        .string_from_read(html.as_bytes(), 10_000)
-        .unwrap_or_default()
-}
-
-static REPLY_HEADER_ONE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)^\s*(
-            on\s.+\bwrote\s*:
-          | le\s.+\ba\s+écrit\s*:
-          | el\s.+\bescribió\s*:
-          | -{2,}\s*(original\s+message|message\s+d'origine|mensaje\s+original|forwarded\s+message|message\s+transféré|mensaje\s+reenviado)\s*-{2,}
-        )\s*$",
-    )
-    .unwrap_or_else(|e| panic!("bad built-in regex: {e}"))
-});
-
-// An attribution line that mail programs wrapped: its first line only.
-static REPLY_HEADER_START: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*(on|le|el)\s.+").unwrap_or_else(|e| panic!("{e}")));
-static REPLY_HEADER_END: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(wrote|a\s+écrit|escribió)\s*:\s*$").unwrap_or_else(|e| panic!("{e}"))
-});
-
-// The header block Outlook puts above a quoted message: "From: ..." then
-// "Sent:"/"Date:" (French "De :" / "Envoyé :", Spanish "De:" / "Enviado:").
-static FORWARD_FROM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*\*?(from|de)\s*:\*?\s*\S").unwrap_or_else(|e| panic!("{e}"))
-});
-static FORWARD_NEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*\*?(sent|date|envoyé|enviado|fecha|to|à|para|subject|objet|asunto)\s*:")
-        .unwrap_or_else(|e| panic!("{e}"))
-});
-
-/// Whether `line` starts the sender's signature (`-- `, RFC 3676; `--` alone
-/// after a blank line, as clients that trim spaces send it: after text, it
-/// would underline a Markdown heading) or a mailing list's footer (a rule of
-/// underscores, as Mailman adds).
-fn starts_signature(line: &str, previous: Option<&str>) -> bool {
-    line == "-- "
-        || (line == "--" && previous.is_none_or(|p| p.trim().is_empty()))
-        || (line.len() >= 30 && line.chars().all(|c| c == '_'))
-}
-
-/// Removes quoted earlier messages: lines starting with `>`, and everything
-/// from an attribution line ("On ... wrote:", "Le ... a écrit :",
-/// "El ... escribió:"), a quoted header block ("-----Original Message-----",
-/// "From: ... / Sent: ..."), a signature or a list footer to the end. Blank
-/// runs are collapsed, ends trimmed.
-pub fn strip_quotes(text: &str) -> String {
-    let text = text.replace("\r\n", "\n");
-    let lines: Vec<&str> = text.lines().collect();
-    let mut end = lines.len();
-    for (i, line) in lines.iter().enumerate() {
-        let next = lines.get(i + 1).copied().unwrap_or("");
-        let wrapped_attribution = REPLY_HEADER_START.is_match(line)
-            && !REPLY_HEADER_END.is_match(line)
-            && REPLY_HEADER_END.is_match(next)
-            && !next.trim_start().starts_with('>');
-        let header_block = FORWARD_FROM.is_match(line)
-            && lines[i + 1..]
-                .iter()
-                .take(3)
-                .any(|l| FORWARD_NEXT.is_match(l));
-        let signature = starts_signature(line, i.checked_sub(1).map(|p| lines[p]));
-        if REPLY_HEADER_ONE_LINE.is_match(line) || wrapped_attribution || header_block || signature
-        {
-            end = i;
-            break;
-        }
-    }
-    let mut out: Vec<&str> = Vec::new();
-    for line in &lines[..end] {
-        if line.trim_start().starts_with('>') {
-            continue;
-        }
-        let line = line.trim_end();
-        if line.is_empty() && out.last().is_none_or(|l| l.is_empty()) {
-            continue;
-        }
-        out.push(line);
-    }
-    while out.last().is_some_and(|l| l.is_empty()) {
-        out.pop();
-    }
-    out.join("\n")
 }
 
 // "question 1.2", "Q1.2", "pregunta n° 1.3", and lists: "questions 1.1 and 1.2",
@@ -709,19 +653,6 @@ pub fn guess_answers(text: &str, questions: &BTreeSet<QuestionId>) -> Vec<Questi
         add(&c[1], &c[2]);
     }
     found.into_iter().collect()
-}
-
-/// True when `bytes` look like an mbox mailbox (start with a `From ` line)
-/// rather than a single message.
-pub fn is_mbox(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"From ")
-}
-
-/// The messages of an mbox mailbox, in order.
-pub fn split_mbox(bytes: &[u8]) -> io::Result<Vec<Vec<u8>>> {
-    mail_parser::mailbox::mbox::MessageIterator::new(BufReader::new(bytes))
-        .map(|m| m.map(|m| m.unwrap_contents()))
-        .collect()
 }
 
 /// The starter site of `palabre init`: data, in `starter/` at the root of the
@@ -1046,43 +977,6 @@ mod tests {
         assert!(g("We grew 1.2 percent in 2013.").is_empty());
         assert!(g("question 9.9").is_empty());
         assert!(g("FAQ1.2").is_empty());
-    }
-
-    #[test]
-    fn strips_quotes_in_three_languages() {
-        for attribution in [
-            "On Mon, 8 Jul 2013 at 10:00, Ada <ada@example.org> wrote:",
-            "Le lun. 8 juil. 2013 à 10:00, Ada <ada@example.org> a écrit :",
-            "El lun, 8 jul 2013 a las 10:00, Ada (<ada@example.org>) escribió:",
-            "-----Original Message-----",
-            "De : Ada\nEnvoyé : lundi 8 juillet 2013",
-        ] {
-            let text = format!("My answer.\n\n{attribution}\n> old text\nmore old text\n");
-            assert_eq!(strip_quotes(&text), "My answer.", "{attribution}");
-        }
-        let wrapped =
-            "Mine.\nOn Mon, 8 Jul 2013 at 10:00, Ada Lovelace\n<ada@example.org> wrote:\n> old";
-        assert_eq!(strip_quotes(wrapped), "Mine.");
-        assert_eq!(strip_quotes("a\n> q\n\n\n\nb\n"), "a\n\nb");
-    }
-
-    #[test]
-    fn signatures_and_list_footers_go() {
-        assert_eq!(
-            strip_quotes("My answer.\n\n-- \nAda Lovelace\nCity of X"),
-            "My answer."
-        );
-        assert_eq!(
-            strip_quotes("My answer.\n\n--\nAda\n+33 1 23"),
-            "My answer."
-        );
-        let footer = format!(
-            "My answer.\n{}\nM4D mailing list\nhttps://lists.example.org/m4d",
-            "_".repeat(47)
-        );
-        assert_eq!(strip_quotes(&footer), "My answer.");
-        // Right under a line of text, `--` underlines a Markdown heading: kept.
-        assert_eq!(strip_quotes("Context\n--\nText."), "Context\n--\nText.");
     }
 
     #[test]

@@ -34,7 +34,10 @@ static INFO: LazyLock<import::DiscussionInfo> = LazyLock::new(|| import::Discuss
 
 fuzz_target!(|data: &[u8]| {
     let messages = if import::is_mbox(data) {
-        import::split_mbox(data).unwrap_or_default()
+        import::split_mbox(data)
+            .into_iter()
+            .map(|m| m.bytes)
+            .collect()
     } else {
         vec![data.to_vec()]
     };
@@ -52,6 +55,12 @@ fuzz_target!(|data: &[u8]| {
             "unsafe file name {name:?}"
         );
         assert!(mail.draft.answers.iter().all(|q| KNOWN.contains(q)));
+        // A sender's address is never published as a name.
+        assert!(
+            !mail.draft.author.as_deref().unwrap_or_default().contains('@'),
+            "{:?}",
+            mail.draft.author
+        );
         let text = mail.draft.to_file_text();
         match content::reply_from_text(Path::new(&name), &text, &KNOWN, &DETECTOR) {
             Ok((reply, _)) => {

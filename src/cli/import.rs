@@ -66,16 +66,20 @@ pub(crate) fn run(args: Args) -> ExitCode {
             messages.push((file.display().to_string(), bytes));
             continue;
         }
-        match import::split_mbox(&bytes) {
-            Ok(list) => {
-                for (i, m) in list.into_iter().enumerate() {
-                    messages.push((format!("{} (message {})", file.display(), i + 1), m));
-                }
-            }
-            Err(e) => {
-                eprintln!("{}: error: cannot read the mailbox: {e}", file.display());
-                tally.failed += 1;
-            }
+        let list = import::split_mbox(&bytes);
+        if list.is_empty() {
+            eprintln!(
+                "{}:1: error: no message found in the mailbox\n  hint: each message starts with a `From ` line followed by its headers",
+                file.display()
+            );
+            tally.failed += 1;
+        }
+        for m in list {
+            // Where a message starts, as a moderator's editor shows it.
+            messages.push((
+                format!("{}:{} (message {})", file.display(), m.line, m.number),
+                m.bytes,
+            ));
         }
     }
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 
-const MAIL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mail");
+pub(crate) const MAIL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mail");
 
 const DISCUSSION: &str = r#"---
 title: {en: "Local authorities and migration"}
@@ -71,7 +71,7 @@ Best,\nDaniel\n",
     (
         // No display name: the address's local part. No question named: `answers: []`.
         "jane-doe",
-        "---\nauthor: \"jane.doe\"\ndate: 2013-07-12\nanswers: []\n---\n\
+        "---\nauthor: \"Jane Doe\"\ndate: 2013-07-12\nanswers: []\n---\n\
 Hello,\n\n\
 In Dakar we trained municipal staff on migration & development.\n\n\
 Kind regards,\nJane\n",
@@ -113,7 +113,7 @@ For week 1 question 1, our district plan now has a migration chapter.\n",
     ),
 ];
 
-fn content() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn content() -> (tempfile::TempDir, PathBuf) {
     let dir = scratch_dir("import-");
     let content = dir.path().join("content");
     fs::create_dir_all(content.join("d/replies")).expect("folders");
@@ -122,7 +122,7 @@ fn content() -> (tempfile::TempDir, PathBuf) {
     (dir, content)
 }
 
-fn import(content: &Path, files: &[PathBuf]) -> Run {
+pub(crate) fn import(content: &Path, files: &[PathBuf]) -> Run {
     let mut cmd = palabre();
     cmd.args(["import", "--discussion", "d", "--content"])
         .arg(content)

@@ -18,6 +18,7 @@ mod init;
 mod layers;
 mod library_without_cli;
 mod links;
+mod mail;
 mod new_reply;
 mod outline;
 mod properties;

@@ -1,0 +1,194 @@
+//! E-mail addresses and phone numbers in a reply's text: published with it
+//! unless the moderator takes them out, so `check` and `build` warn about them.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::diagnostic::Diagnostic;
+
+fn regex(pattern: &str) -> Regex {
+    Regex::new(pattern).unwrap_or_else(|e| panic!("bad built-in regex: {e}"))
+}
+
+const LOCAL: &str = r"[\w.+'%=~!#$&*^`{|}-]+";
+const PART: &str = r"[\w-]+";
+const AT_BRACKETED: &str = r"\s*[\[({<]\s*at\s*[\])}>]\s*";
+const DOT_SPELLED: &str = r"(?:\s+dot\s+|\s*[\[({<]\s*dot\s*[\])}>]\s*)";
+
+/// An address written in a text: `ana@example.org`, `ana [at] example.org`,
+/// `ana (at) example (dot) org`, `ana at example dot org`. "at" and "dot" as
+/// words only count together, so that "see the report at www.example.org"
+/// is no address.
+pub(crate) static ADDRESS_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(&format!(
+        r"(?i){LOCAL}\s*[@＠]\s*{PART}(?:\.{PART})*\.[a-z]{{2,}}\b|{LOCAL}{AT_BRACKETED}{PART}(?:(?:\.|{DOT_SPELLED}){PART})*|\b{LOCAL}\s+at\s+{PART}(?:(?:\.|{DOT_SPELLED}){PART})*{DOT_SPELLED}[a-z]{{2,}}\b"
+    ))
+});
+
+/// Any address form, for a sender's name, where "andy at example.com" is
+/// one: [`ADDRESS_IN_TEXT`], an `@` before any domain, and "at" as a word
+/// before a dotted domain.
+pub(crate) static ADDRESS_ANY: LazyLock<Regex> = LazyLock::new(|| {
+    regex(&format!(
+        r"(?i)<?\s*(?:{LOCAL}\s*[@＠]\s*{PART}(?:\s*\.\s*{PART})*|{LOCAL}{AT_BRACKETED}{PART}(?:(?:\s*\.\s*|{DOT_SPELLED}){PART})*|{LOCAL}\s+at\s+{PART}(?:(?:\.|{DOT_SPELLED}){PART})+)\s*>?"
+    ))
+});
+
+// Phone numbers as written across Europe, Africa and the Americas:
+// international (+33 1 23 45 67 89, 0033 1…, +1 (555) 123-4567), French
+// (01 23 45 67 89), North American ((555) 123-4567, 555-123-4567), and any
+// number after a label (Tel., Tél. :, Teléfono:, Phone:, Fax, Mobile, Cel.).
+// Dates, years, ranges ("2013-2014", "1.000-2.000") and ids have too few
+// digits or none of these shapes.
+static PHONE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?xi)
+        (?:^|[^\w+])(
+            (?:\+|\b00)[1-9]\d{0,2}[\s.-]?(?:\(0\)\s?)?(?:\(\d{1,4}\)|\d{1,4})(?:[\s.-]?\d{2,4}){2,4}
+          | \b0[1-9](?:[\s.-]?\d{2}){4}
+          | \(\d{3}\)\s?\d{3}[\s.-]\d{4}
+          | \b\d{3}[.-]\d{3}[.-]\d{4}
+          | \b(?:tel|tél|tlf|teléfono|telefono|téléphone|telephone|phone|fax|mobile|portable|móvil|movil|cel|cell|celular)\.?\s*:?\s*\+?[\d(][\d\s().-]{6,}\d
+        )(?:\W|$)",
+    )
+});
+
+/// Whether `text` holds an e-mail address ([`ADDRESS_IN_TEXT`]).
+pub fn has_address(text: &str) -> bool {
+    ADDRESS_IN_TEXT.is_match(text)
+}
+
+fn digits(s: &str) -> usize {
+    s.chars().filter(char::is_ascii_digit).count()
+}
+
+/// The phone numbers of `text`, as written.
+pub fn phone_numbers(text: &str) -> Vec<&str> {
+    PHONE
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str().trim())
+        .filter(|m| (8..=15).contains(&digits(m)))
+        .collect()
+}
+
+/// Warnings for each address and phone number in `body`, whose first line is
+/// line `first_line` of `path`.
+pub(crate) fn warnings(path: &std::path::Path, body: &str, first_line: usize) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut in_code = false;
+    for (i, line) in body.lines().enumerate() {
+        // Code blocks are shown as written, but what they hold is rarely
+        // someone's contact: fenced blocks are left alone.
+        if line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            continue;
+        }
+        let line_number = first_line + i;
+        for m in ADDRESS_IN_TEXT.find_iter(line) {
+            // A `mailto:` link was written to be published (the import
+            // never makes one): only addresses left in the text are warned of.
+            let before = line[..m.start()].to_ascii_lowercase();
+            if before.ends_with("mailto:") {
+                continue;
+            }
+            out.push(
+                Diagnostic::warning(
+                    path,
+                    Some(line_number),
+                    format!(
+                        "the reply shows an e-mail address, `{}`: it would be published",
+                        m.as_str().trim()
+                    ),
+                )
+                .hint("remove it from the text unless its owner agreed to publish it"),
+            );
+        }
+        for phone in phone_numbers(line) {
+            out.push(
+                Diagnostic::warning(
+                    path,
+                    Some(line_number),
+                    format!("the reply shows a phone number, `{phone}`: it would be published"),
+                )
+                .hint("remove it from the text unless its owner agreed to publish it"),
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_in_every_disguise_are_found() {
+        for text in [
+            "write to ana.lopez@example.es today",
+            "ana [at] example.org",
+            "ana (at) example (dot) org",
+            "ana at example dot org",
+            "Ana <ana@example.org>",
+        ] {
+            assert!(has_address(text), "{text}");
+        }
+        for text in [
+            "see the report at www.example.org.",
+            "we met at home. Then we left",
+            "follow @ana on social media",
+            "https://social.example/@ana",
+            "2013-07-08 at 10:00",
+        ] {
+            assert!(!has_address(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn mail_links_are_left_alone() {
+        let path = std::path::Path::new("r.md");
+        let found = warnings(
+            path,
+            "[Write](mailto:ana@example.org)\nor ana@example.org",
+            6,
+        );
+        assert_eq!(found.len(), 1);
+        assert!(found[0].to_string().contains("r.md:7:"), "{}", found[0]);
+    }
+
+    #[test]
+    fn phone_numbers_but_not_dates_years_ranges_or_ids() {
+        for (text, phone) in [
+            ("Call +33 1 23 45 67 89.", "+33 1 23 45 67 89"),
+            ("Tél. : 01 23 45 67 89", "01 23 45 67 89"),
+            ("Tel: (555) 123-4567", "(555) 123-4567"),
+            ("Móvil: 612 345 678", "Móvil: 612 345 678"),
+            ("0034 91 123 45 67", "0034 91 123 45 67"),
+            ("+221 33 869 00 00", "+221 33 869 00 00"),
+        ] {
+            let found = phone_numbers(text);
+            assert!(
+                found.len() == 1 && found[0].ends_with(phone),
+                "{text}: {found:?}"
+            );
+        }
+        for text in [
+            "On 2013-07-08 we met; 08/07/2013 too.",
+            "From 2013-2014 to 2015–2016.",
+            "Between 1.000-2.000 people, 15 000 000 in total.",
+            "Case 2013/0456/EC, ISBN 978-3-16-148410-0.",
+            "Question 1.2, week 3, 10:00-12:00.",
+            "Budget: 1 200 000 EUR in 2013.",
+        ] {
+            assert!(
+                phone_numbers(text).is_empty(),
+                "{text}: {:?}",
+                phone_numbers(text)
+            );
+        }
+    }
+}
