@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use super::words::{sentences, stems};
 use super::{Passage, ReplyText};
+use crate::content::personal;
 use crate::lang::Lang;
 
 /// A sentence quoted whole is at least this long (shorter ones say too
@@ -98,7 +99,10 @@ pub(crate) fn best<'a>(
                 if vector.is_empty() {
                     continue;
                 }
-                if s.chars().count() >= MIN_CHARS && !s.ends_with(':') {
+                // A sentence with an address or a phone number is not
+                // quoted: a draft is meant to be published.
+                let personal = personal::has_address(s) || !personal::phone_numbers(s).is_empty();
+                if s.chars().count() >= MIN_CHARS && !s.ends_with(':') && !personal {
                     candidates.push(Candidate {
                         reply: i,
                         text: s,

@@ -355,3 +355,42 @@ fn mistakes_are_said_and_nothing_is_written() {
     assert!(run.status.success(), "{}", run.describe());
     assert!(out.join("1-2.html").is_file() && !out.join("1-1.html").exists());
 }
+
+#[test]
+fn a_sentence_with_an_address_or_a_phone_number_is_not_quoted() {
+    let site = Site::empty();
+    site.write(
+        "site.yaml",
+        "title: {en: T}\nlanguages: [en]\nbase_url: \"\"\n",
+    );
+    site.write("d/_discussion.md", DISCUSSION);
+    let replies = [
+        (
+            "001-ana",
+            "Local authorities must plan with diaspora associations; write to ana.lopez@example.org for the municipal data.",
+        ),
+        (
+            "002-ben",
+            "Local authorities must plan with diaspora associations, call +33 6 12 34 56 78 to join the working group.",
+        ),
+        (
+            "003-cleo",
+            "Local authorities must plan with diaspora associations from the very first day of the planning cycle.",
+        ),
+    ];
+    for (file, text) in replies {
+        site.write(
+            &format!("d/replies/{file}.md"),
+            format!("---\nlang: en\nanswers: [\"1.1\"]\n---\n{text}\n"),
+        );
+    }
+    let out = site.dir.path().join("brief");
+    let run = brief(&site.content, &out, &["--discussion", "d"]);
+    assert!(run.status.success(), "{}", run.describe());
+    let draft = fs::read_to_string(out.join("drafts/1-1.en.md")).expect("draft");
+    assert_eq!(draft.matches("- “").count(), 1, "{draft}");
+    assert!(
+        draft.contains("003-cleo.md") && !draft.contains('@') && !draft.contains("+33"),
+        "{draft}"
+    );
+}
