@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use quick_xml::events::Event;
 
-use super::{set_front_matter_line, yaml};
+use super::{record_translation, yaml};
 use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
 use crate::model::{LangText, QuestionId, Site, Summary};
@@ -606,17 +606,8 @@ fn write_summary(
             all[..all.len() - s.body.len()].to_string()
         })
         .unwrap_or_default();
-    let record = format!(
-        "translation_of: {{lang: {}, version: {}}}",
-        from.code(),
-        original.version
-    );
     let text = format!("{front}{}\n", text.trim());
-    fs::write(
-        &file,
-        set_front_matter_line(&text, "translation_of", &record),
-    )
-    .map_err(io)?;
+    fs::write(&file, record_translation(&text, from, &original.version)).map_err(io)?;
     Ok(Imported::Written(file))
 }
 

@@ -81,14 +81,9 @@ fn mark_one(
             )
         };
         let text = fs::read_to_string(&translation.source).map_err(io)?;
-        let line = format!(
-            "translation_of: {{lang: {}, version: {}}}",
-            from.code(),
-            original.version
-        );
         fs::write(
             &translation.source,
-            set_front_matter_line(&text, "translation_of", &line),
+            record_translation(&text, from, &original.version),
         )
         .map_err(io)?;
     }
@@ -100,10 +95,21 @@ fn mark_one(
     }))
 }
 
+/// The text of a translated summary with its `translation_of:` saying that
+/// it translates version `version` of the original in `from`.
+pub(crate) fn record_translation(text: &str, from: Lang, version: &str) -> String {
+    // Quoted: a version of digits only would read as a number.
+    let line = format!(
+        "translation_of: {{lang: {}, version: \"{version}\"}}",
+        from.code()
+    );
+    set_front_matter_line(text, "translation_of", &line)
+}
+
 /// `text` with the front-matter entry `key` (its line, and the indented lines
 /// of a value written below it) replaced by `line`, or `line` added at the
 /// top of the front-matter, which is created when the file has none.
-pub fn set_front_matter_line(text: &str, key: &str, line: &str) -> String {
+pub(crate) fn set_front_matter_line(text: &str, key: &str, line: &str) -> String {
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let (bom, body) = text
         .strip_prefix('\u{feff}')

@@ -81,7 +81,7 @@ fn editing_an_original_makes_exactly_its_translations_stale_until_they_are_marke
     assert_eq!(
         fr,
         format!(
-            "---\ntranslation_of: {{lang: en, version: {version}}}\n# relu par Awa\ntitle: L'eau\n---\nL'eau d'abord.\n"
+            "---\ntranslation_of: {{lang: en, version: \"{version}\"}}\n# relu par Awa\ntitle: L'eau\n---\nL'eau d'abord.\n"
         )
     );
     mark(&site, "es");
@@ -348,7 +348,7 @@ fn the_xliff_export_is_well_formed_and_its_translations_import() {
     );
     let fr = fs::read_to_string(site.content.join("d/summaries/1-2.fr.md")).expect("fr");
     assert!(
-        fr.starts_with("---\ntranslation_of: {lang: en, version: "),
+        fr.starts_with("---\ntranslation_of: {lang: en, version: \""),
         "{fr}"
     );
     assert!(
