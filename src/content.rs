@@ -398,6 +398,10 @@ struct GroupFront {
 struct QuestionFront {
     id: Spanned<IdNumber>,
     text: BTreeMap<Lang, String>,
+    /// Per language of a translation, the version of the original text it
+    /// was made from (written by `palabre translations mark`).
+    #[serde(default)]
+    translated: BTreeMap<Lang, String>,
 }
 
 #[derive(Deserialize)]
@@ -544,10 +548,37 @@ fn load_discussion(
                     .hint("add `text:` with the question in at least one language"),
                 );
             }
+            let q_line = q.id.referenced.line() as usize + base - 1;
+            let original_lang = front.lang.unwrap_or(readers.config.default_lang);
+            let original = q.text.get(&original_lang).map(|t| text_version(t));
+            let stale: BTreeSet<Lang> = q
+                .translated
+                .iter()
+                .filter(|(l, v)| {
+                    q.text.contains_key(l) && original.as_ref().is_some_and(|o| o != v.trim())
+                })
+                .map(|(&l, _)| l)
+                .collect();
+            for l in &stale {
+                diags.push(
+                    Diagnostic::warning(
+                        path,
+                        Some(q_line),
+                        format!(
+                            "the {} text of question {id} was translated from an earlier version of its {} text",
+                            l.english_name(),
+                            original_lang.english_name()
+                        ),
+                    )
+                    .hint(format!("bring it up to date, then run `palabre translations mark --language {}` to record it (readers see a notice until then)", l.code())),
+                );
+            }
             questions.push(Question {
                 id,
                 text: LangText(q.text),
-                line: q.id.referenced.line() as usize + base - 1,
+                line: q_line,
+                translated: q.translated,
+                stale,
             });
         }
         groups.push(Group {

@@ -285,6 +285,13 @@ pub struct Question {
     pub text: LangText,
     /// Line of its `id:` in `_discussion.md`, for messages.
     pub line: usize,
+    /// Per language of a translation of its text, the version of the text
+    /// in the discussion's original language it was made from (its
+    /// `translated:`, written by `palabre translations mark`).
+    pub translated: BTreeMap<Lang, String>,
+    /// The languages whose text was translated from an earlier version of
+    /// the original text.
+    pub stale: BTreeSet<Lang>,
 }
 
 /// One contribution: a Markdown file in the discussion's `replies/` folder.

@@ -191,7 +191,7 @@ fn mark(args: MarkArgs) -> ExitCode {
                 println!(
                     "{}: {what}: translates {} (version {})",
                     m.file.display(),
-                    m.original.display(),
+                    m.translates,
                     m.version
                 );
             }

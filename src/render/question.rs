@@ -23,6 +23,10 @@ struct QuestionPage<'a> {
     question: QuestionItem,
     discussion: Text,
     original_lang_name: &'a str,
+    /// When the question's text shown is a translation of an earlier
+    /// version: where to read the current original (`href` empty when it
+    /// has no page).
+    question_stale: Option<Link>,
     summary: Option<SummaryView<'a>>,
     /// The summary in the site's other languages.
     other_summaries: Vec<Link>,
@@ -99,6 +103,17 @@ pub(super) fn prepare<'r>(
         question: item,
         discussion: f.title_in(s.lang),
         original_lang_name: s.lang_name(f.original_lang),
+        question_stale: f
+            .find_question(q)
+            .filter(|question| question.stale.contains(&s.lang))
+            .map(|_| Link {
+                href: if env.config.languages.contains(&f.original_lang) {
+                    place.href(f.question_path(f.original_lang.code(), q))
+                } else {
+                    String::new()
+                },
+                text: s.lang_name(f.original_lang).to_string(),
+            }),
         summary: summary.map(|picked| {
             summary_view(s, picked, |o| {
                 env.config

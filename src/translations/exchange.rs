@@ -10,10 +10,11 @@ use std::path::{Path, PathBuf};
 
 use quick_xml::events::Event;
 
-use super::{record_translation, yaml};
+use super::record_translation;
+use super::yaml::{self, Edit, Place};
 use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
-use crate::model::{LangText, QuestionId, Site, Summary};
+use crate::model::{LangText, QuestionId, Site, Summary, text_version};
 
 /// One text to translate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,12 +82,22 @@ pub fn entries(site: &Site, content: &Path, lang: Lang) -> Result<Vec<Entry>, Di
                 &d.source,
             ));
             for q in &g.questions {
-                out.extend(short(
-                    format!("{}/question/{}", d.slug, q.id),
-                    &q.text,
-                    o,
-                    &d.source,
-                ));
+                let id = format!("{}/question/{}", d.slug, q.id);
+                match (
+                    q.stale.contains(&lang),
+                    q.text.0.get(&o),
+                    q.text.0.get(&lang),
+                ) {
+                    // A translation made from an earlier version of the original.
+                    (true, Some(source), Some(old)) => out.push(Entry {
+                        id,
+                        source_lang: o,
+                        source: source.clone(),
+                        file: d.source.clone(),
+                        stale: Some(old.clone()),
+                    }),
+                    _ => out.extend(short(id, &q.text, o, &d.source)),
+                }
             }
         }
         if o != lang {
@@ -463,36 +474,6 @@ pub enum Imported {
     Unknown(String),
 }
 
-/// A short text to add to a YAML map of a file: where, and what.
-struct Edit<'t> {
-    /// The mapping holding the map.
-    at: Place,
-    key: &'static str,
-    text: &'t str,
-}
-
-/// Where a mapping is in a file, as the model knows it.
-#[derive(Clone, Copy)]
-enum Place {
-    /// The mapping of the whole YAML, which starts on this line (0-based).
-    Top(usize),
-    /// The list item that starts on this line: a question.
-    Item(usize),
-    /// The list item `- id: <id>` holding this line: a group, by its first
-    /// question.
-    Holding(usize, u32),
-}
-
-impl Place {
-    fn find(self, lines: &[String]) -> Option<yaml::Mapping> {
-        match self {
-            Place::Top(start) => Some(yaml::Mapping { start, column: 0 }),
-            Place::Item(line) => yaml::mapping_at(lines, line),
-            Place::Holding(line, id) => yaml::item_with_id(lines, line, id),
-        }
-    }
-}
-
 /// Writes the translations of `translations` into `lang`: each summary and
 /// conclusion to its file (created, or its text replaced with its
 /// front-matter kept), recording the version of its original; each title and
@@ -505,7 +486,7 @@ pub fn import(
     translations: &[Translation],
 ) -> Result<Vec<Imported>, Diagnostic> {
     let mut out = Vec::new();
-    let mut edits: BTreeMap<PathBuf, Vec<(String, Edit<'_>)>> = BTreeMap::new();
+    let mut edits: BTreeMap<PathBuf, Vec<(String, Edit)>> = BTreeMap::new();
     for t in translations {
         if t.needs_review {
             out.push(Imported::NeedsReview(t.id.clone()));
@@ -520,7 +501,8 @@ pub fn import(
             let e = Edit {
                 at,
                 key,
-                text: &t.text,
+                value: yaml::quoted_text(&t.text),
+                create: false,
             };
             edits.entry(file).or_default().push((t.id.clone(), e));
         };
@@ -544,6 +526,24 @@ pub fn import(
                     Some(q) => {
                         let line = q.line - 1;
                         edit(d.source.clone(), "text", Place::Item(line));
+                        // The version of the original it translates, as `mark` records it.
+                        if let Some(original) = q
+                            .text
+                            .0
+                            .get(&d.original_lang)
+                            .filter(|_| lang != d.original_lang)
+                        {
+                            let version = Edit {
+                                at: Place::Item(line),
+                                key: "translated",
+                                value: format!("\"{}\"", text_version(original)),
+                                create: true,
+                            };
+                            edits
+                                .entry(d.source.clone())
+                                .or_default()
+                                .push((t.id.clone(), version));
+                        }
                     }
                     None => out.push(unknown()),
                 }
@@ -611,56 +611,18 @@ fn write_summary(
     Ok(Imported::Written(file))
 }
 
-/// Applies `edits` to the YAML of `file` (all of `site.yaml`, the
-/// front-matter of `_discussion.md`), bottom up so that each one's lines are
-/// where the file said; writes the file once.
-fn apply(
-    file: &Path,
-    edits: Vec<(String, Edit<'_>)>,
-    lang: Lang,
-) -> Result<Vec<Imported>, Diagnostic> {
-    let io = |e: std::io::Error| {
-        Diagnostic::error(file, None, format!("cannot add the translations: {e}"))
-    };
-    let text = fs::read_to_string(file).map_err(io)?;
-    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    // The YAML ends at the front-matter's closing fence, if the file has one.
-    let end = if lines
-        .first()
-        .is_some_and(|l| l.trim_start_matches('\u{feff}').trim_end() == "---")
-    {
-        (1..lines.len())
-            .find(|&i| lines[i].trim_end() == "---")
-            .unwrap_or(lines.len())
-    } else {
-        lines.len()
-    };
-    let mut found: Vec<(Option<yaml::Mapping>, String, Edit<'_>)> = edits
+/// Applies `edits` to `file`, saying what was written and what was not.
+fn apply(file: &Path, edits: Vec<(String, Edit)>, lang: Lang) -> Result<Vec<Imported>, Diagnostic> {
+    let (written, refused) = yaml::apply(file, edits, lang)?;
+    let mut out: Vec<Imported> = written
+        .then(|| Imported::Written(file.to_path_buf()))
         .into_iter()
-        .map(|(id, e)| (e.at.find(&lines), id, e))
         .collect();
-    found.sort_by_key(|(m, _, _)| std::cmp::Reverse(m.map(|m| m.start)));
-    let mut out = Vec::new();
-    let mut changed = false;
-    for (mapping, id, e) in found {
-        let result = match mapping {
-            Some(m) => yaml::add_translation(&mut lines, m, end, e.key, lang, e.text),
-            None => Err("its place was not found".to_string()),
-        };
-        match result {
-            Ok(()) => changed = true,
-            Err(why) => out.push(Imported::ByHand(file.to_path_buf(), format!("{id}: {why}"))),
-        }
-    }
-    if changed {
-        let mut joined = lines.join(newline);
-        if text.ends_with('\n') {
-            joined.push_str(newline);
-        }
-        fs::write(file, joined).map_err(io)?;
-        out.insert(0, Imported::Written(file.to_path_buf()));
-    }
+    out.extend(
+        refused
+            .into_iter()
+            .map(|(id, why)| Imported::ByHand(file.to_path_buf(), format!("{id}: {why}"))),
+    );
     Ok(out)
 }
 

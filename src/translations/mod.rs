@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
-use crate::model::{Discussion, Site, Summary};
+use crate::model::{Discussion, Site, Summary, text_version};
 
 pub use exchange::{Entry, Format, Imported, Translation, entries, import, read, write};
 
@@ -22,19 +22,24 @@ pub use exchange::{Entry, Format, Imported, Translation, entries, import, read, 
 pub struct Marked {
     /// The translation's file.
     pub file: PathBuf,
-    /// Its original's file.
-    pub original: PathBuf,
+    /// What it translates, for people: its original's file, or the text of
+    /// a question in the original language.
+    pub translates: String,
     /// The original's version now recorded.
     pub version: String,
     /// Whether the file was written (`false`: it already recorded that version).
     pub written: bool,
 }
 
-/// Records in every summary and conclusion in `lang` (of the discussion whose
-/// address is `only`, when given) the current version of its original: the
-/// text in the language its `translation_of:` names, else in the
-/// discussion's original language. Only that line of the front-matter
-/// changes; comments and the rest of the file stay as they are.
+/// Records in every translation into `lang` (of the discussion whose
+/// address is `only`, when given) the current version of its original:
+/// - each summary and conclusion, in its `translation_of:`, of the text in
+///   the language that names, else in the discussion's original language;
+/// - each question's text, in the question's `translated:`, of its text in
+///   the discussion's original language.
+///
+/// Only those lines change; comments and the rest of each file stay as they
+/// are.
 pub fn mark(site: &Site, only: Option<&str>, lang: Lang) -> Result<Vec<Marked>, Diagnostic> {
     let mut out = Vec::new();
     for d in site
@@ -42,11 +47,55 @@ pub fn mark(site: &Site, only: Option<&str>, lang: Lang) -> Result<Vec<Marked>, 
         .iter()
         .filter(|d| only.is_none_or(|o| o == d.slug))
     {
+        out.extend(mark_questions(d, lang)?);
         let texts = d.summaries.values().chain(std::iter::once(&d.conclusion));
         for by_lang in texts {
             if let Some(m) = mark_one(d, by_lang, lang)? {
                 out.push(m);
             }
+        }
+    }
+    Ok(out)
+}
+
+/// Records the version of the original text of each question of `d`
+/// translated into `lang`.
+fn mark_questions(d: &Discussion, lang: Lang) -> Result<Vec<Marked>, Diagnostic> {
+    let o = d.original_lang;
+    let mut out = Vec::new();
+    let mut edits = Vec::new();
+    for q in d.questions() {
+        let (Some(original), true) = (q.text.0.get(&o), q.text.0.contains_key(&lang) && lang != o)
+        else {
+            continue;
+        };
+        let version = text_version(original);
+        let written = q.translated.get(&lang) != Some(&version);
+        if written {
+            let edit = yaml::Edit {
+                at: yaml::Place::Item(q.line - 1),
+                key: "translated",
+                value: format!("\"{version}\""),
+                create: true,
+            };
+            edits.push((format!("question {}", q.id), edit));
+        }
+        out.push(Marked {
+            file: d.source.clone(),
+            translates: format!("the {} text of question {}", o.english_name(), q.id),
+            version,
+            written,
+        });
+    }
+    if !edits.is_empty() {
+        let (_, refused) = yaml::apply(&d.source, edits, lang)?;
+        if let Some((id, why)) = refused.into_iter().next() {
+            return Err(Diagnostic::error(
+                &d.source,
+                None,
+                format!("cannot record the translation of {id}: {why}"),
+            )
+            .hint("add `translated: {LANG: VERSION}` to the question by hand"));
         }
     }
     Ok(out)
@@ -89,7 +138,7 @@ fn mark_one(
     }
     Ok(Some(Marked {
         file: translation.source.clone(),
-        original: original.source.clone(),
+        translates: original.source.display().to_string(),
         version: original.version.clone(),
         written,
     }))

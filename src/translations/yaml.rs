@@ -2,6 +2,10 @@
 //! `text:`) by inserting one line, or one entry in a `{…}` map, so that
 //! their comments, order and formatting stay as they wrote them.
 
+use std::fs;
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
 
 /// Where a YAML mapping is in a file's lines: its first line (0-based; a
@@ -71,20 +75,28 @@ fn quoted(value: &str) -> String {
     out
 }
 
-/// Adds `lang: "value"` to the text map under `key` of mapping `m`, which
-/// ends before line `end`. Fails, saying why, when the map already has
-/// `lang` or is not written as a map.
-pub(super) fn add_translation(
+/// `value` as a YAML double-quoted string: what a translation is written as.
+pub(super) fn quoted_text(value: &str) -> String {
+    quoted(value.trim())
+}
+
+/// Sets `lang: value` (`value` written as YAML already) in the map under
+/// `key` of mapping `m`, which ends before line `end`: replaces the entry
+/// when the map has one, else adds it; with `create`, writes the key, on
+/// the mapping's last line, when the mapping lacks it. Fails, saying why,
+/// when the key is missing or not written as a map of one-line entries.
+pub(super) fn set_entry(
     lines: &mut Vec<String>,
     m: Mapping,
     end: usize,
     key: &str,
     lang: Lang,
     value: &str,
+    create: bool,
 ) -> Result<(), String> {
     let end = end.min(lines.len());
     let code = lang.code();
-    let entry = format!("{code}: {}", quoted(value.trim()));
+    let entry = format!("{code}: {value}");
     // The mapping's own lines: up to the first line back at its level or left of it.
     let last = (m.start + 1..end)
         .find(|&i| {
@@ -93,12 +105,24 @@ pub(super) fn add_translation(
             })
         })
         .unwrap_or(end);
-    let at = (m.start..last)
-        .find(|&i| {
-            key_column(&lines[i]) == Some(m.column)
-                && lines[i][m.column..].starts_with(&format!("{key}:"))
-        })
-        .ok_or_else(|| format!("no `{key}:` found"))?;
+    let found = (m.start..last).find(|&i| {
+        key_column(&lines[i]) == Some(m.column)
+            && lines[i][m.column..].starts_with(&format!("{key}:"))
+    });
+    let Some(at) = found else {
+        if !create {
+            return Err(format!("no `{key}:` found"));
+        }
+        let after = (m.start..last)
+            .rev()
+            .find(|&i| key_column(&lines[i]).is_some())
+            .unwrap_or(m.start);
+        lines.insert(
+            after + 1,
+            format!("{}{key}: {{{entry}}}", " ".repeat(m.column)),
+        );
+        return Ok(());
+    };
     let after_key = m.column + key.len() + 1;
     let rest = lines[at][after_key..].trim().to_string();
     // A comment after a `{…}` map is kept where it is.
@@ -106,16 +130,27 @@ pub(super) fn add_translation(
         Some(i) if rest[..i].trim_end().ends_with('}') => rest[..i].trim_end(),
         _ => rest.as_str(),
     };
-    if let Some(inner) = flow.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
-        if inner
-            .split(',')
-            .any(|kv| kv.trim().starts_with(&format!("{code}:")))
-        {
-            return Err(format!("`{key}:` already has `{code}`"));
+    if flow.starts_with('{') && flow.ends_with('}') {
+        let open = after_key + lines[at][after_key..].find(flow).ok_or("no map")?;
+        let close = open + flow.len() - 1;
+        let entries = flow_entries(&lines[at][open + 1..close]);
+        let line = &mut lines[at];
+        match entries.iter().find(|(k, _)| k.trim() == code) {
+            // Its value, after the key and its colon, up to the entry's end.
+            Some((_, span)) => {
+                let (start, stop) = (open + 1 + span.0, open + 1 + span.1);
+                let text = &line[start..stop];
+                let colon = text.find(':').ok_or("no `:`")?;
+                let lead = text.len() - text.trim_start().len();
+                let key = text[lead..colon].to_string();
+                line.replace_range(start + lead..stop, &format!("{key}: {value}"));
+            }
+            None => {
+                let sep = if entries.is_empty() { "" } else { ", " };
+                let trimmed = line[..close].trim_end().len();
+                line.insert_str(trimmed, &format!("{sep}{entry}"));
+            }
         }
-        let close = after_key + lines[at][after_key..].find(flow).ok_or("no map")? + flow.len() - 1;
-        let sep = if inner.trim().is_empty() { "" } else { ", " };
-        lines[at].insert_str(close, &format!("{sep}{entry}"));
         return Ok(());
     }
     if !rest.is_empty() && !rest.starts_with('#') {
@@ -130,14 +165,150 @@ pub(super) fn add_translation(
         return Err(format!("`{key}:` is empty"));
     };
     let column = key_column(&lines[first]).unwrap_or(m.column + 2);
-    if children
+    let own = children
         .iter()
-        .any(|&i| lines[i][column..].starts_with(&format!("{code}:")))
-    {
-        return Err(format!("`{key}:` already has `{code}`"));
+        .position(|&i| lines[i][column..].starts_with(&format!("{code}:")));
+    match own {
+        Some(n) => {
+            let i = children[n];
+            // A value that goes on below its key (`>`, `|`, a longer
+            // indented line) is left to edit by hand.
+            let continues = lines
+                .get(i + 1)
+                .and_then(|l| key_column(l))
+                .is_some_and(|c| c > column);
+            if continues {
+                return Err(format!(
+                    "`{code}:` under `{key}:` is written on several lines"
+                ));
+            }
+            lines[i] = format!("{}{entry}", " ".repeat(column));
+        }
+        None => lines.insert(after + 1, format!("{}{entry}", " ".repeat(column))),
     }
-    lines.insert(after + 1, format!("{}{entry}", " ".repeat(column)));
     Ok(())
+}
+
+/// The entries of a `{…}` map's inside: each key and the span of the whole
+/// entry, split at commas outside quotes.
+fn flow_entries(inner: &str) -> Vec<(String, (usize, usize))> {
+    let mut out = Vec::new();
+    let (mut start, mut quote) = (0, None);
+    let mut escaped = false;
+    let mut push = |from: usize, to: usize| {
+        let text = &inner[from..to];
+        if let Some((k, _)) = text.split_once(':')
+            && !text.trim().is_empty()
+        {
+            out.push((k.trim().to_string(), (from, to)));
+        }
+    };
+    for (i, c) in inner.char_indices() {
+        match (quote, c) {
+            (Some('"'), '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (Some(q), c) if c == q && !escaped => quote = None,
+            (None, '"' | '\'') => quote = Some(c),
+            (None, ',') => {
+                push(start, i);
+                start = i + 1;
+            }
+            _ => {}
+        }
+        escaped = false;
+    }
+    push(start, inner.len());
+    out
+}
+
+/// A value to set in a map of a file's YAML: where, and what.
+pub(super) struct Edit {
+    /// The mapping holding the map.
+    pub at: Place,
+    /// The map's key in the mapping (`text`, `title`, `translated`).
+    pub key: &'static str,
+    /// The value, written as YAML.
+    pub value: String,
+    /// Whether to write the key when the mapping lacks it.
+    pub create: bool,
+}
+
+/// Where a mapping is in a file, as the model knows it.
+#[derive(Clone, Copy)]
+pub(super) enum Place {
+    /// The mapping of the whole YAML, which starts on this line (0-based).
+    Top(usize),
+    /// The list item that starts on this line: a question.
+    Item(usize),
+    /// The list item `- id: <id>` holding this line: a group, by its first
+    /// question.
+    Holding(usize, u32),
+}
+
+impl Place {
+    fn find(self, lines: &[String]) -> Option<Mapping> {
+        match self {
+            Place::Top(start) => Some(Mapping { start, column: 0 }),
+            Place::Item(line) => mapping_at(lines, line),
+            Place::Holding(line, id) => item_with_id(lines, line, id),
+        }
+    }
+}
+
+/// Sets each `lang` value of `edits` (each with an id, for messages) in the
+/// YAML of `file` (all of `site.yaml`, the front-matter of
+/// `_discussion.md`), bottom up so that each one's lines are where the file
+/// said; writes the file once. Returns whether it was written, and the
+/// edits refused with why.
+pub(super) fn apply(
+    file: &Path,
+    edits: Vec<(String, Edit)>,
+    lang: Lang,
+) -> Result<(bool, Vec<(String, String)>), Diagnostic> {
+    let io = |e: std::io::Error| {
+        Diagnostic::error(file, None, format!("cannot write the translations: {e}"))
+    };
+    let text = fs::read_to_string(file).map_err(io)?;
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // The YAML ends at the front-matter's closing fence, if the file has one.
+    let fenced = lines
+        .first()
+        .is_some_and(|l| l.trim_start_matches('\u{feff}').trim_end() == "---");
+    let end = if fenced {
+        (1..lines.len())
+            .find(|&i| lines[i].trim_end() == "---")
+            .unwrap_or(lines.len())
+    } else {
+        lines.len()
+    };
+    let mut found: Vec<(Option<Mapping>, String, Edit)> = edits
+        .into_iter()
+        .map(|(id, e)| (e.at.find(&lines), id, e))
+        .collect();
+    found.sort_by_key(|(m, _, _)| std::cmp::Reverse(m.map(|m| m.start)));
+    let mut refused = Vec::new();
+    let mut changed = false;
+    for (mapping, id, e) in found {
+        let result = match mapping {
+            Some(m) => set_entry(&mut lines, m, end, e.key, lang, &e.value, e.create),
+            None => Err("its place was not found".to_string()),
+        };
+        match result {
+            Ok(()) => changed = true,
+            Err(why) => refused.push((id, why)),
+        }
+    }
+    if changed {
+        let mut joined = lines.join(newline);
+        if text.ends_with('\n') {
+            joined.push_str(newline);
+        }
+        fs::write(file, joined).map_err(io)?;
+    }
+    Ok((changed, refused))
 }
 
 #[cfg(test)]
@@ -154,35 +325,99 @@ mod tests {
     fn a_translation_is_one_line_more_and_nothing_else_changes() {
         let mut l = lines(DISCUSSION);
         let q1 = mapping_at(&l, 7).expect("question 1.1");
-        add_translation(&mut l, q1, 11, "text", Lang::Fr, "Qui manque d'eau ?").expect("added");
+        set_entry(
+            &mut l,
+            q1,
+            11,
+            "text",
+            Lang::Fr,
+            &quoted_text("Qui manque d'eau ?"),
+            false,
+        )
+        .expect("added");
         assert_eq!(l[10], "          fr: \"Qui manque d'eau ?\"");
         assert_eq!(l[11], "        # keep");
         let q2 = mapping_at(&l, 12).expect("question 1.2");
-        add_translation(
-            &mut l,
-            q2,
-            usize::MAX,
-            "text",
-            Lang::Fr,
-            "Pourquoi \"ça\" ?",
-        )
-        .expect("added");
+        let why = quoted_text("Pourquoi \"ça\" ?");
+        set_entry(&mut l, q2, usize::MAX, "text", Lang::Fr, &why, false).expect("added");
         assert_eq!(
             l[13],
             "        text: {en: \"Why?\", fr: \"Pourquoi \\\"ça\\\" ?\"}"
         );
         let group = item_with_id(&l, 7, 1).expect("group 1");
         assert_eq!(group.start, 2);
-        add_translation(&mut l, group, usize::MAX, "title", Lang::Es, "Acceso").expect("added");
+        set_entry(
+            &mut l,
+            group,
+            usize::MAX,
+            "title",
+            Lang::Es,
+            &quoted_text("Acceso"),
+            false,
+        )
+        .expect("added");
         assert_eq!(l[6], "      es: \"Acceso\"");
         let top = mapping_at(&l, 0).expect("top");
-        add_translation(&mut l, top, usize::MAX, "title", Lang::Fr, "Eau").expect("added");
+        set_entry(
+            &mut l,
+            top,
+            usize::MAX,
+            "title",
+            Lang::Fr,
+            &quoted_text("Eau"),
+            false,
+        )
+        .expect("added");
         assert_eq!(
             l[0],
             "title: {en: \"Water\", fr: \"Eau\"}  # the moderators' title"
         );
         assert_eq!(l.len(), lines(DISCUSSION).len() + 2);
-        let again = add_translation(&mut l, top, usize::MAX, "title", Lang::Fr, "Eau");
-        assert_eq!(again, Err("`title:` already has `fr`".to_string()));
+        // Set again: replaced, commas in quotes and the comment kept.
+        set_entry(
+            &mut l,
+            top,
+            usize::MAX,
+            "title",
+            Lang::Fr,
+            &quoted_text("L'eau, enfin"),
+            false,
+        )
+        .expect("replaced");
+        assert_eq!(
+            l[0],
+            "title: {en: \"Water\", fr: \"L'eau, enfin\"}  # the moderators' title"
+        );
+        // Question 1.1 is a line lower now, under the group's new title.
+        let q1 = mapping_at(&l, 8).expect("question 1.1");
+        set_entry(
+            &mut l,
+            q1,
+            usize::MAX,
+            "text",
+            Lang::Fr,
+            &quoted_text("Qui n'a pas d'eau ?"),
+            false,
+        )
+        .expect("replaced");
+        assert_eq!(l[11], "          fr: \"Qui n'a pas d'eau ?\"");
+        // A key the mapping lacks, created on request only.
+        assert!(
+            set_entry(
+                &mut l,
+                q1,
+                13,
+                "translated",
+                Lang::Fr,
+                "\"0123abcd\"",
+                false
+            )
+            .is_err()
+        );
+        set_entry(&mut l, q1, 13, "translated", Lang::Fr, "\"0123abcd\"", true).expect("created");
+        assert_eq!(l[12], "        translated: {fr: \"0123abcd\"}");
+        set_entry(&mut l, q1, 14, "translated", Lang::Fr, "\"99999999\"", true).expect("replaced");
+        assert_eq!(l[12], "        translated: {fr: \"99999999\"}");
+        assert_eq!(l[13], "        # keep");
     }
 }

@@ -275,10 +275,16 @@ fn export_fill_import_build_shows_the_translations() {
         "{}",
         run.stdout
     );
-    // Short texts are one more entry of their map, the rest of the YAML as it was.
+    // Short texts are one more entry of their map, with the version of the
+    // original a question's translation was made from; the rest as it was.
     let discussion = fs::read_to_string(site.content.join("d/_discussion.md")).expect("discussion");
     assert!(
-        discussion.contains("        text: {en: \"One?\", fr: \"Un ?\"}\n      - id: 2\n        text: {en: \"Two?\"}\n"),
+        discussion
+            .contains("        text: {en: \"One?\", fr: \"Un ?\"}\n        translated: {fr: \""),
+        "{discussion}"
+    );
+    assert!(
+        discussion.contains("\"}\n      - id: 2\n        text: {en: \"Two?\"}\n---\n"),
         "{discussion}"
     );
     let yaml = fs::read_to_string(site.content.join("site.yaml")).expect("site.yaml");
@@ -355,4 +361,91 @@ fn the_xliff_export_is_well_formed_and_its_translations_import() {
         fr.ends_with("---\nEnsuite & surtout, les écoles.\n"),
         "{fr}"
     );
+}
+
+#[test]
+fn a_question_translated_from_an_earlier_wording_is_flagged_until_updated() {
+    let site = site();
+    let discussion = "---\ntitle: {en: D}\ngroups:\n  - id: 1\n    questions:\n      - id: 1\n        # the wording agreed with the partners\n        text:\n          en: \"Who lacks water?\"\n          fr: \"Qui manque d'eau ?\"\n      - id: 2\n        text: {en: \"Two?\"}\n---\nIntro.\n";
+    site.write("d/_discussion.md", discussion);
+    let run = mark(&site, "fr");
+    assert!(
+        run.stdout.contains(
+            "_discussion.md: recorded: translates the English text of question 1.1 (version "
+        ),
+        "{}",
+        run.stdout
+    );
+    let marked = fs::read_to_string(site.content.join("d/_discussion.md")).expect("discussion");
+    let version = text_version_of(&run.stdout, "question 1.1");
+    assert_eq!(
+        marked,
+        discussion.replace(
+            "          fr: \"Qui manque d'eau ?\"\n",
+            &format!(
+                "          fr: \"Qui manque d'eau ?\"\n        translated: {{fr: \"{version}\"}}\n"
+            )
+        )
+    );
+    assert!(!site.check(&[]).stderr.contains("earlier version of its"));
+
+    // The English wording changes: French is out of date, on the page too.
+    site.write(
+        "d/_discussion.md",
+        marked.replace("Who lacks water?", "Who lacks safe water?"),
+    );
+    let check = site.check(&[]);
+    assert!(
+        check.stderr.contains("_discussion.md:6: warning: the French text of question 1.1 was translated from an earlier version of its English text"),
+        "{}",
+        check.describe()
+    );
+    site.build_ok();
+    let html = page(&site.out, "fr/d/week-1/question-1/index.html");
+    let sel = Selector::parse("main > .stale a").expect("selector");
+    let link = html
+        .select(&sel)
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .expect("a notice linking the original");
+    assert_eq!(link, "../../../../en/d/week-1/question-1/index.html");
+
+    // Exported for review, translated, imported: up to date again.
+    let po = site.dir.path().join("fr.po");
+    translations(
+        &site,
+        &[
+            "export",
+            "--language",
+            "fr",
+            "--format",
+            "po",
+            "--output",
+            po.to_str().expect("path"),
+        ],
+    );
+    let text = fs::read_to_string(&po).expect("po");
+    let entry = "#, fuzzy\nmsgctxt \"d/question/1.1\"\nmsgid \"Who lacks safe water?\"\nmsgstr \"Qui manque d'eau ?\"";
+    assert!(text.contains(entry), "{text}");
+    fs::write(&po, text.replace(entry, "msgctxt \"d/question/1.1\"\nmsgid \"Who lacks safe water?\"\nmsgstr \"Qui manque d'eau potable ?\"")).expect("write");
+    translations(&site, &["import", po.to_str().expect("path")]);
+    let imported = fs::read_to_string(site.content.join("d/_discussion.md")).expect("discussion");
+    assert!(
+        imported.contains("        # the wording agreed with the partners\n        text:\n          en: \"Who lacks safe water?\"\n          fr: \"Qui manque d'eau potable ?\"\n        translated: {fr: \""),
+        "{imported}"
+    );
+    assert!(
+        !site.check(&[]).stderr.contains("earlier version of its"),
+        "{imported}"
+    );
+}
+
+/// The version `palabre translations mark` printed for the line about `what`.
+fn text_version_of(stdout: &str, what: &str) -> String {
+    stdout
+        .lines()
+        .find(|l| l.contains(what))
+        .and_then(|l| l.split("(version ").nth(1))
+        .map(|v| v.trim_end_matches(')').to_string())
+        .unwrap_or_else(|| panic!("no version for {what} in {stdout}"))
 }
