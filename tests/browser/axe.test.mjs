@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { buildSample, label, launch, samplePages, serve, urlOf } from './lib.mjs';
+import { buildBrief, buildSample, label, launch, samplePages, serve, urlOf } from './lib.mjs';
 
 // axe-core itself, injected into the page (@axe-core/playwright needs Node 22).
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -64,12 +64,13 @@ function describeViolations(violations) {
     .join('\n');
 }
 
-async function audit(rel, colorScheme, runOnly = { type: 'tag', values: TAGS }) {
+// `url` gives the address of an output file: the sample site's, served, by default.
+async function audit(rel, colorScheme, runOnly = { type: 'tag', values: TAGS }, url = (r) => urlOf(server.origin, site.dir, r)) {
   const page = await contexts[colorScheme].newPage();
   const run = () =>
     page.evaluate((only) => window.axe.run(document, { runOnly: only, resultTypes: ['violations'] }), runOnly);
   try {
-    await page.goto(urlOf(server.origin, site.dir, rel), { waitUntil: 'load' });
+    await page.goto(url(rel), { waitUntil: 'load' });
     await page.addScriptTag({ content: AXE_SOURCE });
     const result = await run();
     // A search page is checked again with results on it.
@@ -131,5 +132,27 @@ describe('axe-core, WCAG 2.2 A and AA', () => {
         `${p.rel} (${p.scheme}) has ${blocking.length} serious/critical violation(s):\n${describeViolations(blocking)}`,
       );
     });
+  }
+});
+
+// The brief is opened from disk, as moderators open it.
+describe("axe-core on the moderators' brief", () => {
+  const briefs = {};
+  before(() => {
+    for (const lang of ['en', 'es']) briefs[lang] = buildBrief(lang);
+  });
+  after(() => {
+    for (const b of Object.values(briefs)) b.cleanup();
+  });
+  for (const lang of ['en', 'es']) {
+    for (const rel of ['index.html', '1-2.html']) {
+      test(`${lang} brief ${rel}: landmarks, headings and WCAG 2.2 AA`, async () => {
+        const url = (r) => urlOf('file', briefs[lang].dir, r);
+        const structure = await audit(rel, 'light', { type: 'rule', values: STRUCTURE_RULES }, url);
+        const wcag = await audit(rel, 'light', { type: 'tag', values: TAGS }, url);
+        const blocking = [...structure.violations, ...wcag.violations.filter((v) => BLOCKING.has(v.impact))];
+        assert.equal(blocking.length, 0, `${lang} ${rel}:\n${describeViolations(blocking)}`);
+      });
+    }
   }
 });

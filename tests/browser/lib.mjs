@@ -26,7 +26,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** The palabre binary: PALABRE_BIN if set, otherwise a debug build of this checkout. */
-function palabreBinary() {
+export function palabreBinary() {
   if (process.env.PALABRE_BIN) return process.env.PALABRE_BIN;
   // Incremental: a no-op when `cargo test` has just built it.
   execFileSync('cargo', ['build', '--locked', '--quiet', '--bin', 'palabre'], {
@@ -73,6 +73,19 @@ export function buildContent(content) {
     const more = lines.length > 21 ? `\n... (${lines.length - 20} more lines)\n${lines.at(-2)}` : '';
     throw new Error(`palabre build of ${content} failed (${bin}):\n${shown}${more}`);
   }
+  return { dir, cleanup: () => rmSync(parent, { recursive: true, force: true }) };
+}
+
+/**
+ * Writes the moderators' brief of a sample discussion, its pages in `lang`,
+ * into a fresh temporary folder; returns { dir, cleanup }.
+ */
+export function buildBrief(lang) {
+  const parent = mkdtempSync(join(tmpdir(), 'palabre-brief-'));
+  const dir = join(parent, 'brief');
+  const args = ['brief', '--content', CONTENT, '--themes', THEMES, '--output', dir];
+  args.push('--discussion', 'mainstreaming-migration-2015', '--lang', lang);
+  execFileSync(palabreBinary(), args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   return { dir, cleanup: () => rmSync(parent, { recursive: true, force: true }) };
 }
 
