@@ -188,6 +188,8 @@ struct PhraseView {
 struct PassageView {
     text: String,
     reply: ReplyRef,
+    /// Its author, and country when known.
+    who: String,
 }
 
 #[derive(Serialize)]
@@ -236,9 +238,17 @@ impl QuestionView {
                 passages: l
                     .passages
                     .iter()
-                    .map(|p| PassageView {
-                        text: p.text.clone(),
-                        reply: reference(p.reply),
+                    .map(|p| {
+                        let reply = reference(p.reply);
+                        let who = match p.reply.country.as_deref() {
+                            Some(c) => format!("{}, {}", reply.author, countries::shown(c, lang)),
+                            None => reply.author.clone(),
+                        };
+                        PassageView {
+                            text: p.text.clone(),
+                            reply,
+                            who,
+                        }
                     })
                     .collect(),
                 texts: l
