@@ -172,7 +172,8 @@ impl Detector {
         })
     }
 
-    /// The language of one paragraph when it clearly differs from `context`.
+    /// The language of one long paragraph when it clearly differs from
+    /// `context`; `None` for a short one or one in `context`.
     ///
     /// Unlike a whole reply, a paragraph may well be in none of the site's
     /// languages (an Italian address, a Latin motto): it is only marked when
@@ -192,6 +193,129 @@ impl Detector {
         (lang != context && info.is_reliable() && info.confidence() >= MIN_PARAGRAPH_CONFIDENCE)
             .then_some(lang)
     }
+
+    /// The language to mark each block of a text written in `context` with
+    /// (`None`: `context`).
+    ///
+    /// Long paragraphs are judged by [`Detector::paragraph_lang`]. Short
+    /// ones (headings, greetings, signatures) are too short for statistics:
+    /// they get a language of their own only when their words clearly say so
+    /// ([`short_lang`]); otherwise they take their neighbours' — a heading
+    /// the one of the text it opens, a paragraph the one of the text it ends.
+    pub fn block_langs(&self, blocks: &[Block], context: Lang) -> Vec<Option<Lang>> {
+        let known: Vec<Option<Lang>> = blocks
+            .iter()
+            .map(|b| {
+                if b.text.chars().count() >= MIN_PARAGRAPH_CHARS {
+                    Some(self.paragraph_lang(&b.text, context).unwrap_or(context))
+                } else {
+                    short_lang(&b.text).filter(|l| self.allowed.contains(l))
+                }
+            })
+            .collect();
+        let before = |i: usize| known[..i].iter().rev().find_map(|l| *l);
+        let after = |i: usize| known[i + 1..].iter().find_map(|l| *l);
+        blocks
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let lang = known[i].or_else(|| {
+                    if b.heading {
+                        after(i).or_else(|| before(i))
+                    } else {
+                        before(i).or_else(|| after(i))
+                    }
+                });
+                lang.filter(|&l| l != context)
+            })
+            .collect()
+    }
+}
+
+/// A paragraph or heading of a text, for [`Detector::block_langs`].
+#[derive(Clone, Debug)]
+pub struct Block {
+    /// Its words, without markup.
+    pub text: String,
+    /// Whether it is a heading (it then belongs with the text after it).
+    pub heading: bool,
+}
+
+/// Words typical of each language in the short lines of replies: function
+/// words, greetings, closings and the usual headings. A word written alike in
+/// two languages ("question", "de") is in both lists, and so tells nothing
+/// between them.
+const WORDS: [(Lang, &str); 3] = [
+    (
+        Lang::En,
+        "a about after all also an and answer are as at background be best but by can \
+         colleagues comments conclusion conclusions could dear do does everyone experience \
+         for from further good greetings have hello hi how i in introduction is it its key \
+         kind lessons many me more morning my next no not note of on or our overview points \
+         question questions recommendations regards response sincerely so some steps summary \
+         thank thanks that the their there these they this those to us very warm we what \
+         when which who why will wishes with would you your yours",
+    ),
+    (
+        Lang::Fr,
+        "a à au aux avec bien bonjour bonne bonsoir c car ce ces cette chère chères cher chers \
+         clés collègues commentaires conclusion conclusions contexte cordialement d dans de des \
+         du elle en encore est et été être expérience exemple il ils j je journée l la le les \
+         leçons leur leurs m ma mais merci mes mon n ne nos notre nous ou où par pas pistes \
+         plus points pour prochaines qu que question questions qui recommandations remarques \
+         remercie réponse résumé s salutations salut son sont sur tous tout toutes très un une \
+         vos votre vous y étapes également amicalement sincèrement introduction bien à vous",
+    ),
+    (
+        Lang::Es,
+        "a al atentamente abrazo buenas buenos clave colegas comentarios como con conclusión \
+         conclusiones contexto cordiales cordial de del desde días el ella en es esta estas \
+         este estimada estimadas estimado estimados estos experiencia ejemplo fue gracias ha \
+         han hay hola introducción la las le les lecciones lo los mi mis muchas muchos muy \
+         nuestra nuestras nuestro nuestros o para pasos pero por pregunta preguntas próximos \
+         puntos que recomendaciones respuesta resumen saludo saludos se según sin sobre son su \
+         sus también tardes todas todos un una unas unos usted ustedes y ya",
+    ),
+];
+
+/// Letters written in one of the languages only.
+const LETTERS: [(Lang, &str); 2] = [(Lang::Fr, "çœàèùâêîôûëï"), (Lang::Es, "ñ¿¡áíóú")];
+
+/// The language a short line is clearly written in, from its words and
+/// letters: `None` when they say little, point to several languages, or
+/// hold letters none of them uses (a German or Polish line stays unmarked).
+pub fn short_lang(text: &str) -> Option<Lang> {
+    static LISTS: std::sync::LazyLock<[(Lang, std::collections::HashSet<&'static str>); 3]> =
+        std::sync::LazyLock::new(|| WORDS.map(|(l, words)| (l, words.split_whitespace().collect())));
+    let lower = text.to_lowercase();
+    let foreign = lower.chars().any(|c| {
+        c.is_alphabetic()
+            && !c.is_ascii()
+            && !LETTERS.iter().any(|(_, letters)| letters.contains(c))
+            && c != 'é'
+            && c != 'ü'
+    });
+    if foreign {
+        return None;
+    }
+    let mut scores = [0usize; 3];
+    for word in lower.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
+        for (i, (_, list)) in LISTS.iter().enumerate() {
+            scores[i] += usize::from(list.contains(word));
+        }
+    }
+    for c in lower.chars() {
+        for (lang, letters) in LETTERS {
+            if letters.contains(c) {
+                scores[Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0)] += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<(usize, Lang)> = scores.iter().copied().zip(Lang::ALL).collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0));
+    let (best, lang) = ranked[0];
+    let second = ranked[1].0;
+    (best > 0 && best >= 2 * second && best > second).then_some(lang)
 }
 
 #[cfg(test)]
