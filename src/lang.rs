@@ -183,15 +183,36 @@ impl Detector {
             return None;
         }
         let text = sample(text, PARAGRAPH_SAMPLE_BYTES);
-        // Detection among the few allowed languages is cheap and settles most
-        // paragraphs; only a paragraph that seems to differ pays for the full one.
-        if self.detect(text)?.lang == context {
+        // Its words settle most paragraphs, and cost little; whatlang's
+        // statistics, which miss more on a sentence or two, the others.
+        let lang = match words_lang(text) {
+            Words::Lang(lang) => lang,
+            Words::Foreign => return None,
+            Words::Unsure(lean) => {
+                // Detection among the few allowed languages is cheap; only a
+                // paragraph that seems to differ pays for the full one.
+                if self.detect(text)?.lang == context {
+                    return None;
+                }
+                let info = whatlang::detect(text)?;
+                let lang =
+                    Lang::from_whatlang(info.lang()).filter(|l| self.allowed.contains(l))?;
+                // Statistics alone must be sure; they may be less so when
+                // the words lean the same way.
+                let sure = info.is_reliable() && info.confidence() >= MIN_PARAGRAPH_CONFIDENCE;
+                return (lang != context && (sure || lean == Some(lang))).then_some(lang);
+            }
+        };
+        if lang == context || !self.allowed.contains(&lang) {
             return None;
         }
-        let info = whatlang::detect(text)?;
-        let lang = Lang::from_whatlang(info.lang()).filter(|l| self.allowed.contains(l))?;
-        (lang != context && info.is_reliable() && info.confidence() >= MIN_PARAGRAPH_CONFIDENCE)
-            .then_some(lang)
+        // The guard: a paragraph that detection among all languages reliably
+        // places outside the site's (Italian, Portuguese) stays unmarked,
+        // however many of its words Spanish shares.
+        match whatlang::detect(text) {
+            Some(info) if info.is_reliable() && Lang::from_whatlang(info.lang()).is_none() => None,
+            _ => Some(lang),
+        }
     }
 
     /// The language to mark each block of a text written in `context` with
@@ -203,22 +224,32 @@ impl Detector {
     /// ([`short_lang`]); otherwise they take their neighbours' — a heading
     /// the one of the text it opens, a paragraph the one of the text it ends.
     pub fn block_langs(&self, blocks: &[Block], context: Lang) -> Vec<Option<Lang>> {
-        let known: Vec<Option<Lang>> = blocks
+        // Each block's own language, when it tells; `Some(None)` for one in
+        // none of the site's languages, which neither takes nor lends one.
+        let own: Vec<Option<Option<Lang>>> = blocks
             .iter()
             .map(|b| {
                 if b.text.chars().count() >= MIN_PARAGRAPH_CHARS {
-                    Some(self.paragraph_lang(&b.text, context).unwrap_or(context))
+                    Some(Some(self.paragraph_lang(&b.text, context).unwrap_or(context)))
                 } else {
-                    short_lang(&b.text).filter(|l| self.allowed.contains(l))
+                    match words_lang(&b.text) {
+                        Words::Lang(l) if self.allowed.contains(&l) => Some(Some(l)),
+                        Words::Foreign => Some(None),
+                        _ => None,
+                    }
                 }
             })
             .collect();
+        let known: Vec<Option<Lang>> = own.iter().map(|l| l.flatten()).collect();
         let before = |i: usize| known[..i].iter().rev().find_map(|l| *l);
         let after = |i: usize| known[i + 1..].iter().find_map(|l| *l);
         blocks
             .iter()
             .enumerate()
             .map(|(i, b)| {
+                if own[i] == Some(None) {
+                    return None;
+                }
                 let lang = known[i].or_else(|| {
                     if b.heading {
                         after(i).or_else(|| before(i))
@@ -281,10 +312,20 @@ const WORDS: [(Lang, &str); 3] = [
 /// Letters written in one of the languages only.
 const LETTERS: [(Lang, &str); 2] = [(Lang::Fr, "çœàèùâêîôûëï"), (Lang::Es, "ñ¿¡áíóú")];
 
-/// The language a short line is clearly written in, from its words and
-/// letters: `None` when they say little, point to several languages, or
-/// hold letters none of them uses (a German or Polish line stays unmarked).
-pub fn short_lang(text: &str) -> Option<Lang> {
+/// What the words of a text say of its language.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Words {
+    /// Clearly this one.
+    Lang(Lang),
+    /// Too few typical words, or nearly as many of two languages; with the
+    /// one that has more, if one does.
+    Unsure(Option<Lang>),
+    /// Letters none of the languages uses (a German or Polish line).
+    Foreign,
+}
+
+/// The language a text is clearly written in, from its words and letters.
+fn words_lang(text: &str) -> Words {
     static LISTS: std::sync::LazyLock<[(Lang, std::collections::HashSet<&'static str>); 3]> =
         std::sync::LazyLock::new(|| WORDS.map(|(l, words)| (l, words.split_whitespace().collect())));
     let lower = text.to_lowercase();
@@ -296,7 +337,7 @@ pub fn short_lang(text: &str) -> Option<Lang> {
             && c != 'ü'
     });
     if foreign {
-        return None;
+        return Words::Foreign;
     }
     let mut scores = [0usize; 3];
     for word in lower.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
@@ -315,7 +356,11 @@ pub fn short_lang(text: &str) -> Option<Lang> {
     ranked.sort_by(|a, b| b.0.cmp(&a.0));
     let (best, lang) = ranked[0];
     let second = ranked[1].0;
-    (best > 0 && best >= 2 * second && best > second).then_some(lang)
+    if best > 0 && best >= 2 * second && best > second {
+        Words::Lang(lang)
+    } else {
+        Words::Unsure((best > second).then_some(lang))
+    }
 }
 
 #[cfg(test)]

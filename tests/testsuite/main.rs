@@ -17,6 +17,7 @@ mod init;
 mod layers;
 mod library_without_cli;
 mod links;
+mod markdown;
 mod new_reply;
 mod outline;
 mod properties;
