@@ -913,7 +913,9 @@ fn read_reply(
                     Some(line_of(seg.text, *offset, seg.line)),
                     format!("footnote `[^{name}]` is never referred to, and is left out"),
                 )
-                .hint(format!("refer to it with `[^{name}]` in the text, or remove it")),
+                .hint(format!(
+                    "refer to it with `[^{name}]` in the text, or remove it"
+                )),
             );
         }
         for (offset, name) in &rendered.undefined_footnotes {

@@ -195,8 +195,7 @@ impl Detector {
                     return None;
                 }
                 let info = whatlang::detect(text)?;
-                let lang =
-                    Lang::from_whatlang(info.lang()).filter(|l| self.allowed.contains(l))?;
+                let lang = Lang::from_whatlang(info.lang()).filter(|l| self.allowed.contains(l))?;
                 // Statistics alone must be sure; they may be less so when
                 // the words lean the same way.
                 let sure = info.is_reliable() && info.confidence() >= MIN_PARAGRAPH_CONFIDENCE;
@@ -230,7 +229,9 @@ impl Detector {
             .iter()
             .map(|b| {
                 if b.text.chars().count() >= MIN_PARAGRAPH_CHARS {
-                    Some(Some(self.paragraph_lang(&b.text, context).unwrap_or(context)))
+                    Some(Some(
+                        self.paragraph_lang(&b.text, context).unwrap_or(context),
+                    ))
                 } else {
                     match words_lang(&b.text) {
                         Words::Lang(l) if self.allowed.contains(&l) => Some(Some(l)),
@@ -289,12 +290,12 @@ const WORDS: [(Lang, &str); 3] = [
     ),
     (
         Lang::Fr,
-        "a à au aux avec bien bonjour bonne bonsoir c car ce ces cette chère chères cher chers \
-         clés collègues commentaires conclusion conclusions contexte cordialement d dans de des \
-         du elle en encore est et été être expérience exemple il ils j je journée l la le les \
-         leçons leur leurs m ma mais merci mes mon n ne nos notre nous ou où par pas pistes \
-         plus points pour prochaines qu que question questions qui recommandations remarques \
-         remercie réponse résumé s salutations salut son sont sur tous tout toutes très un une \
+        "a à au aux avec bien bonjour bonne bonsoir car ce ces cette chère chères cher chers \
+         clés collègues commentaires conclusion conclusions contexte cordialement dans de des \
+         du elle en encore est et été être expérience exemple il ils je journée la le les \
+         leçons leur leurs ma mais merci mes mon ne nos notre nous ou où par pas pistes \
+         plus points pour prochaines que question questions qui recommandations remarques \
+         remercie réponse résumé salutations salut son sont sur tous tout toutes très un une \
          vos votre vous y étapes également amicalement sincèrement introduction bien à vous",
     ),
     (
@@ -327,7 +328,9 @@ enum Words {
 /// The language a text is clearly written in, from its words and letters.
 fn words_lang(text: &str) -> Words {
     static LISTS: std::sync::LazyLock<[(Lang, std::collections::HashSet<&'static str>); 3]> =
-        std::sync::LazyLock::new(|| WORDS.map(|(l, words)| (l, words.split_whitespace().collect())));
+        std::sync::LazyLock::new(|| {
+            WORDS.map(|(l, words)| (l, words.split_whitespace().collect()))
+        });
     let lower = text.to_lowercase();
     let foreign = lower.chars().any(|c| {
         c.is_alphabetic()
@@ -340,20 +343,35 @@ fn words_lang(text: &str) -> Words {
         return Words::Foreign;
     }
     let mut scores = [0usize; 3];
-    for word in lower.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
+    let fr = Lang::ALL.iter().position(|l| *l == Lang::Fr).unwrap_or(0);
+    let apostrophe = |c: char| c == '\'' || c == '\u{2019}';
+    for token in lower.split(|c: char| !(c.is_alphabetic() || apostrophe(c))) {
+        // French elision (`l'eau`, `qu'il`): a sign of its own; a lone
+        // letter is more often a list's label ("C. Opportunities").
+        let mut word = token.trim_matches(apostrophe);
+        if let Some((head, rest)) = word.split_once(apostrophe)
+            && matches!(head, "c" | "d" | "j" | "l" | "m" | "n" | "s" | "t" | "qu")
+        {
+            scores[fr] += 1;
+            word = rest;
+        }
         for (i, (_, list)) in LISTS.iter().enumerate() {
             scores[i] += usize::from(list.contains(word));
         }
     }
-    for c in lower.chars() {
-        for (lang, letters) in LETTERS {
-            if letters.contains(c) {
-                scores[Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0)] += 1;
-            }
+    // Without one typical word, letters alone tell little: they are mostly
+    // those of a name ("Antonio García" signing a French reply).
+    if scores.iter().all(|&s| s == 0) {
+        return Words::Unsure(None);
+    }
+    // Each language's letters count once, however many are written.
+    for (lang, letters) in LETTERS {
+        if lower.chars().any(|c| letters.contains(c)) {
+            scores[Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0)] += 1;
         }
     }
     let mut ranked: Vec<(usize, Lang)> = scores.iter().copied().zip(Lang::ALL).collect();
-    ranked.sort_by(|a, b| b.0.cmp(&a.0));
+    ranked.sort_by_key(|r| std::cmp::Reverse(r.0));
     let (best, lang) = ranked[0];
     let second = ranked[1].0;
     if best > 0 && best >= 2 * second && best > second {

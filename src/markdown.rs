@@ -297,7 +297,10 @@ pub fn render(
         }
         offsets.resize(out.len(), range.start);
     }
-    let undefined_footnotes = undefined_references(&events);
+    let undefined_footnotes = match &note_nonce {
+        Some(_) => undefined_references(&events),
+        None => Vec::new(),
+    };
     let (out, offsets, unused_footnotes) = match &note_nonce {
         Some(nonce) => notes.collect(out, offsets, nonce, markdown.len()),
         None => (out, offsets, Vec::new()),
@@ -389,10 +392,13 @@ struct Notes {
 
 impl Notes {
     fn key(&mut self, name: &str) -> usize {
-        self.names.iter().position(|n| n == name).unwrap_or_else(|| {
-            self.names.push(name.to_string());
-            self.names.len() - 1
-        })
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .unwrap_or_else(|| {
+                self.names.push(name.to_string());
+                self.names.len() - 1
+            })
     }
 
     /// The token that stands for a reference until [`Notes::write`].
@@ -585,7 +591,10 @@ pub fn label_footnotes<'h>(html: &'h str, notes: &str, back: &str) -> std::borro
             break;
         };
         let label = escape_attribute(&back.replace("{n}", &rest[..len]));
-        out.replace_range(start..start + BACK_MARK.len() + len + '\u{a0}'.len_utf8(), &label);
+        out.replace_range(
+            start..start + BACK_MARK.len() + len + '\u{a0}'.len_utf8(),
+            &label,
+        );
     }
     out.into()
 }
@@ -599,9 +608,8 @@ fn escape_attribute(text: &str) -> String {
 /// `[^name]` written in a text's prose where no note `name` is defined
 /// (pulldown-cmark leaves them as text): (offset, name).
 fn undefined_references(events: &[(Event<'_>, std::ops::Range<usize>)]) -> Vec<(usize, String)> {
-    static REFERENCE: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(r"\[\^([^\]\s]+)\]").expect("a valid pattern")
-    });
+    static REFERENCE: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"\[\^([^\]\s]+)\]").expect("a valid pattern"));
     let mut found = Vec::new();
     let mut run = String::new();
     let mut run_start = 0;
@@ -1144,8 +1152,16 @@ mod tests {
     #[test]
     fn aligned_cells_get_a_class_and_no_style() {
         let out = html("| a | b | c | d |\n|:-:|--:|:--|---|\n| 1 | 2 | 3 | 4 |\n");
-        assert!(out.contains("<th class=al-c>a</th><th class=al-r>b</th><th class=al-l>c</th><th>d</th>"), "{out}");
-        assert!(out.contains("<td class=al-c>1</td><td class=al-r>2</td>"), "{out}");
+        assert!(
+            out.contains(
+                "<th class=al-c>a</th><th class=al-r>b</th><th class=al-l>c</th><th>d</th>"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("<td class=al-c>1</td><td class=al-r>2</td>"),
+            "{out}"
+        );
         let raw = html("<table><tr><td style=\"color:red\" class=\"al-c big\">x</td></tr></table>");
         assert!(raw.contains("<td class=al-c>x</td>"), "{raw}");
     }
@@ -1166,7 +1182,10 @@ mod tests {
         // Named in the page's language.
         let labelled = label_footnotes(html, "Notas", "Volver a la referencia {n}");
         assert!(labelled.contains("aria-label=\"Notas\""), "{labelled}");
-        assert!(labelled.contains("aria-label=\"Volver a la referencia 1.2\""), "{labelled}");
+        assert!(
+            labelled.contains("aria-label=\"Volver a la referencia 1.2\""),
+            "{labelled}"
+        );
         assert!(!labelled.contains('\u{a0}'), "{labelled}");
     }
 
@@ -1176,7 +1195,10 @@ mod tests {
         assert_eq!(out.matches("id=").count(), 2, "{out}");
         // A token with another text's hash stays text.
         let forged = html("0123456789abcdef0123456789abcdefS. x[^1]\n\n[^1]: n\n");
-        assert!(forged.contains("0123456789abcdef0123456789abcdefS."), "{forged}");
+        assert!(
+            forged.contains("0123456789abcdef0123456789abcdefS."),
+            "{forged}"
+        );
         assert_eq!(forged.matches("<section").count(), 1, "{forged}");
     }
 

@@ -67,9 +67,8 @@ fn feed(
         .iter()
         .map(|r| {
             let html = r.html_for(q)?;
-            let html =
-                markdown::label_footnotes(&html, s.t("footnotes"), s.t("footnote_back"))
-                    .into_owned();
+            let html = markdown::label_footnotes(&html, s.t("footnotes"), s.t("footnote_back"))
+                .into_owned();
             let author = r
                 .author
                 .clone()

@@ -169,13 +169,20 @@ impl<'a> Renderer<'a> {
             .render(template, &ctx)
             .map_err(RenderError::Template)?;
         drop(ctx);
-        let skeleton = minify(&html);
+        let mut skeleton = minify(&html);
         drop(html);
         let strings = self.env.i18n.get(layout.lang);
         let notes = NoteLabels {
             list: strings.t("footnotes"),
             back: strings.t("footnote_back"),
         };
+        // The introduction and summaries are in the page itself, not in slots.
+        if let Ok(text) = std::str::from_utf8(&skeleton)
+            && let std::borrow::Cow::Owned(labelled) =
+                markdown::label_footnotes(text, notes.list, notes.back)
+        {
+            skeleton = labelled.into_bytes();
+        }
         fill(&skeleton, &slots, reply_headings, &site_prefix, &notes).map_err(RenderError::Texts)
     }
 

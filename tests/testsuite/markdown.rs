@@ -30,7 +30,10 @@ fn site_with_notes() -> Site {
             "| left | centre | right |\n|:--|:-:|--:|\n| a | b | c |\n\n<table><tr><td style=\"color:red;text-align:right\" class=\"al-c x\">raw</td></tr></table>\n",
         ),
     ];
-    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
     Site::built_with(&files)
 }
 
@@ -69,9 +72,16 @@ fn footnotes_are_numbered_listed_and_linked_back_uniquely_on_a_page() {
     // The question's page shows both replies with their notes.
     let html = site.output_text("en/d/week-1/question-1/index.html");
     let doc = Html::parse_document(&html);
-    let ids: Vec<&str> = doc.select(&sel("[id]")).filter_map(|e| e.value().id()).collect();
+    let ids: Vec<&str> = doc
+        .select(&sel("[id]"))
+        .filter_map(|e| e.value().id())
+        .collect();
     let unique: BTreeSet<&str> = ids.iter().copied().collect();
-    assert_eq!(ids.len(), unique.len(), "duplicate ids on the page: {ids:?}");
+    assert_eq!(
+        ids.len(),
+        unique.len(),
+        "duplicate ids on the page: {ids:?}"
+    );
     // Every footnote link leads to an element of the page.
     let links: Vec<&str> = doc
         .select(&sel(".prose a[href^='#']"))
@@ -99,18 +109,28 @@ fn footnotes_are_numbered_listed_and_linked_back_uniquely_on_a_page() {
             .collect();
         assert_eq!(
             backs,
-            ["Back to reference 1", "Back to reference 1.2", "Back to reference 2"]
+            [
+                "Back to reference 1",
+                "Back to reference 1.2",
+                "Back to reference 2"
+            ]
         );
     }
     // The references show their numbers in reading order.
     let first = doc.select(&sel(".prose p")).next().expect("a paragraph");
-    assert_eq!(first.text().collect::<String>(), "Intro1 and then2, again1.");
+    assert_eq!(
+        first.text().collect::<String>(),
+        "Intro1 and then2, again1."
+    );
     // Named in the page's language.
     let fr = Html::parse_document(&site.output_text("fr/d/replies/ana/index.html"));
     let section = fr.select(&sel("section.footnotes")).next().expect("notes");
     assert_eq!(section.value().attr("aria-label"), Some("Notes"));
     let back = fr.select(&sel("a.fnback")).next().expect("a link back");
-    assert_eq!(back.value().attr("aria-label"), Some("Retour à l’appel de note 1"));
+    assert_eq!(
+        back.value().attr("aria-label"),
+        Some("Retour à l’appel de note 1")
+    );
 }
 
 #[test]
@@ -136,7 +156,10 @@ fn unused_and_undefined_footnotes_are_warnings_with_their_line() {
 type Row = (String, Lang, bool, Option<Lang>, String);
 
 fn labelled() -> Vec<Row> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mixed-languages.tsv");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/mixed-languages.tsv"
+    );
     let text = std::fs::read_to_string(path).expect("read the labelled paragraphs");
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
@@ -168,7 +191,11 @@ fn paragraphs_and_headings_get_their_own_language() {
     let mut results: Vec<(bool, bool)> = Vec::new(); // (long, right)
     let mut start = 0;
     while start < rows.len() {
-        let end = start + rows[start..].iter().take_while(|r| r.0 == rows[start].0).count();
+        let end = start
+            + rows[start..]
+                .iter()
+                .take_while(|r| r.0 == rows[start].0)
+                .count();
         let reply = &rows[start..end];
         let context = reply[0].1;
         let blocks: Vec<Block> = reply
@@ -189,7 +216,10 @@ fn paragraphs_and_headings_get_their_own_language() {
         start = end;
     }
     let rate = |long: Option<bool>| {
-        let set: Vec<_> = results.iter().filter(|r| long.is_none_or(|l| r.0 == l)).collect();
+        let set: Vec<_> = results
+            .iter()
+            .filter(|r| long.is_none_or(|l| r.0 == l))
+            .collect();
         let n = set.iter().filter(|r| r.1).count();
         eprintln!("{long:?}: {n}/{} right", set.len());
         100.0 * n as f64 / set.len() as f64
@@ -211,8 +241,10 @@ fn a_mixed_reply_marks_its_paragraphs_and_headings() {
         .select(&sel(".prose p, .prose h2, .prose h3"))
         .map(|e| (e.text().collect(), e.value().attr("lang")))
         .collect();
-    let marked: Vec<(&str, Option<&str>)> =
-        langs.iter().map(|(t, l)| (&t[..t.len().min(12)], *l)).collect();
+    let marked: Vec<(&str, Option<&str>)> = langs
+        .iter()
+        .map(|(t, l)| (&t[..t.len().min(12)], *l))
+        .collect();
     assert_eq!(
         marked,
         [
