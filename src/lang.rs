@@ -131,6 +131,9 @@ pub struct Detector {
 /// A paragraph shorter than this is too little evidence to mark it as being
 /// in another language than its reply.
 const MIN_PARAGRAPH_CHARS: usize = 80;
+/// A short line at least this long takes the language its words lean to when
+/// statistics say the same.
+const MIN_AGREEING_CHARS: usize = 20;
 /// How sure detection must be before a paragraph is marked as another language.
 const MIN_PARAGRAPH_CONFIDENCE: f64 = 0.5;
 
@@ -236,6 +239,14 @@ impl Detector {
                     match words_lang(&b.text) {
                         Words::Lang(l) if self.allowed.contains(&l) => Some(Some(l)),
                         Words::Foreign => Some(None),
+                        // Words and statistics, each weak on a short line,
+                        // are trusted when they agree.
+                        Words::Unsure(Some(lean))
+                            if b.text.chars().count() >= MIN_AGREEING_CHARS
+                                && self.detect(&b.text).is_some_and(|d| d.lang == lean) =>
+                        {
+                            Some(Some(lean))
+                        }
                         _ => None,
                     }
                 }
@@ -374,7 +385,9 @@ fn words_lang(text: &str) -> Words {
     ranked.sort_by_key(|r| std::cmp::Reverse(r.0));
     let (best, lang) = ranked[0];
     let second = ranked[1].0;
-    if best > 0 && best >= 2 * second && best > second {
+    // Twice as many typical words; or, as French and Spanish share many
+    // short ones ("de", "la", "en") that count for both, two more.
+    if best > second && (best >= 2 * second || best - second >= 2) {
         Words::Lang(lang)
     } else {
         Words::Unsure((best > second).then_some(lang))
