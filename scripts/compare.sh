@@ -34,7 +34,9 @@ build() {
   src=$WORK/src-$commit
   bin=$WORK/bin-$commit
   rm -rf "$src" "$bin" && mkdir -p "$src" "$bin"
-  git archive "$commit" | tar -x -C "$src"
+  # -m: files dated now, not at their commit, so that cargo does not take the other
+  # commit's build in the shared target folder for an up-to-date one.
+  git archive "$commit" | tar -x -m -C "$src"
   log "building palabre $commit (release)"
   (cd "$src" && CARGO_TARGET_DIR=$ROOT/target/compare cargo build --release --locked \
     --bin palabre --example gen_corpus >&2)

@@ -594,7 +594,7 @@ fn load_discussion(
     let intro = markdown::render(
         split.body,
         "intro",
-        &|_| None,
+        &markdown::one_lang,
         Some(&markdown::LinkBase {
             folder: &folder_of(path, 1),
             first_line: split.body_line,
@@ -936,7 +936,7 @@ fn read_reply(
         );
     }
 
-    let paragraph_lang = |p: &str| detector.paragraph_lang(p, lang);
+    let block_langs = |blocks: &[crate::lang::Block]| detector.block_langs(blocks, lang);
     let mut html = String::new();
     let mut parts = Vec::new();
     let mut found_links = Vec::new();
@@ -947,11 +947,35 @@ fn read_reply(
             first_line: seg.line,
         };
         let mut rendered =
-            markdown::render(seg.text, &format!("{id}-{i}"), &paragraph_lang, Some(&base));
+            markdown::render(seg.text, &format!("{id}-{i}"), &block_langs, Some(&base));
         found_links.append(&mut rendered.links);
         for r in &rendered.removed_html {
             warnings.push(Diagnostic::warning(path, Some(line_of(seg.text, r.offset, seg.line)), format!("unsafe HTML removed: `{}`", r.snippet))
                 .hint("replies are shown as text; scripts, styles, frames and event handlers are dropped"));
+        }
+        for (offset, name) in &rendered.unused_footnotes {
+            warnings.push(
+                Diagnostic::warning(
+                    path,
+                    Some(line_of(seg.text, *offset, seg.line)),
+                    format!("footnote `[^{name}]` is never referred to, and is left out"),
+                )
+                .hint(format!(
+                    "refer to it with `[^{name}]` in the text, or remove it"
+                )),
+            );
+        }
+        for (offset, name) in &rendered.undefined_footnotes {
+            warnings.push(
+                Diagnostic::warning(
+                    path,
+                    Some(line_of(seg.text, *offset, seg.line)),
+                    format!("footnote `[^{name}]` is not defined, and is shown as written"),
+                )
+                .hint(format!(
+                    "add a line `[^{name}]: the note` to the same part of the reply"
+                )),
+            );
         }
         if let Some(offset) = rendered.flattened {
             warnings.push(
@@ -1083,7 +1107,7 @@ fn load_summary(path: &Path, known: &BTreeSet<QuestionId>) -> Result<LoadedSumma
     let rendered = markdown::render(
         &body,
         &format!("summary-{target}-{code}"),
-        &|_| None,
+        &markdown::one_lang,
         Some(&markdown::LinkBase {
             folder: &folder_of(path, 2),
             first_line: body_line,

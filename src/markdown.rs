@@ -9,10 +9,13 @@
 
 use std::sync::LazyLock;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
+use rustc_hash::FxHashMap;
 
 use crate::frontmatter::line_of;
-use crate::lang::Lang;
+use crate::lang::{Block, Lang};
 use crate::model::{Link, LinkKind, UNRESOLVED};
 use crate::util::html::minify;
 use crate::util::{is_relative, scheme};
@@ -28,29 +31,32 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     b.rm_tags(["img"])
         .add_generic_attributes(["lang"])
-        .add_tag_attributes("a", ["id"])
-        .add_tag_attributes("div", ["id"])
-        .add_tag_attributes("sup", ["id"])
         .url_schemes(["http", "https", "mailto"].into())
         .link_rel(Some("nofollow noopener noreferrer ugc"))
-        // Only the footnote ids palabre writes itself; an id from a reply could
-        // collide with the page's own anchors.
         .attribute_filter(|_, attr, value| {
             // A control character has no business in an address, and
             // `jav&#x10;ascript:` passes the URL check as a relative link
             // while some browsers have skipped such characters (found by
             // fuzzing): the link is kept as text.
             let is_url = matches!(attr, "href" | "src" | "cite");
-            if (attr == "id" && !value.starts_with("fn-"))
-                || (is_url && value.chars().any(char::is_control))
-            {
+            if is_url && value.chars().any(char::is_control) {
                 None
             } else {
                 Some(value.into())
             }
         });
+    // No `id` from a reply survives: footnote anchors are added after
+    // sanitising (see `footnotes`), so that a reply cannot forge them.
+    // Table alignment: only palabre's own classes, never a `style`.
+    for cell in ["th", "td"] {
+        b.add_allowed_classes(cell, &ALIGN_CLASSES);
+    }
     b
 });
+
+/// The classes of aligned table cells (GFM `:-:`, `--:`, `:--`), styled by
+/// the theme.
+const ALIGN_CLASSES: [&str; 3] = ["al-l", "al-c", "al-r"];
 
 /// Elements of raw HTML in Markdown that sanitising removes, worth telling the
 /// moderator about (a prefix: `<frame` stands for `<frameset` too).
@@ -104,6 +110,12 @@ pub struct Rendered {
     /// Links to check against the site (see [`Link`]); only when [`render`]
     /// is told where the text is.
     pub links: Vec<Link>,
+    /// Footnotes defined but never referred to (left out): their byte
+    /// offset in the source and name.
+    pub unused_footnotes: Vec<(usize, String)>,
+    /// `[^name]` written where no note `name` is defined (shown as
+    /// written): byte offset and name.
+    pub undefined_footnotes: Vec<(usize, String)>,
 }
 
 /// Where a text sits in the content folder, so that its links to other
@@ -133,15 +145,25 @@ const SIBLING_CLOSED: [&str; 10] = [
     "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "tbody",
 ];
 
-/// Renders `markdown` to sanitised HTML. `paragraph_lang` is asked for each
-/// paragraph's text and may return a language to mark it with. `id_scope` keeps
+/// The languages of a text's blocks: asked once per text with the text of
+/// each of its paragraphs and headings, in order, it answers the language to
+/// mark each one with (`None`: the text's own language).
+pub type BlockLangs<'a> = &'a dyn Fn(&[Block]) -> Vec<Option<Lang>>;
+
+/// A [`BlockLangs`] that marks no block: the whole text is in one language.
+pub fn one_lang(blocks: &[Block]) -> Vec<Option<Lang>> {
+    vec![None; blocks.len()]
+}
+
+/// Renders `markdown` to sanitised HTML. `block_langs` says which paragraphs
+/// and headings to mark as written in another language. `id_scope` keeps
 /// footnote anchors apart when several texts share a page. When `base` says
 /// where the text is, its links are recorded, and those to other content
 /// files point at [`UNRESOLVED`] markers.
 pub fn render(
     markdown: &str,
     id_scope: &str,
-    paragraph_lang: &dyn Fn(&str) -> Option<Lang>,
+    block_langs: BlockLangs<'_>,
     base: Option<&LinkBase<'_>>,
 ) -> Rendered {
     let events: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
@@ -151,26 +173,24 @@ pub fn render(
     // The source offset of each event in `out`, for the nesting warning.
     let mut offsets: Vec<usize> = Vec::with_capacity(events.len());
     let mut removed_html = Vec::new();
-    let mut footnotes: Vec<String> = Vec::new();
     let mut marked_paragraph = false;
-    let footnote_number = |footnotes: &mut Vec<String>, name: &str| {
-        let i = footnotes.iter().position(|n| n == name).unwrap_or_else(|| {
-            footnotes.push(name.to_string());
-            footnotes.len() - 1
-        });
-        i + 1
-    };
-    let anchor = |name: &str| format!("fn-{}-{}", id_scope, slug(name));
+    let langs = block_langs(&block_texts(&events));
+    let mut langs = langs.into_iter();
+    let mut notes = Notes::default();
+    // Our own footnote markup is written as tokens no text can hold (they
+    // start with the text's own hash), put in place after sanitising.
+    let note_nonce = markdown.contains("[^").then(|| nonce(markdown));
+    let mut table = TableState::default();
     let mut levels = outline(&events).into_iter();
     let mut heading_level = HeadingLevel::H3;
     let mut links = Vec::new();
     // Our own hrefs are told from the text's by a prefix the text cannot
     // hold (it would have to contain its own hash); after sanitising, they
     // get the marker, which sanitised HTML cannot hold.
-    let nonce = base.map(|_| blake3::hash(markdown.as_bytes()).to_hex()[..32].to_string());
+    let link_nonce = base.map(|_| nonce(markdown));
     let mut link_dest =
         |link_type: &LinkType, dest: &CowStr<'_>, offset: usize| -> Option<String> {
-            let (base, nonce) = (base?, nonce.as_ref()?);
+            let (base, nonce) = (base?, link_nonce.as_ref()?);
             // The address of an e-mail autolink lacks its `mailto:`.
             if *link_type == LinkType::Email {
                 return None;
@@ -185,12 +205,11 @@ pub fn render(
             href
         };
 
-    for (i, (event, range)) in events.iter().enumerate() {
+    for (event, range) in &events {
         match event {
             Event::Start(Tag::Paragraph) => {
-                let para = paragraph_text(&events[i + 1..]);
                 marked_paragraph = false;
-                if let Some(lang) = paragraph_lang(&para) {
+                if let Some(lang) = langs.next().flatten() {
                     out.push(Event::Html(format!("<p lang=\"{}\">", lang.code()).into()));
                     marked_paragraph = true;
                 } else {
@@ -209,14 +228,31 @@ pub fn render(
                 id, classes, attrs, ..
             }) => {
                 heading_level = levels.next().unwrap_or(HeadingLevel::H6);
+                let mut attrs = attrs.clone();
+                if let Some(lang) = langs.next().flatten() {
+                    attrs.push(("lang".into(), Some(lang.code().into())));
+                }
                 out.push(Event::Start(Tag::Heading {
                     level: heading_level,
                     id: id.clone(),
                     classes: classes.clone(),
-                    attrs: attrs.clone(),
+                    attrs,
                 }))
             }
             Event::End(TagEnd::Heading(_)) => out.push(Event::End(TagEnd::Heading(heading_level))),
+            Event::Start(Tag::Table(aligns)) => {
+                table.aligns.clone_from(aligns);
+                out.push(event.clone());
+            }
+            Event::Start(Tag::TableHead | Tag::TableRow) => {
+                table.in_head = matches!(event, Event::Start(Tag::TableHead));
+                table.cell = 0;
+                out.push(event.clone());
+            }
+            // pulldown-cmark would write the alignment as a `style`, which
+            // the sanitiser drops: a class says it instead.
+            Event::Start(Tag::TableCell) => out.push(Event::Html(table.open_cell().into())),
+            Event::End(TagEnd::TableCell) => out.push(Event::Html(table.close_cell().into())),
             // Remote images would make every reader's browser call a third party.
             Event::Start(
                 Tag::Image {
@@ -240,23 +276,14 @@ pub fn render(
             })),
             Event::End(TagEnd::Image) => out.push(Event::End(TagEnd::Link)),
             Event::FootnoteReference(name) => {
-                let n = footnote_number(&mut footnotes, name);
-                let a = anchor(name);
-                out.push(Event::Html(
-                    format!("<sup id=\"{a}-ref\"><a href=\"#{a}\">{n}</a></sup>").into(),
-                ));
+                let token = notes.reference(name);
+                let nonce = note_nonce.as_deref().unwrap_or_default();
+                out.push(Event::Html(format!("{nonce}{token}").into()));
             }
             Event::Start(Tag::FootnoteDefinition(name)) => {
-                let n = footnote_number(&mut footnotes, name);
-                out.push(Event::Html(
-                    format!(
-                        "<div class=\"footnote\" id=\"{}\"><sup>{n}</sup>",
-                        anchor(name)
-                    )
-                    .into(),
-                ));
+                notes.start_definition(name, out.len(), range.start);
             }
-            Event::End(TagEnd::FootnoteDefinition) => out.push(Event::Html("</div>".into())),
+            Event::End(TagEnd::FootnoteDefinition) => notes.end_definition(out.len()),
             Event::Html(html) | Event::InlineHtml(html) => {
                 if is_unsafe_html(html) {
                     removed_html.push(RemovedHtml {
@@ -270,6 +297,14 @@ pub fn render(
         }
         offsets.resize(out.len(), range.start);
     }
+    let undefined_footnotes = match &note_nonce {
+        Some(_) => undefined_references(&events),
+        None => Vec::new(),
+    };
+    let (out, offsets, unused_footnotes) = match &note_nonce {
+        Some(nonce) => notes.collect(out, offsets, nonce, markdown.len()),
+        None => (out, offsets, Vec::new()),
+    };
     let (out, flattened) = limit_nesting(out, &offsets);
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw, out.into_iter());
@@ -280,18 +315,330 @@ pub fn render(
     let mut html = String::from_utf8(minify(&clean))
         .unwrap_or(clean)
         .replace('\u{a0}', "&nbsp;");
-    if let Some(nonce) = &nonce
+    if let Some(nonce) = &link_nonce
         && links.iter().any(|l| l.marker().is_some())
     {
         // The minifier may have dropped the href's quotes: replace the value.
         html = html.replace(&format!("{nonce}/"), UNRESOLVED);
+    }
+    if let Some(nonce) = &note_nonce
+        && !notes.numbers.is_empty()
+    {
+        html = notes.write(&html, nonce, &slug(id_scope));
     }
     Rendered {
         html,
         removed_html,
         flattened,
         links,
+        unused_footnotes,
+        undefined_footnotes,
     }
+}
+
+/// A hash of the text, which the text itself cannot hold.
+fn nonce(markdown: &str) -> String {
+    blake3::hash(markdown.as_bytes()).to_hex()[..32].to_string()
+}
+
+/// Where the table being written is: its cells' alignments and the next cell.
+#[derive(Default)]
+struct TableState {
+    aligns: Vec<Alignment>,
+    in_head: bool,
+    cell: usize,
+}
+
+impl TableState {
+    fn element(&self) -> &'static str {
+        if self.in_head { "th" } else { "td" }
+    }
+
+    fn open_cell(&self) -> String {
+        let class = match self.aligns.get(self.cell) {
+            Some(Alignment::Left) => " class=\"al-l\"",
+            Some(Alignment::Center) => " class=\"al-c\"",
+            Some(Alignment::Right) => " class=\"al-r\"",
+            Some(Alignment::None) | None => "",
+        };
+        format!("<{}{class}>", self.element())
+    }
+
+    fn close_cell(&mut self) -> String {
+        self.cell += 1;
+        format!("</{}>", self.element())
+    }
+}
+
+/// A text's footnotes, gathered while its events are walked: they are
+/// numbered in the order they are first referred to, and shown together at
+/// the end of the text, each with links back to where it is referred to.
+#[derive(Default)]
+struct Notes {
+    /// Footnote names, in the order they are met (a reference or a definition).
+    names: Vec<String>,
+    /// Each definition: its name's index, its events in `out`, its offset.
+    definitions: Vec<(usize, std::ops::Range<usize>, usize)>,
+    /// The definition being walked: its name's index, first event, offset.
+    open: Option<(usize, usize, usize)>,
+    /// Each reference: its name's index, its rank among the name's
+    /// references, the definition it is written in.
+    references: Vec<(usize, usize, Option<usize>)>,
+    /// Each shown note's number, by name index.
+    numbers: FxHashMap<usize, usize>,
+    /// For each shown note, the ranks of its references that are shown.
+    backs: FxHashMap<usize, Vec<usize>>,
+}
+
+impl Notes {
+    fn key(&mut self, name: &str) -> usize {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .unwrap_or_else(|| {
+                self.names.push(name.to_string());
+                self.names.len() - 1
+            })
+    }
+
+    /// The token that stands for a reference until [`Notes::write`].
+    fn reference(&mut self, name: &str) -> String {
+        let key = self.key(name);
+        let rank = 1 + self.references.iter().filter(|r| r.0 == key).count();
+        let within = self.open.map(|(k, _, _)| k);
+        self.references.push((key, rank, within));
+        format!("R{key}.{rank}.")
+    }
+
+    fn start_definition(&mut self, name: &str, at: usize, offset: usize) {
+        let key = self.key(name);
+        self.open = Some((key, at, offset));
+    }
+
+    fn end_definition(&mut self, at: usize) {
+        if let Some((key, start, offset)) = self.open.take() {
+            self.definitions.push((key, start..at, offset));
+        }
+    }
+
+    fn is_defined(&self, key: usize) -> bool {
+        self.definitions.iter().any(|d| d.0 == key)
+    }
+
+    /// Numbers the notes, moves their definitions to the end of the text
+    /// between tokens, and drops those never referred to: returns the
+    /// events, their offsets, and the unused notes (offset, name).
+    fn collect<'a>(
+        &mut self,
+        out: Vec<Event<'a>>,
+        offsets: Vec<usize>,
+        nonce: &str,
+        end: usize,
+    ) -> (Vec<Event<'a>>, Vec<usize>, Vec<(usize, String)>) {
+        // Numbered in reading order: the text's references, then those in
+        // the notes, note by note.
+        let mut order = Vec::new();
+        for &(key, _, within) in &self.references {
+            if within.is_none() && self.is_defined(key) && !order.contains(&key) {
+                order.push(key);
+            }
+        }
+        let mut i = 0;
+        while let Some(&note) = order.get(i) {
+            for &(key, _, within) in &self.references {
+                if within == Some(note) && self.is_defined(key) && !order.contains(&key) {
+                    order.push(key);
+                }
+            }
+            i += 1;
+        }
+        self.numbers = order.iter().enumerate().map(|(n, &k)| (k, n + 1)).collect();
+        for &(key, rank, within) in &self.references {
+            if within.is_none_or(|w| self.numbers.contains_key(&w)) {
+                self.backs.entry(key).or_default().push(rank);
+            }
+        }
+        let mut items: Vec<Option<(Event<'a>, usize)>> =
+            out.into_iter().zip(offsets).map(Some).collect();
+        let mut bodies: FxHashMap<usize, Vec<(Event<'a>, usize)>> = FxHashMap::default();
+        let mut unused = Vec::new();
+        for (key, range, offset) in &self.definitions {
+            let body: Vec<_> = items
+                .get_mut(range.clone())
+                .into_iter()
+                .flatten()
+                .filter_map(Option::take)
+                .collect();
+            if !self.numbers.contains_key(key) {
+                unused.push((*offset, self.names[*key].clone()));
+            } else if !bodies.contains_key(key) {
+                bodies.insert(*key, body);
+            }
+        }
+        let mut kept: Vec<(Event<'a>, usize)> = items.into_iter().flatten().collect();
+        let token = |t: String| Event::Html(format!("{nonce}{t}").into());
+        if !order.is_empty() {
+            kept.push((token("S.".into()), end));
+        }
+        for key in &order {
+            let mut body = bodies.remove(key).unwrap_or_default();
+            // A space before it, so that the link does not stick to the word.
+            let back = (Event::Html(format!(" {nonce}B{key}.").into()), end);
+            // The way back ends the note's last paragraph, as readers expect.
+            let ends_paragraph = body.last().is_some_and(|(e, _)| match e {
+                Event::End(TagEnd::Paragraph) => true,
+                Event::Html(h) => h.as_ref() == "</p>",
+                _ => false,
+            });
+            if ends_paragraph {
+                body.insert(body.len() - 1, back);
+            } else {
+                body.push(back);
+            }
+            kept.push((token(format!("L{key}.")), end));
+            kept.extend(body);
+            kept.push((token("E.".into()), end));
+        }
+        if !order.is_empty() {
+            kept.push((token("Z.".into()), end));
+        }
+        let (events, offsets) = kept.into_iter().unzip();
+        (events, offsets, unused)
+    }
+
+    /// `html` with the tokens of [`Notes::collect`] replaced by the notes'
+    /// markup, its anchors prefixed with `fn-` and `scope`.
+    fn write(&self, html: &str, nonce: &str, scope: &str) -> String {
+        static TOKEN: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(\s*)([0-9a-f]{32})([RSLBEZ])(\d*)\.(?:(\d+)\.)?(\s*)")
+                .expect("a valid pattern")
+        });
+        TOKEN
+            .replace_all(html, |c: &regex::Captures<'_>| {
+                let all = c.get(0).map_or("", |m| m.as_str());
+                let group = |i| c.get(i).map_or("", |m| m.as_str());
+                if group(2) != nonce {
+                    return all.to_string();
+                }
+                let key: usize = group(4).parse().unwrap_or(usize::MAX);
+                let number = self.numbers.get(&key).copied();
+                let anchor = |n: usize| format!("fn-{scope}-{n}");
+                let ref_anchor = |n: usize, rank: usize| match rank {
+                    1 => format!("fn-{scope}-{n}-ref"),
+                    _ => format!("fn-{scope}-{n}-ref-{rank}"),
+                };
+                let (before, after) = (group(1), group(6));
+                match (group(3), number) {
+                    ("R", Some(n)) => {
+                        let rank: usize = group(5).parse().unwrap_or(1);
+                        format!(
+                            "{before}<sup class=fnref><a id={} href=#{}>{n}</a></sup>{after}",
+                            ref_anchor(n, rank),
+                            anchor(n)
+                        )
+                    }
+                    ("S", _) => {
+                        format!("<section class=footnotes aria-label=\"{FOOTNOTES_MARK}\"><ol>")
+                    }
+                    ("L", Some(n)) => format!("<li id={}>", anchor(n)),
+                    ("B", Some(n)) => {
+                        let ranks = self.backs.get(&key).map_or(&[][..], Vec::as_slice);
+                        let mut s = String::from(before);
+                        for (i, &rank) in ranks.iter().enumerate() {
+                            let label = match rank {
+                                1 => n.to_string(),
+                                _ => format!("{n}.{rank}"),
+                            };
+                            if i > 0 {
+                                s.push(' ');
+                            }
+                            s.push_str(&format!(
+                                "<a class=fnback href=#{} aria-label=\"{BACK_MARK}{label}\u{a0}\">\u{21a9}\u{fe0e}</a>",
+                                ref_anchor(n, rank)
+                            ));
+                        }
+                        s + after
+                    }
+                    ("E", _) => "</li>".to_string(),
+                    ("Z", _) => "</ol></section>".to_string(),
+                    // A reference to a note that is not shown.
+                    _ => format!("{before}{after}"),
+                }
+            })
+            .into_owned()
+    }
+}
+
+/// Stands in a text's HTML for the name of its list of notes, in the
+/// language of the page (see [`label_footnotes`]). Sanitised HTML holds no
+/// raw U+00A0.
+const FOOTNOTES_MARK: &str = "\u{a0}footnotes\u{a0}";
+/// Stands for "back to reference", followed by the reference's number and a
+/// U+00A0.
+const BACK_MARK: &str = "\u{a0}footnote-back\u{a0}";
+
+/// `html` (a text rendered by [`render`]) with its footnotes named in a
+/// page's language: `notes` names the list, `back` the links back to a
+/// reference, with `{n}` for the reference's number.
+pub fn label_footnotes<'h>(html: &'h str, notes: &str, back: &str) -> std::borrow::Cow<'h, str> {
+    if !html.contains(FOOTNOTES_MARK) {
+        return html.into();
+    }
+    let mut out = html.replace(FOOTNOTES_MARK, &escape_attribute(notes));
+    while let Some(start) = out.find(BACK_MARK) {
+        let rest = &out[start + BACK_MARK.len()..];
+        let Some(len) = rest.find('\u{a0}') else {
+            break;
+        };
+        let label = escape_attribute(&back.replace("{n}", &rest[..len]));
+        out.replace_range(
+            start..start + BACK_MARK.len() + len + '\u{a0}'.len_utf8(),
+            &label,
+        );
+    }
+    out.into()
+}
+
+fn escape_attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+}
+
+/// `[^name]` written in a text's prose where no note `name` is defined
+/// (pulldown-cmark leaves them as text): (offset, name).
+fn undefined_references(events: &[(Event<'_>, std::ops::Range<usize>)]) -> Vec<(usize, String)> {
+    static REFERENCE: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"\[\^([^\]\s]+)\]").expect("a valid pattern"));
+    let mut found = Vec::new();
+    let mut run = String::new();
+    let mut run_start = 0;
+    let mut in_code = false;
+    let mut flush = |run: &mut String, start: usize| {
+        for c in REFERENCE.captures_iter(run) {
+            if let (Some(all), Some(name)) = (c.get(0), c.get(1)) {
+                found.push((start + all.start(), name.as_str().to_string()));
+            }
+        }
+        run.clear();
+    };
+    for (event, range) in events {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(t) if !in_code => {
+                if run.is_empty() {
+                    run_start = range.start;
+                }
+                run.push_str(t);
+                continue;
+            }
+            _ => {}
+        }
+        flush(&mut run, run_start);
+    }
+    flush(&mut run, run_start);
+    found
 }
 
 /// Keeps elements at most [`MAX_NESTING`] deep, counting Markdown containers
@@ -419,18 +766,35 @@ pub fn words(markdown: &str) -> String {
     s
 }
 
-/// The text of the paragraph that starts right before `events`.
-fn paragraph_text(events: &[(Event<'_>, std::ops::Range<usize>)]) -> String {
-    let mut s = String::new();
+/// The text of each paragraph and heading, in order, for [`BlockLangs`].
+fn block_texts(events: &[(Event<'_>, std::ops::Range<usize>)]) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut current: Option<Block> = None;
     for (e, _) in events {
         match e {
-            Event::End(TagEnd::Paragraph) => break,
-            Event::Text(t) | Event::Code(t) => s.push_str(t),
-            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            Event::Start(tag @ (Tag::Paragraph | Tag::Heading { .. })) => {
+                current = Some(Block {
+                    text: String::new(),
+                    heading: matches!(tag, Tag::Heading { .. }),
+                });
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_)) => {
+                blocks.extend(current.take());
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(b) = &mut current {
+                    b.text.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(b) = &mut current {
+                    b.text.push(' ');
+                }
+            }
             _ => {}
         }
     }
-    s
+    blocks
 }
 
 /// The level a text's top heading is stored at; pages that show a reply move
@@ -618,12 +982,12 @@ mod tests {
     use super::*;
 
     fn html(md: &str) -> String {
-        render(md, "t", &|_| None, None).html
+        render(md, "t", &one_lang, None).html
     }
 
     #[test]
     fn only_html_that_sanitising_changes_is_reported() {
-        let removed = |md: &str| render(md, "t", &|_| None, None).removed_html.len();
+        let removed = |md: &str| render(md, "t", &one_lang, None).removed_html.len();
         for harmless in [
             "<div>Based on the data: 2024 report, on time.</div>",
             "<p>Once = twice</p>",
@@ -685,7 +1049,7 @@ mod tests {
             first_line: 6,
         };
         let md = "[real](002-maria.md)\n\n<a href=\"\u{a0}content\u{a0}/d/replies/002-maria.md\">raw</a>\n<a href=\"&nbsp;site&nbsp;/x\">entity</a>\n";
-        let out = render(md, "t", &|_| None, Some(&base));
+        let out = render(md, "t", &one_lang, Some(&base));
         let ours = format!("href={UNRESOLVED}d/replies/002-maria.md>");
         assert_eq!(out.html.matches(&ours).count(), 1, "{}", out.html);
         // Every other U+00A0 was written as `&nbsp;`.
@@ -696,7 +1060,7 @@ mod tests {
             ("002-maria.md", 6)
         );
         // Without a base, nothing is recorded or changed.
-        let plain = render(md, "t", &|_| None, None);
+        let plain = render(md, "t", &one_lang, None);
         assert!(plain.links.is_empty() && plain.html.contains("href=002-maria.md>"));
     }
 
@@ -782,7 +1146,60 @@ mod tests {
         assert!(out.contains("<del>old</del>"), "{out}");
         assert!(out.contains("\u{201c}quoted\u{201d}"), "{out}");
         assert!(out.contains("href=#fn-t-1>"), "{out}");
-        assert!(out.contains("id=fn-t-1>"), "{out}");
+        assert!(out.contains("<li id=fn-t-1>"), "{out}");
+    }
+
+    #[test]
+    fn aligned_cells_get_a_class_and_no_style() {
+        let out = html("| a | b | c | d |\n|:-:|--:|:--|---|\n| 1 | 2 | 3 | 4 |\n");
+        assert!(
+            out.contains(
+                "<th class=al-c>a</th><th class=al-r>b</th><th class=al-l>c</th><th>d</th>"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("<td class=al-c>1</td><td class=al-r>2</td>"),
+            "{out}"
+        );
+        let raw = html("<table><tr><td style=\"color:red\" class=\"al-c big\">x</td></tr></table>");
+        assert!(raw.contains("<td class=al-c>x</td>"), "{raw}");
+    }
+
+    #[test]
+    fn notes_are_numbered_by_first_reference_and_listed_at_the_end() {
+        let md = "Second[^b] first[^a] again[^b].\n\n[^a]: Note A.\n[^b]: Note B[^c].\n[^c]: Nested.\n[^z]: Unused.\n\nAfter the notes [^nope].\n";
+        let out = render(md, "r-0", &one_lang, None);
+        let html = &out.html;
+        let pos = |s: &str| html.find(s).unwrap_or_else(|| panic!("{s} not in {html}"));
+        assert!(pos("<li id=fn-r-0-1><p>Note B") < pos("<li id=fn-r-0-2><p>Note A"));
+        assert!(pos("After the notes") < pos("<section class=footnotes"));
+        assert!(pos("<li id=fn-r-0-3><p>Nested") > pos("<li id=fn-r-0-2>"));
+        assert!(!html.contains("Unused"), "{html}");
+        assert!(html.contains("href=#fn-r-0-1-ref-2 "), "{html}");
+        assert_eq!(out.unused_footnotes, vec![(79, "z".to_string())]);
+        assert_eq!(out.undefined_footnotes.len(), 1);
+        // Named in the page's language.
+        let labelled = label_footnotes(html, "Notas", "Volver a la referencia {n}");
+        assert!(labelled.contains("aria-label=\"Notas\""), "{labelled}");
+        assert!(
+            labelled.contains("aria-label=\"Volver a la referencia 1.2\""),
+            "{labelled}"
+        );
+        assert!(!labelled.contains('\u{a0}'), "{labelled}");
+    }
+
+    #[test]
+    fn a_text_cannot_forge_anchors() {
+        let out = html("<a id=\"fn-t-1\" name=x>a</a> <div id=main>b</div>\n\nx[^1]\n\n[^1]: n\n");
+        assert_eq!(out.matches("id=").count(), 2, "{out}");
+        // A token with another text's hash stays text.
+        let forged = html("0123456789abcdef0123456789abcdefS. x[^1]\n\n[^1]: n\n");
+        assert!(
+            forged.contains("0123456789abcdef0123456789abcdefS."),
+            "{forged}"
+        );
+        assert_eq!(forged.matches("<section").count(), 1, "{forged}");
     }
 
     /// The deepest element of an HTML fragment, counting tags.
@@ -816,7 +1233,7 @@ mod tests {
             format!("{}x", "<span>".repeat(5000)),
             format!("{}x", "<table><tr><td>".repeat(2000)),
         ] {
-            let out = render(&md, "t", &|_| None, None);
+            let out = render(&md, "t", &one_lang, None);
             assert!(out.flattened.is_some(), "{}", &md[..20]);
             assert!(out.html.contains('x'), "{}", &md[..20]);
             let d = depth(&out.html);
@@ -830,7 +1247,7 @@ mod tests {
             "- a\n  - b\n    - c\n\n>>>> deep quote\n\n{}",
             "<p>one<p>two<br><li>x<li>y<hr>".repeat(200)
         );
-        let out = render(&md, "t", &|_| None, None);
+        let out = render(&md, "t", &one_lang, None);
         assert!(out.flattened.is_none());
         assert!(out.html.contains("<ul><li>c</li>"), "{}", out.html);
         assert_eq!(out.html.matches("<hr>").count(), 200);

@@ -15,7 +15,7 @@ use std::io::Write;
 
 use flate2::Compression;
 use flate2::write::DeflateEncoder;
-use scraper::{Html, Node};
+use scraper::{CaseSensitivity, Html, Node};
 
 use super::stats::contributors;
 use super::{JobError, OutputFile, countries};
@@ -355,6 +355,13 @@ impl Body {
                 if let Some(alt) = e.value().attr("alt") {
                     self.run(alt, ctx);
                 }
+                return Ok(());
+            }
+            // A footnote's way back to its reference: nothing to follow on paper.
+            "a" if e
+                .value()
+                .has_class("fnback", CaseSensitivity::CaseSensitive) =>
+            {
                 return Ok(());
             }
             "a" => {

@@ -7,6 +7,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 
 use super::{JobError, OutputFile};
 use crate::i18n::{Strings, Translations};
+use crate::markdown;
 use crate::model::{Discussion, QuestionId, Reply, Site};
 use crate::site;
 
@@ -66,6 +67,8 @@ fn feed(
         .iter()
         .map(|r| {
             let html = r.html_for(q)?;
+            let html = markdown::label_footnotes(&html, s.t("footnotes"), s.t("footnote_back"))
+                .into_owned();
             let author = r
                 .author
                 .clone()

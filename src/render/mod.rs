@@ -169,9 +169,21 @@ impl<'a> Renderer<'a> {
             .render(template, &ctx)
             .map_err(RenderError::Template)?;
         drop(ctx);
-        let skeleton = minify(&html);
+        let mut skeleton = minify(&html);
         drop(html);
-        fill(&skeleton, &slots, reply_headings, &site_prefix).map_err(RenderError::Texts)
+        let strings = self.env.i18n.get(layout.lang);
+        let notes = NoteLabels {
+            list: strings.t("footnotes"),
+            back: strings.t("footnote_back"),
+        };
+        // The introduction and summaries are in the page itself, not in slots.
+        if let Ok(text) = std::str::from_utf8(&skeleton)
+            && let std::borrow::Cow::Owned(labelled) =
+                markdown::label_footnotes(text, notes.list, notes.back)
+        {
+            skeleton = labelled.into_bytes();
+        }
+        fill(&skeleton, &slots, reply_headings, &site_prefix, &notes).map_err(RenderError::Texts)
     }
 
     /// What `page` is made from: the one match on the kinds of page.
@@ -335,9 +347,17 @@ impl<'a> Slots<'a> {
     }
 }
 
+/// The names of a reply's footnotes in the page's language (see
+/// [`markdown::label_footnotes`]).
+struct NoteLabels<'s> {
+    list: &'s str,
+    back: &'s str,
+}
+
 /// `page` with each slot tag replaced by the reply HTML it stands for, its
-/// headings starting at level `headings`, and its site links made relative
-/// to the page ([`crate::links::fill`]). Slot tags can only come from the
+/// headings starting at level `headings`, its footnotes named in the page's
+/// language, and its site links made relative to the page
+/// ([`crate::links::fill`]). Slot tags can only come from the
 /// template: tera escapes `<` in text, and the sanitiser drops unknown
 /// elements from contributions.
 fn fill(
@@ -345,6 +365,7 @@ fn fill(
     slots: &[Slot<'_>],
     headings: u8,
     prefix: &str,
+    notes: &NoteLabels<'_>,
 ) -> Result<Vec<u8>, Diagnostic> {
     // Sized once: a report is tens of megabytes.
     let mut size = page.len();
@@ -359,6 +380,7 @@ fn fill(
                 let Some(slot) = slots.get(n) else { continue };
                 let html = slot.reply.reply.html_for(slot.question)?;
                 let html = markdown::shift_headings(&html, headings);
+                let html = markdown::label_footnotes(&html, notes.list, notes.back);
                 crate::links::fill_into(&mut out, html.as_bytes(), prefix);
             }
         }

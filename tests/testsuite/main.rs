@@ -19,6 +19,7 @@ mod layers;
 mod library_without_cli;
 mod links;
 mod mail;
+mod markdown;
 mod new_reply;
 mod outline;
 mod properties;
