@@ -17,12 +17,17 @@ use crate::model::{Link, LinkKind, UNRESOLVED};
 use crate::util::html::minify;
 use crate::util::{is_relative, scheme};
 
+mod escaped;
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_SMART_PUNCTUATION
 }
+
+/// The `rel` of every link in a text.
+const LINK_REL: &str = "nofollow noopener noreferrer ugc";
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
@@ -32,7 +37,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("div", ["id"])
         .add_tag_attributes("sup", ["id"])
         .url_schemes(["http", "https", "mailto"].into())
-        .link_rel(Some("nofollow noopener noreferrer ugc"))
+        .link_rel(Some(LINK_REL))
         // Only the footnote ids palabre writes itself; an id from a reply could
         // collide with the page's own anchors.
         .attribute_filter(|_, attr, value| {
@@ -273,7 +278,10 @@ pub fn render(
     let (out, flattened) = limit_nesting(out, &offsets);
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw, out.into_iter());
-    let clean = SANITIZER.clean(&raw).to_string();
+    let raw_html = events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    let clean = sanitize(&raw, raw_html);
     // Minified once here rather than on every page that shows it. The
     // minifier writes `&nbsp;` as a raw U+00A0: put the entity back, so that
     // no text can forge a link marker (they hold U+00A0).
@@ -292,6 +300,17 @@ pub fn render(
         flattened,
         links,
     }
+}
+
+/// `raw` sanitised. HTML pulldown-cmark wrote from Markdown without raw HTML
+/// (`raw_html` false) needs no HTML parser: most replies take that shortcut.
+fn sanitize(raw: &str, raw_html: bool) -> String {
+    #[cfg(test)]
+    escaped::LAST.with(|l| *l.borrow_mut() = (raw.to_string(), raw_html));
+    (!raw_html)
+        .then(|| escaped::clean(raw))
+        .flatten()
+        .unwrap_or_else(|| SANITIZER.clean(raw).to_string())
 }
 
 /// Keeps elements at most [`MAX_NESTING`] deep, counting Markdown containers
