@@ -156,7 +156,7 @@ for N in "$@"; do
     b=$(cat "$WORK/median-$N-${3//[^a-z0-9]/_}" 2>/dev/null) || return 0
     c=$(cat "$WORK/cpu-$N-${2//[^a-z0-9]/_}")
     d=$(cat "$WORK/cpu-$N-${3//[^a-z0-9]/_}")
-    RATIOS+=("| $N | $1 | $(jq -n "$a / $b * 100 | round / 100") | $(jq -n "$c / $d * 100 | round / 100") |")
+    RATIOS+=("| $N | $1 | $(printf '%.2f' "$(jq -n "$a / $b")") | $(printf '%.2f' "$(jq -n "$c / $d")") |")
   }
   ratio "palabre build (en only) / zola build (en only)" "build (en only)" "zola build, minify (en only)"
   ratio "palabre build (3 languages) / zola build (en only)" "build" "zola build, minify (en only)"
