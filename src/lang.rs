@@ -182,7 +182,9 @@ impl Detector {
     /// languages (an Italian address, a Latin motto): it is only marked when
     /// detection among *all* languages lands on an allowed one.
     pub fn paragraph_lang(&self, text: &str, context: Lang) -> Option<Lang> {
-        if text.chars().count() < MIN_PARAGRAPH_CHARS {
+        // On a one-language site, among replies in its language, detection
+        // can only answer that language or nothing: no paragraph is marked.
+        if self.allowed == [context] || text.chars().count() < MIN_PARAGRAPH_CHARS {
             return None;
         }
         let text = sample(text, PARAGRAPH_SAMPLE_BYTES);

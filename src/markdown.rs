@@ -20,6 +20,8 @@ use crate::model::{Link, LinkKind, UNRESOLVED};
 use crate::util::html::minify;
 use crate::util::{is_relative, scheme};
 
+mod escaped;
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -27,12 +29,15 @@ fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
+/// The `rel` of every link in a text.
+const LINK_REL: &str = "nofollow noopener noreferrer ugc";
+
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     b.rm_tags(["img"])
         .add_generic_attributes(["lang"])
         .url_schemes(["http", "https", "mailto"].into())
-        .link_rel(Some("nofollow noopener noreferrer ugc"))
+        .link_rel(Some(LINK_REL))
         .attribute_filter(|_, attr, value| {
             // A control character has no business in an address, and
             // `jav&#x10;ascript:` passes the URL check as a relative link
@@ -308,7 +313,10 @@ pub fn render(
     let (out, flattened) = limit_nesting(out, &offsets);
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw, out.into_iter());
-    let clean = SANITIZER.clean(&raw).to_string();
+    let raw_html = events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    let clean = sanitize(&raw, raw_html);
     // Minified once here rather than on every page that shows it. The
     // minifier writes `&nbsp;` as a raw U+00A0: put the entity back, so that
     // no text can forge a link marker (they hold U+00A0).
@@ -639,6 +647,17 @@ fn undefined_references(events: &[(Event<'_>, std::ops::Range<usize>)]) -> Vec<(
     }
     flush(&mut run, run_start);
     found
+}
+
+/// `raw` sanitised. HTML pulldown-cmark wrote from Markdown without raw HTML
+/// (`raw_html` false) needs no HTML parser: most replies take that shortcut.
+fn sanitize(raw: &str, raw_html: bool) -> String {
+    #[cfg(test)]
+    escaped::LAST.with(|l| *l.borrow_mut() = (raw.to_string(), raw_html));
+    (!raw_html)
+        .then(|| escaped::clean(raw))
+        .flatten()
+        .unwrap_or_else(|| SANITIZER.clean(raw).to_string())
 }
 
 /// Keeps elements at most [`MAX_NESTING`] deep, counting Markdown containers

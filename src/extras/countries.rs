@@ -38,7 +38,13 @@ impl Country {
 
     /// Its name in `lang`, from CLDR.
     pub fn name(self, lang: Lang) -> &'static str {
-        intl::display::region_name(lang.code(), self.0).unwrap_or(self.0)
+        // Looked up once: CLDR's tables are read afresh on each call, and
+        // every reply card shows a country.
+        tables()
+            .display
+            .get(&(lang, self.0))
+            .copied()
+            .unwrap_or(self.0)
     }
 }
 
@@ -85,6 +91,8 @@ struct Tables {
     codes: HashMap<&'static str, Country>,
     /// Names by [`name_key`].
     names: HashMap<String, Country>,
+    /// CLDR's name of each country (by code) in each language.
+    display: HashMap<(Lang, &'static str), &'static str>,
 }
 
 /// Every country: its codes, and its names in the site's languages (CLDR)
@@ -94,6 +102,7 @@ fn tables() -> &'static Tables {
     TABLES.get_or_init(|| {
         let mut codes = HashMap::new();
         let mut names = HashMap::new();
+        let mut display = HashMap::new();
         let iso = isocountry::CountryCode::as_array_alpha2();
         let countries: Vec<Country> = iso
             .iter()
@@ -117,6 +126,7 @@ fn tables() -> &'static Tables {
             for &c in &countries {
                 if let Some(name) = intl::display::region_name(lang.code(), c.0) {
                     names.entry(name_key(name)).or_insert(c);
+                    display.insert((lang, c.0), name);
                 }
             }
         }
@@ -125,7 +135,11 @@ fn tables() -> &'static Tables {
                 .entry(name_key(c.name()))
                 .or_insert(Country(c.alpha2()));
         }
-        Tables { codes, names }
+        Tables {
+            codes,
+            names,
+            display,
+        }
     })
 }
 
