@@ -321,7 +321,12 @@ mod tests {
     #[test]
     fn handles_what_replies_usually_hold() {
         let md = "# Title\n\nSome *text* & a [link](https://example.org/?a=1&b=2 \"t\").\n\n- a\n- b\n\n| x | y |\n|:-|-:|\n| 1 | 2 |\n\nNote[^1].\n\n[^1]: Here.\n";
-        render(md, "s", &|blocks: &[Block]| vec![Some(Lang::En); blocks.len()], None);
+        render(
+            md,
+            "s",
+            &|blocks: &[Block]| vec![Some(Lang::En); blocks.len()],
+            None,
+        );
         let (raw, raw_html) = LAST.with(|l| l.borrow().clone());
         assert!(!raw_html);
         assert_eq!(clean(&raw), Some(SANITIZER.clean(&raw).to_string()));
