@@ -21,91 +21,13 @@
 // which cannot fail, and on the files it generated itself.
 #![allow(clippy::unwrap_used)]
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::fs;
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser;
-use serde::Deserialize;
+#[path = "twin/mod.rs"]
+mod twin;
 
-#[derive(Parser)]
-#[command(about = "Convert a palabre content folder into a one-language Hugo site")]
-struct Args {
-    /// palabre content folder
-    #[arg(long)]
-    content: PathBuf,
-    /// Hugo site folder to write (replaced if it exists)
-    #[arg(long)]
-    out: PathBuf,
-    /// The one language of the Hugo site (question texts and summaries in it)
-    #[arg(long, default_value = "en")]
-    lang: String,
-}
-
-#[derive(Deserialize)]
-struct Discussion {
-    #[serde(default)]
-    title: BTreeMap<String, String>,
-    #[serde(default)]
-    groups: Vec<Group>,
-}
-#[derive(Deserialize)]
-struct Group {
-    id: String,
-    #[serde(default)]
-    questions: Vec<Question>,
-}
-#[derive(Deserialize)]
-struct Question {
-    id: String,
-    #[serde(default)]
-    text: BTreeMap<String, String>,
-}
-#[derive(Deserialize)]
-struct Reply {
-    author: Option<String>,
-    organisation: Option<String>,
-    country: Option<String>,
-    date: Option<String>,
-    #[serde(default)]
-    answers: Vec<String>,
-}
-
-fn split_front_matter(text: &str) -> (&str, &str) {
-    if let Some(rest) = text.strip_prefix("---\n")
-        && let Some(end) = rest.find("\n---\n")
-    {
-        return (&rest[..end], &rest[end + 5..]);
-    }
-    ("", text)
-}
-
-fn quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap() // a JSON string is a valid YAML double-quoted string
-}
-
-fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let mut entries = fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("{}: {e}", dir.display()))?;
-    entries.sort();
-    Ok(entries)
-}
-
-fn write(path: &Path, text: &str) -> Result<(), String> {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-    }
-    fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-fn read(path: &Path) -> Result<String, String> {
-    fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
-}
+use twin::{Args, quote, write};
 
 const CONFIG: &str = r#"baseURL = "/"
 title = "Migration & Development e-discussions"
@@ -154,11 +76,8 @@ const TERM: &str = r#"{{ define "main" }}<h1>{{ .Title }}</h1>
 {{ end }}
 "#;
 
-fn run(args: Args) -> Result<(), String> {
+fn run(args: &Args) -> Result<(), String> {
     let lang = &args.lang;
-    if args.out.exists() {
-        fs::remove_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
-    }
     let out = &args.out;
     write(
         &out.join("hugo.toml"),
@@ -171,60 +90,25 @@ fn run(args: Args) -> Result<(), String> {
 
     let mut home = String::from("---\ntitle: \"Home\"\n---\n");
     let mut replies = 0;
-    for dir in sorted_entries(&args.content)? {
-        if !dir.join("_discussion.md").is_file() {
-            continue;
-        }
-        let slug = dir.file_name().unwrap().to_string_lossy().to_string();
-        let text = read(&dir.join("_discussion.md"))?;
-        let (yaml, intro) = split_front_matter(&text);
-        let discussion: Discussion =
-            serde_saphyr::from_str(yaml).map_err(|e| format!("{slug}/_discussion.md: {e}"))?;
-        let title = discussion
-            .title
-            .get(lang)
-            .or_else(|| discussion.title.values().next())
-            .cloned()
-            .unwrap_or_else(|| slug.clone());
-        writeln!(home, "## {title}\n\n{intro}\n").unwrap();
+    for d in twin::read_content(&args.content, lang)? {
+        let slug = &d.slug;
+        writeln!(home, "## {}\n\n{}\n", d.title, d.intro).unwrap();
 
         // One term page per question: its text as title, its summary as content.
-        for group in &discussion.groups {
-            for q in &group.questions {
-                let term = format!("{slug}-{}-{}", group.id, q.id);
-                let text = q
-                    .text
-                    .get(lang)
-                    .or_else(|| q.text.values().next())
-                    .cloned()
-                    .unwrap_or_default();
-                let summary_path = dir.join(format!("summaries/{}-{}.{lang}.md", group.id, q.id));
-                let summary = if summary_path.is_file() {
-                    let s = read(&summary_path)?;
-                    split_front_matter(&s).1.to_string()
-                } else {
-                    String::new()
-                };
-                let page = format!(
-                    "---\ntitle: {}\n---\n{summary}",
-                    quote(&format!("{}.{} {text}", group.id, q.id))
-                );
-                write(
-                    &out.join(format!("content/questions/{term}/_index.md")),
-                    &page,
-                )?;
-            }
+        for q in &d.questions {
+            let term = format!("{slug}-{}-{}", q.group, q.id);
+            let page = format!(
+                "---\ntitle: {}\n---\n{}",
+                quote(&format!("{}.{} {}", q.group, q.id, q.text)),
+                q.summary.as_deref().unwrap_or_default()
+            );
+            write(
+                &out.join(format!("content/questions/{term}/_index.md")),
+                &page,
+            )?;
         }
 
-        for file in sorted_entries(&dir.join("replies"))? {
-            if file.extension().is_none_or(|e| e != "md") {
-                continue;
-            }
-            let stem = file.file_stem().unwrap().to_string_lossy().to_string();
-            let text = read(&file)?;
-            let (yaml, body) = split_front_matter(&text);
-            let reply: Reply =
-                serde_saphyr::from_str(yaml).map_err(|e| format!("{}: {e}", file.display()))?;
+        for reply in &d.replies {
             let mut fm = String::from("---\n");
             let author = reply.author.as_deref().unwrap_or("Anonymous");
             writeln!(fm, "title: {}", quote(author)).unwrap();
@@ -244,8 +128,8 @@ fn run(args: Args) -> Result<(), String> {
                 .collect();
             writeln!(fm, "questions: [{}]\n---", terms.join(", ")).unwrap();
             write(
-                &out.join(format!("content/replies/{slug}-{stem}.md")),
-                &format!("{fm}{body}"),
+                &out.join(format!("content/replies/{slug}-{}.md", reply.stem)),
+                &format!("{fm}{}", reply.body),
             )?;
             replies += 1;
         }
@@ -259,11 +143,5 @@ fn run(args: Args) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match run(Args::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("to_hugo: error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    twin::main("to_hugo", run)
 }

@@ -23,91 +23,13 @@
 // which cannot fail, and on the files it generated itself.
 #![allow(clippy::unwrap_used)]
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::fs;
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser;
-use serde::Deserialize;
+#[path = "twin/mod.rs"]
+mod twin;
 
-#[derive(Parser)]
-#[command(about = "Convert a palabre content folder into a one-language Zola site")]
-struct Args {
-    /// palabre content folder
-    #[arg(long)]
-    content: PathBuf,
-    /// Zola site folder to write (replaced if it exists)
-    #[arg(long)]
-    out: PathBuf,
-    /// The one language of the Zola site (question texts and summaries in it)
-    #[arg(long, default_value = "en")]
-    lang: String,
-}
-
-#[derive(Deserialize)]
-struct Discussion {
-    #[serde(default)]
-    title: BTreeMap<String, String>,
-    #[serde(default)]
-    groups: Vec<Group>,
-}
-#[derive(Deserialize)]
-struct Group {
-    id: String,
-    #[serde(default)]
-    questions: Vec<Question>,
-}
-#[derive(Deserialize)]
-struct Question {
-    id: String,
-    #[serde(default)]
-    text: BTreeMap<String, String>,
-}
-#[derive(Deserialize)]
-struct Reply {
-    author: Option<String>,
-    organisation: Option<String>,
-    country: Option<String>,
-    date: Option<String>,
-    #[serde(default)]
-    answers: Vec<String>,
-}
-
-fn split_front_matter(text: &str) -> (&str, &str) {
-    if let Some(rest) = text.strip_prefix("---\n")
-        && let Some(end) = rest.find("\n---\n")
-    {
-        return (&rest[..end], &rest[end + 5..]);
-    }
-    ("", text)
-}
-
-fn quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap() // a JSON string is a valid TOML basic string
-}
-
-fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let mut entries = fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("{}: {e}", dir.display()))?;
-    entries.sort();
-    Ok(entries)
-}
-
-fn write(path: &Path, text: &str) -> Result<(), String> {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-    }
-    fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-fn read(path: &Path) -> Result<String, String> {
-    fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
-}
+use twin::{Args, quote, write};
 
 const CONFIG: &str = r#"base_url = "/"
 title = "Migration & Development e-discussions"
@@ -174,11 +96,8 @@ const TAXONOMY_SINGLE: &str = r#"{% extends "base.html" %}
 {% endblock %}
 "#;
 
-fn run(args: Args) -> Result<(), String> {
+fn run(args: &Args) -> Result<(), String> {
     let lang = &args.lang;
-    if args.out.exists() {
-        fs::remove_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
-    }
     let out = &args.out;
     write(
         &out.join("config.toml"),
@@ -196,55 +115,25 @@ fn run(args: Args) -> Result<(), String> {
 
     let mut home = String::from("+++\ntitle = \"Home\"\n+++\n");
     let mut replies = 0;
-    for dir in sorted_entries(&args.content)? {
-        if !dir.join("_discussion.md").is_file() {
-            continue;
-        }
-        let slug = dir.file_name().unwrap().to_string_lossy().to_string();
-        let text = read(&dir.join("_discussion.md"))?;
-        let (yaml, intro) = split_front_matter(&text);
-        let discussion: Discussion =
-            serde_saphyr::from_str(yaml).map_err(|e| format!("{slug}/_discussion.md: {e}"))?;
-        let title = discussion
-            .title
-            .get(lang)
-            .or_else(|| discussion.title.values().next())
-            .cloned()
-            .unwrap_or_else(|| slug.clone());
-        writeln!(home, "## {title}\n").unwrap();
+    for d in twin::read_content(&args.content, lang)? {
+        let slug = &d.slug;
+        writeln!(home, "## {}\n", d.title).unwrap();
 
         // The section: the introduction, then each question with its summary.
         let mut section = format!(
-            "+++\ntitle = {}\nsort_by = \"date\"\n+++\n{intro}\n",
-            quote(&title)
+            "+++\ntitle = {}\nsort_by = \"date\"\n+++\n{}\n",
+            quote(&d.title),
+            d.intro
         );
-        for group in &discussion.groups {
-            for q in &group.questions {
-                let text = q
-                    .text
-                    .get(lang)
-                    .or_else(|| q.text.values().next())
-                    .cloned()
-                    .unwrap_or_default();
-                writeln!(section, "\n## {}.{} {text}\n", group.id, q.id).unwrap();
-                let summary_path = dir.join(format!("summaries/{}-{}.{lang}.md", group.id, q.id));
-                if summary_path.is_file() {
-                    let s = read(&summary_path)?;
-                    writeln!(section, "{}", split_front_matter(&s).1).unwrap();
-                }
+        for q in &d.questions {
+            writeln!(section, "\n## {}.{} {}\n", q.group, q.id, q.text).unwrap();
+            if let Some(summary) = &q.summary {
+                writeln!(section, "{summary}").unwrap();
             }
         }
         write(&out.join(format!("content/{slug}/_index.md")), &section)?;
 
-        for file in sorted_entries(&dir.join("replies"))? {
-            if file.extension().is_none_or(|e| e != "md") {
-                continue;
-            }
-            let stem = file.file_stem().unwrap().to_string_lossy().to_string();
-            let text = read(&file)?;
-            let (yaml, body) = split_front_matter(&text);
-            let reply: Reply =
-                serde_saphyr::from_str(yaml).map_err(|e| format!("{}: {e}", file.display()))?;
+        for reply in &d.replies {
             let mut fm = String::from("+++\n");
             let author = reply.author.as_deref().unwrap_or("Anonymous");
             writeln!(fm, "title = {}", quote(author)).unwrap();
@@ -266,8 +155,8 @@ fn run(args: Args) -> Result<(), String> {
             }
             fm.push_str("+++\n");
             write(
-                &out.join(format!("content/{slug}/{stem}.md")),
-                &format!("{fm}{body}"),
+                &out.join(format!("content/{slug}/{}.md", reply.stem)),
+                &format!("{fm}{}", reply.body),
             )?;
             replies += 1;
         }
@@ -281,11 +170,5 @@ fn run(args: Args) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match run(Args::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("to_zola: error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    twin::main("to_zola", run)
 }
