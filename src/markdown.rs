@@ -592,19 +592,35 @@ pub fn label_footnotes<'h>(html: &'h str, notes: &str, back: &str) -> std::borro
     if !html.contains(FOOTNOTES_MARK) {
         return html.into();
     }
-    let mut out = html.replace(FOOTNOTES_MARK, &escape_attribute(notes));
+    let mut out = html.to_string();
+    while let Some(start) = out.find(FOOTNOTES_MARK) {
+        let label = quoted_attribute(&out[..start], notes);
+        out.replace_range(start..start + FOOTNOTES_MARK.len(), &label);
+    }
     while let Some(start) = out.find(BACK_MARK) {
         let rest = &out[start + BACK_MARK.len()..];
         let Some(len) = rest.find('\u{a0}') else {
             break;
         };
-        let label = escape_attribute(&back.replace("{n}", &rest[..len]));
+        let label = quoted_attribute(&out[..start], &back.replace("{n}", &rest[..len]));
         out.replace_range(
             start..start + BACK_MARK.len() + len + '\u{a0}'.len_utf8(),
             &label,
         );
     }
     out.into()
+}
+
+/// `text` escaped as an attribute's value, in quotes when what `before` it
+/// ends the attribute's name: a page minified with its marks in place may
+/// have dropped the quotes of a value that then held no space.
+fn quoted_attribute(before: &str, text: &str) -> String {
+    let escaped = escape_attribute(text);
+    if before.ends_with('=') {
+        format!("\"{escaped}\"")
+    } else {
+        escaped
+    }
 }
 
 fn escape_attribute(text: &str) -> String {
@@ -1206,6 +1222,18 @@ mod tests {
             "{labelled}"
         );
         assert!(!labelled.contains('\u{a0}'), "{labelled}");
+        // A page minified with the marks in place drops the quotes around
+        // them; labels with spaces get them back.
+        let minified = String::from_utf8(minify(html)).expect("UTF-8");
+        let labelled = label_footnotes(&minified, "Notas", "Volver a la referencia {n}");
+        assert!(
+            labelled.contains("aria-label=\"Volver a la referencia 1\""),
+            "{labelled}"
+        );
+        assert!(
+            labelled.contains("aria-label=Notas") || labelled.contains("aria-label=\"Notas\""),
+            "{labelled}"
+        );
     }
 
     #[test]
