@@ -704,7 +704,7 @@ struct Entry {
 impl Entry {
     fn new() -> Entry {
         Entry {
-            data: DeflateEncoder::new(Vec::new(), Compression::default()),
+            data: DeflateEncoder::new(Vec::new(), Compression::fast()),
             crc: crc32fast::Hasher::new(),
             size: 0,
         }

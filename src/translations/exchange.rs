@@ -561,7 +561,7 @@ pub fn import(
                 continue;
             }
             ["introduction"] => {
-                out.push(Imported::ByHand(d.source.clone(), "the introduction is the text after the front-matter: write its translation there, or in a page of its own".into()));
+                out.push(Imported::ByHand(d.source.clone(), "palabre shows a discussion's introduction in its original language only: the translation was not written".into()));
                 continue;
             }
             ["summary", q] => question(q).and_then(|q| d.summaries.get(&q)),
