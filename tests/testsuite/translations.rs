@@ -214,19 +214,7 @@ fn site_to_translate() -> Site {
 #[test]
 fn export_fill_import_build_shows_the_translations() {
     let site = site_to_translate();
-    let po = site.dir.path().join("fr.po");
-    let run = translations(
-        &site,
-        &[
-            "export",
-            "--language",
-            "fr",
-            "--format",
-            "po",
-            "--output",
-            po.to_str().expect("path"),
-        ],
-    );
+    let (po, run) = export_po(&site);
     assert!(
         run.stderr.contains("to translate into French"),
         "{}",
@@ -411,19 +399,7 @@ fn a_question_translated_from_an_earlier_wording_is_flagged_until_updated() {
     assert_eq!(link, "../../../../en/d/week-1/question-1/index.html");
 
     // Exported for review, translated, imported: up to date again.
-    let po = site.dir.path().join("fr.po");
-    translations(
-        &site,
-        &[
-            "export",
-            "--language",
-            "fr",
-            "--format",
-            "po",
-            "--output",
-            po.to_str().expect("path"),
-        ],
-    );
+    let (po, _) = export_po(&site);
     let text = fs::read_to_string(&po).expect("po");
     let entry = "#, fuzzy\nmsgctxt \"d/question/1.1\"\nmsgid \"Who lacks safe water?\"\nmsgstr \"Qui manque d'eau ?\"";
     assert!(text.contains(entry), "{text}");
@@ -448,4 +424,22 @@ fn text_version_of(stdout: &str, what: &str) -> String {
         .and_then(|l| l.split("(version ").nth(1))
         .map(|v| v.trim_end_matches(')').to_string())
         .unwrap_or_else(|| panic!("no version for {what} in {stdout}"))
+}
+
+/// `palabre translations export --language fr --format po` into `fr.po` beside the site.
+fn export_po(site: &Site) -> (std::path::PathBuf, Run) {
+    let po = site.dir.path().join("fr.po");
+    let run = translations(
+        site,
+        &[
+            "export",
+            "--language",
+            "fr",
+            "--format",
+            "po",
+            "--output",
+            po.to_str().expect("path"),
+        ],
+    );
+    (po, run)
 }
