@@ -58,18 +58,18 @@ fn main() {
         let Some(summary) = d
             .summaries
             .get(&b.question.id)
-            .and_then(|s| s.get(&Lang::En))
+            .and_then(|s| s.get(&Lang::EN))
         else {
             continue;
         };
-        let reference = stems(&plain_text(&summary.html), Lang::En);
-        let Some(en) = b.languages.iter().find(|l| l.lang == Lang::En) else {
+        let reference = stems(&plain_text(&summary.html), Lang::EN);
+        let Some(en) = b.languages.iter().find(|l| l.lang == Lang::EN) else {
             continue;
         };
         let phrase_words: Vec<String> = en
             .key_phrases
             .iter()
-            .flat_map(|k| stems(&k.text, Lang::En))
+            .flat_map(|k| stems(&k.text, Lang::EN))
             .collect();
         let key_terms = top_terms(&reference, KEY_TERMS);
         let found = key_terms
@@ -79,7 +79,7 @@ fn main() {
         let quoted: Vec<String> = en
             .passages
             .iter()
-            .flat_map(|p| stems(&p.text, Lang::En))
+            .flat_map(|p| stems(&p.text, Lang::EN))
             .collect();
         let lead = lead(
             en.replies.iter().map(|r| r.paragraphs.join(" ")),
@@ -153,7 +153,7 @@ fn recall(reference: &[String], candidate: &[String], n: usize) -> f64 {
 /// `words` stemmed content words from the replies' texts, taken from the
 /// start of each in turn, one sentence-sized slice at a time.
 fn lead(texts: impl Iterator<Item = String>, words: usize) -> Vec<String> {
-    let texts: Vec<Vec<String>> = texts.map(|t| stems(&t, Lang::En)).collect();
+    let texts: Vec<Vec<String>> = texts.map(|t| stems(&t, Lang::EN)).collect();
     let mut out = Vec::new();
     let mut at = 0;
     while out.len() < words && texts.iter().any(|t| t.len() > at) {

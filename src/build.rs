@@ -120,7 +120,7 @@ pub fn check(content: &Path) -> Diagnostics {
     let mut diags = diagnose(site.as_ref(), diags, content);
     if let Some(site) = &site {
         match Theme::load(&themes_beside(content), &site.config.theme) {
-            Ok(theme) => match theme.compile() {
+            Ok(theme) => match theme.compile(&site.config.languages) {
                 Ok(_) => diags.extend(review_style(site, &theme, content)),
                 Err(errors) => diags.extend(errors),
             },

@@ -41,13 +41,15 @@ pub const DISCUSSION_FILE: &str = "_discussion.md";
 /// What `palabre new reply` writes where the reply's text goes, in each
 /// language (English when none is given). A reply still holding it is
 /// reported by `check` and `build`.
-pub const PLACEHOLDERS: [(Lang, &str); 3] = [
-    (Lang::En, "Write the text of the reply here, in Markdown."),
-    (Lang::Fr, "Écrivez ici le texte de la réponse, en Markdown."),
+pub const PLACEHOLDERS: [(Lang, &str); 5] = [
+    (Lang::EN, "Write the text of the reply here, in Markdown."),
+    (Lang::FR, "Écrivez ici le texte de la réponse, en Markdown."),
     (
-        Lang::Es,
+        Lang::ES,
         "Escriba aquí el texto de la respuesta, en Markdown.",
     ),
+    (Lang::PT, "Escreva aqui o texto da resposta, em Markdown."),
+    (Lang::AR, "اكتب هنا نص الرد، بصيغة ماركداون."),
 ];
 
 /// The files of one discussion folder, as found on disk.
@@ -64,6 +66,11 @@ struct Readers<'a> {
     detector: Arc<Detector>,
     /// Replies read by an earlier build; `None` reads every file.
     cache: Option<&'a Store>,
+}
+
+/// The site's languages, as `site.yaml` in the content folder `dir` lists them.
+pub fn site_languages(dir: &Path) -> Result<Vec<Lang>, Diagnostic> {
+    settings::load_config(dir).map(|c| c.languages)
 }
 
 /// Reads and checks the whole content folder. Returns the site when there is
@@ -490,6 +497,14 @@ fn load_discussion(
     let base = split.yaml_line;
     let line = |l: u64| Some(l as usize + base - 1);
     let mut errors = Vec::new();
+    if let Some(l) = front.lang.filter(|l| !readers.config.languages.contains(l)) {
+        errors.push(not_a_site_language(
+            path,
+            key_line(&text, "lang"),
+            l,
+            &readers.config.languages,
+        ));
+    }
     let (opens, closes) = (
         parse_date(path, &front.opens, base),
         parse_date(path, &front.closes, base),
@@ -594,6 +609,7 @@ fn load_discussion(
     let intro = markdown::render(
         split.body,
         "intro",
+        None,
         &markdown::one_lang,
         Some(&markdown::LinkBase {
             folder: &folder_of(path, 1),
@@ -664,6 +680,14 @@ fn load_discussion(
     let mut conclusion = BTreeMap::new();
     for f in summary_files {
         match load_summary(f, &known) {
+            Ok((_, lang, ..)) if !readers.config.languages.contains(&lang) => {
+                diags.push(not_a_site_language(
+                    f,
+                    None,
+                    lang,
+                    &readers.config.languages,
+                ));
+            }
             Ok((question, lang, s, draft)) => {
                 diags.extend(draft);
                 match question {
@@ -890,28 +914,75 @@ fn read_reply(
         );
         return Err(errors);
     }
+    // Whether detection found the reply in none of the site's languages
+    // (warned about, instead of its being unsure).
+    let mut outside = false;
     let (lang, lang_source) = match front.lang {
+        Some(l) if !detector.languages().contains(&l) => {
+            errors.push(not_a_site_language(
+                path,
+                key_line(text, "lang"),
+                l,
+                detector.languages(),
+            ));
+            (l, LangSource::Declared)
+        }
         Some(l) => (l, LangSource::Declared),
         None => {
             let text = markdown::words(&body);
             match detector.detect(&text) {
-                Some(d) => (
-                    d.lang,
-                    LangSource::Detected {
+                Some(d) => {
+                    if let Some(other) = &d.outside {
+                        let add = other.lang.map_or_else(
+                            || "set `lang:` in the front-matter to the site language it is in".to_string(),
+                            |l| format!("add `{l}` to `languages:` in site.yaml, or set `lang:` in the front-matter"),
+                        );
+                        warnings.push(
+                            Diagnostic::warning(
+                                path,
+                                Some(body_line),
+                                format!(
+                                    "this reply reads like {}, which is not a site language; it is shown as {}",
+                                    other.name,
+                                    d.lang.english_name()
+                                ),
+                            )
+                            .hint(add),
+                        );
+                    }
+                    outside = d.outside.is_some();
+                    let source = LangSource::Detected {
                         confidence: d.confidence,
                         reliable: d.reliable,
-                    },
-                ),
+                    };
+                    (d.lang, source)
+                }
                 None => {
-                    errors.push(
-                        Diagnostic::error(
-                            path,
-                            Some(body_line),
-                            "cannot tell which language this reply is in",
-                        )
-                        .hint("add `lang: en` (or fr, es) to its front-matter"),
+                    let codes: Vec<&str> = detector.languages().iter().map(|l| l.code()).collect();
+                    let set = format!(
+                        "set `lang:` in the front-matter to one of the site's languages ({})",
+                        codes.join(", ")
                     );
-                    (Lang::En, LangSource::Declared)
+                    let (message, hint) = match detector.outside(&text) {
+                        Some(o) => (
+                            format!(
+                                "this reply reads like {}, which is not one of the site's languages",
+                                o.name
+                            ),
+                            match o.lang {
+                                Some(l) => {
+                                    format!("add `{l}` to `languages:` in site.yaml, or {set}")
+                                }
+                                None => set,
+                            },
+                        ),
+                        None => (
+                            "cannot tell which language this reply is in".to_string(),
+                            set,
+                        ),
+                    };
+                    errors.push(Diagnostic::error(path, Some(body_line), message).hint(hint));
+                    (Lang::EN, LangSource::Declared)
                 }
             }
         }
@@ -920,6 +991,7 @@ fn read_reply(
         confidence,
         reliable: false,
     } = lang_source
+        && !outside
     {
         warnings.push(
             Diagnostic::warning(
@@ -946,8 +1018,13 @@ fn read_reply(
             folder: &folder,
             first_line: seg.line,
         };
-        let mut rendered =
-            markdown::render(seg.text, &format!("{id}-{i}"), &block_langs, Some(&base));
+        let mut rendered = markdown::render(
+            seg.text,
+            &format!("{id}-{i}"),
+            Some(lang),
+            &block_langs,
+            Some(&base),
+        );
         found_links.append(&mut rendered.links);
         for r in &rendered.removed_html {
             warnings.push(Diagnostic::warning(path, Some(line_of(seg.text, r.offset, seg.line)), format!("unsafe HTML removed: `{}`", r.snippet))
@@ -1054,6 +1131,34 @@ pub const DRAFT_MARKER: &str = "palabre brief draft";
 /// conclusion), its language, and a warning when it is still a draft.
 type LoadedSummary = (Option<QuestionId>, Lang, Summary, Option<Diagnostic>);
 
+/// The error for a text in `lang`, which the site is not written in.
+fn not_a_site_language(path: &Path, line: Option<usize>, lang: Lang, site: &[Lang]) -> Diagnostic {
+    let codes: Vec<&str> = site.iter().map(|l| l.code()).collect();
+    Diagnostic::error(
+        path,
+        line,
+        format!(
+            "`{lang}` ({}) is not one of the site's languages ({})",
+            lang.english_name(),
+            codes.join(", ")
+        ),
+    )
+    .hint(format!(
+        "add `{lang}` to `languages:` in site.yaml, or use one of {}",
+        codes.join(", ")
+    ))
+}
+
+/// The line of the first `key:` at the start of a line of `text`, if any.
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 1)
+}
+
 /// Reads `summaries/<g>-<q>.<lang>.md` (or `conclusion.<lang>.md`, question `None`).
 fn load_summary(path: &Path, known: &BTreeSet<QuestionId>) -> Result<LoadedSummary, Diagnostic> {
     let name = path
@@ -1107,6 +1212,7 @@ fn load_summary(path: &Path, known: &BTreeSet<QuestionId>) -> Result<LoadedSumma
     let rendered = markdown::render(
         &body,
         &format!("summary-{target}-{code}"),
+        None,
         &markdown::one_lang,
         Some(&markdown::LinkBase {
             folder: &folder_of(path, 2),

@@ -25,7 +25,7 @@ pub struct Strings {
 #[derive(Debug)]
 pub struct Translations {
     by_lang: BTreeMap<Lang, Strings>,
-    /// Each language's name in itself.
+    /// Each language's name in itself, as the theme writes it.
     native_names: BTreeMap<Lang, String>,
 }
 
@@ -40,18 +40,12 @@ impl Translations {
     ) -> Translations {
         let fallback = files
             .get(&default)
-            .or_else(|| files.get(&Lang::En))
+            .or_else(|| files.get(&Lang::EN))
             .cloned()
             .unwrap_or_default();
-        let native_names = Lang::ALL
-            .into_iter()
-            .map(|l| {
-                let name = files
-                    .get(&l)
-                    .and_then(|f| f.language_name.clone())
-                    .unwrap_or_else(|| l.code().to_string());
-                (l, name)
-            })
+        let native_names = files
+            .iter()
+            .filter_map(|(&l, f)| Some((l, f.language_name.clone()?)))
             .collect();
         let by_lang = languages
             .iter()
@@ -99,11 +93,11 @@ impl Translations {
     }
 
     /// `lang`'s name in itself ("Français"), for language switchers: the
-    /// `language_name` of its file, else its code.
+    /// `language_name` of its file, else CLDR's.
     pub fn native_name(&self, lang: Lang) -> &str {
         self.native_names
             .get(&lang)
-            .map_or(lang.code(), String::as_str)
+            .map_or(lang.native_name(), String::as_str)
     }
 }
 
@@ -124,14 +118,7 @@ impl Strings {
     pub fn count(&self, key: &str, n: usize) -> String {
         let n_text = n.to_string();
         match self.plural.get(key) {
-            Some(forms) => {
-                let form = if self.lang.is_plural_one(n) {
-                    &forms.one
-                } else {
-                    &forms.other
-                };
-                form.replace("{n}", &n_text)
-            }
+            Some(forms) => forms.form(self.lang.plural(n)).replace("{n}", &n_text),
             None => format!("{n_text} {key}"),
         }
     }

@@ -1,65 +1,101 @@
-//! Languages: the closed set palabre knows, and detection of a text's language.
+//! Languages: the table of those a site may be written in, and detection of
+//! a text's language.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A language palabre can detect, and for which the theme ships translations.
+mod languages;
+
+pub use languages::Category;
+use languages::{Info, LANGUAGES};
+
+/// A language a site may be written in: a row of the language table
+/// (`lang/languages.rs`), so that any of them can be a site language.
 ///
-/// Adding one means a variant here and an `i18n/<code>.yaml` file in the theme.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Lang {
-    /// English (`en`).
-    En,
-    /// French (`fr`).
-    Fr,
-    /// Spanish (`es`).
-    Es,
+/// Languages sort in the table's order (English, French, Spanish first).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Lang(u8);
+
+impl fmt::Debug for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
 }
 
 impl Lang {
+    /// English (`en`).
+    pub const EN: Lang = Lang(0);
+    /// French (`fr`).
+    pub const FR: Lang = Lang(1);
+    /// Spanish (`es`).
+    pub const ES: Lang = Lang(2);
+    /// Portuguese (`pt`).
+    pub const PT: Lang = Lang(3);
+    /// Arabic (`ar`).
+    pub const AR: Lang = Lang(4);
+
     /// Every language palabre knows, in their sort order.
-    pub const ALL: [Lang; 3] = [Lang::En, Lang::Fr, Lang::Es];
+    pub fn all() -> impl Iterator<Item = Lang> {
+        (0..LANGUAGES.len()).map(|i| Lang(i as u8))
+    }
+
+    fn info(self) -> &'static Info {
+        &LANGUAGES[usize::from(self.0)]
+    }
 
     /// The BCP 47 code used in `lang` attributes, file names and URLs.
     pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Fr => "fr",
-            Lang::Es => "es",
-        }
+        self.info().code
     }
 
     /// Its name in English, for messages on the command line.
     pub fn english_name(self) -> &'static str {
-        match self {
-            Lang::En => "English",
-            Lang::Fr => "French",
-            Lang::Es => "Spanish",
-        }
+        self.info().english
     }
 
-    /// The language whose code is exactly `code` (`en`, `fr`, `es`); `None` for any other.
+    /// Its name in itself (CLDR's), for language switchers.
+    pub fn native_name(self) -> &'static str {
+        self.info().native
+    }
+
+    /// Whether it is written right to left.
+    pub fn is_rtl(self) -> bool {
+        self.info().rtl
+    }
+
+    /// `rtl` or `ltr`, for `dir` attributes.
+    pub fn dir(self) -> &'static str {
+        if self.is_rtl() { "rtl" } else { "ltr" }
+    }
+
+    /// The Open Graph locale of its pages (`fr_FR`).
+    pub fn locale(self) -> &'static str {
+        self.info().locale
+    }
+
+    /// Its Snowball stemmer's algorithm, if Snowball has one.
+    pub fn snowball(self) -> Option<rust_stemmers::Algorithm> {
+        self.info().snowball
+    }
+
+    /// The language whose code is exactly `code` (`en`, `pt`); `None` for any other.
     pub fn from_code(code: &str) -> Option<Lang> {
-        Lang::ALL.into_iter().find(|l| l.code() == code)
+        Lang::all().find(|l| l.code() == code)
     }
 
     /// Codes of every known language, for error messages.
     pub fn known_codes() -> String {
-        Lang::ALL.map(Lang::code).join(", ")
+        Lang::all().map(Lang::code).collect::<Vec<_>>().join(", ")
     }
 
-    fn to_whatlang(self) -> whatlang::Lang {
-        match self {
-            Lang::En => whatlang::Lang::Eng,
-            Lang::Fr => whatlang::Lang::Fra,
-            Lang::Es => whatlang::Lang::Spa,
-        }
+    fn to_whatlang(self) -> Option<whatlang::Lang> {
+        self.info().whatlang
     }
 
     fn from_whatlang(lang: whatlang::Lang) -> Option<Lang> {
-        Lang::ALL.into_iter().find(|l| l.to_whatlang() == lang)
+        Lang::all().find(|l| l.to_whatlang() == Some(lang))
     }
 
     /// The entry of `map` in `lang`, else in `fallback`, else in any
@@ -72,13 +108,9 @@ impl Lang {
             .map(|(l, v)| (*l, v))
     }
 
-    /// CLDR cardinal rule: is `n` in the plural category "one"?
-    /// (French counts 0 and 1 as singular; English and Spanish only 1.)
-    pub fn is_plural_one(self, n: usize) -> bool {
-        match self {
-            Lang::Fr => n <= 1,
-            Lang::En | Lang::Es => n == 1,
-        }
+    /// The CLDR plural category of the whole number `n` in this language.
+    pub fn plural(self, n: usize) -> Category {
+        self.info().plural.category(n)
     }
 }
 
@@ -117,6 +149,27 @@ pub struct Detection {
     pub confidence: f64,
     /// Whether the detector deems its guess reliable.
     pub reliable: bool,
+    /// When the guess is unsure and detection among all languages reliably
+    /// finds another, not a site language: that one. The text is then likely
+    /// in none of the site's languages.
+    pub outside: Option<Outside>,
+}
+
+/// What a reliable detection among all languages says, as an [`Outside`].
+fn outside(all: Option<whatlang::Info>) -> Option<Outside> {
+    all.filter(whatlang::Info::is_reliable).map(|all| Outside {
+        name: all.lang().eng_name(),
+        lang: Lang::from_whatlang(all.lang()),
+    })
+}
+
+/// A language a text seems to be in, outside the site's.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Outside {
+    /// Its name in English.
+    pub name: &'static str,
+    /// The language, when palabre knows it (it could be added to the site's).
+    pub lang: Option<Lang>,
 }
 
 /// Detects languages among an allowlist (the site's languages).
@@ -126,6 +179,9 @@ pub struct Detection {
 pub struct Detector {
     inner: whatlang::Detector,
     allowed: Vec<Lang>,
+    /// Whether some allowed language has no word list ([`WORDS`]): words
+    /// then cannot tell it, and statistics decide.
+    unlisted: bool,
 }
 
 /// A paragraph shorter than this is too little evidence to mark it as being
@@ -156,22 +212,63 @@ fn sample(text: &str, max: usize) -> &str {
 impl Detector {
     /// A detector that answers only with one of `allowed`.
     pub fn new(allowed: &[Lang]) -> Detector {
-        let list = allowed.iter().map(|l| l.to_whatlang()).collect();
+        let list = allowed.iter().filter_map(|l| l.to_whatlang()).collect();
         Detector {
             inner: whatlang::Detector::with_allowlist(list),
             allowed: allowed.to_vec(),
+            unlisted: allowed.iter().any(|&l| !listed(l)),
         }
+    }
+
+    /// The languages it answers with.
+    pub fn languages(&self) -> &[Lang] {
+        &self.allowed
     }
 
     /// The language of a whole text (a long one is judged on its beginning);
     /// `None` when it cannot be told, or is none of the allowed languages.
     pub fn detect(&self, text: &str) -> Option<Detection> {
-        let info = self.inner.detect(sample(text, SAMPLE_BYTES))?;
+        let text = sample(text, SAMPLE_BYTES);
+        // Among all languages first: the answer is a site language for
+        // almost every reply, and when it is not, that is the guard against
+        // forcing an unrelated language (Portuguese on a Spanish site) into
+        // one of the site's, which restricted detection would do reliably.
+        let all = whatlang::detect(text);
+        if let Some(info) = all
+            .as_ref()
+            .filter(|i| Lang::from_whatlang(i.lang()).is_some_and(|l| self.allowed.contains(&l)))
+        {
+            let lang = Lang::from_whatlang(info.lang())?;
+            return Some(Detection {
+                lang,
+                confidence: info.confidence(),
+                reliable: info.is_reliable(),
+                outside: None,
+            });
+        }
+        Some(Detection {
+            outside: outside(all),
+            ..self.detect_among(text)?
+        })
+    }
+
+    /// The language outside the site's that a text reliably reads like, if
+    /// any: what to say of a reply whose language cannot be told.
+    pub fn outside(&self, text: &str) -> Option<Outside> {
+        outside(whatlang::detect(sample(text, SAMPLE_BYTES)))
+            .filter(|o| o.lang.is_none_or(|l| !self.allowed.contains(&l)))
+    }
+
+    /// The language of a short text among the allowed ones only: cheaper,
+    /// for paragraphs and lines whose reply's language is known.
+    fn detect_among(&self, text: &str) -> Option<Detection> {
+        let info = self.inner.detect(text)?;
         let lang = Lang::from_whatlang(info.lang()).filter(|l| self.allowed.contains(l))?;
         Some(Detection {
             lang,
             confidence: info.confidence(),
             reliable: info.is_reliable(),
+            outside: None,
         })
     }
 
@@ -192,11 +289,12 @@ impl Detector {
         // statistics, which miss more on a sentence or two, the others.
         let lang = match words_lang(text) {
             Words::Lang(lang) => lang,
+            Words::Foreign if self.unlisted => return self.statistics(text, context),
             Words::Foreign => return None,
             Words::Unsure(lean) => {
                 // Detection among the few allowed languages is cheap; only a
                 // paragraph that seems to differ pays for the full one.
-                if self.detect(text)?.lang == context {
+                if self.detect_among(text)?.lang == context {
                     return None;
                 }
                 let info = whatlang::detect(text)?;
@@ -212,11 +310,25 @@ impl Detector {
         }
         // The guard: a paragraph that detection among all languages reliably
         // places outside the site's (Italian, Portuguese) stays unmarked,
-        // however many of its words Spanish shares.
+        // however many of its words Spanish shares; one it places in a site
+        // language the word lists do not know (Portuguese) is in that one.
         match whatlang::detect(text) {
-            Some(info) if info.is_reliable() && Lang::from_whatlang(info.lang()).is_none() => None,
+            Some(info) if info.is_reliable() => {
+                match Lang::from_whatlang(info.lang()).filter(|l| self.allowed.contains(l)) {
+                    None => None,
+                    Some(stat) if !listed(stat) => (stat != context).then_some(stat),
+                    Some(_) => Some(lang),
+                }
+            }
             _ => Some(lang),
         }
+    }
+
+    /// The language statistics among all languages reliably give `text`,
+    /// when it is a site language other than `context`.
+    fn statistics(&self, text: &str, context: Lang) -> Option<Lang> {
+        let info = whatlang::detect(text).filter(whatlang::Info::is_reliable)?;
+        Lang::from_whatlang(info.lang()).filter(|&l| l != context && self.allowed.contains(&l))
     }
 
     /// The language to mark each block of a text written in `context` with
@@ -239,13 +351,29 @@ impl Detector {
                     ))
                 } else {
                     match words_lang(&b.text) {
-                        Words::Lang(l) if self.allowed.contains(&l) => Some(Some(l)),
+                        // Where a site language has no word list, a line
+                        // that Portuguese writes alike ("Boa tarde a todos")
+                        // could be claimed by Spanish's: statistics must agree.
+                        Words::Lang(l)
+                            if self.allowed.contains(&l)
+                                && (!self.unlisted
+                                    || self.detect_among(&b.text).is_some_and(|d| d.lang == l)) =>
+                        {
+                            Some(Some(l))
+                        }
+                        // A line in another script (Arabic in a French
+                        // reply) is told by its letters.
+                        Words::Foreign if self.unlisted => Some(
+                            self.detect_among(&b.text)
+                                .filter(|d| d.reliable)
+                                .map(|d| d.lang),
+                        ),
                         Words::Foreign => Some(None),
                         // Words and statistics, each weak on a short line,
                         // are trusted when they agree.
                         Words::Unsure(Some(lean))
                             if b.text.chars().count() >= MIN_AGREEING_CHARS
-                                && self.detect(&b.text).is_some_and(|d| d.lang == lean) =>
+                                && self.detect_among(&b.text).is_some_and(|d| d.lang == lean) =>
                         {
                             Some(Some(lean))
                         }
@@ -292,7 +420,7 @@ pub struct Block {
 /// between them.
 const WORDS: [(Lang, &str); 3] = [
     (
-        Lang::En,
+        Lang::EN,
         "a about after all also an and answer are as at background be best but by can \
          colleagues comments conclusion conclusions could dear do does everyone experience \
          for from further good greetings have hello hi how i in introduction is it its key \
@@ -302,7 +430,7 @@ const WORDS: [(Lang, &str); 3] = [
          when which who why will wishes with would you your yours",
     ),
     (
-        Lang::Fr,
+        Lang::FR,
         "a à au aux avec bien bonjour bonne bonsoir car ce ces cette chère chères cher chers \
          clés collègues commentaires conclusion conclusions contexte cordialement dans de des \
          du elle en encore est et été être expérience exemple il ils je journée la le les \
@@ -312,7 +440,7 @@ const WORDS: [(Lang, &str); 3] = [
          vos votre vous y étapes également amicalement sincèrement introduction bien à vous",
     ),
     (
-        Lang::Es,
+        Lang::ES,
         "a al atentamente abrazo buenas buenos clave colegas comentarios como con conclusión \
          conclusiones contexto cordiales cordial de del desde días el ella en es esta estas \
          este estimada estimadas estimado estimados estos experiencia ejemplo fue gracias ha \
@@ -323,8 +451,13 @@ const WORDS: [(Lang, &str); 3] = [
     ),
 ];
 
+/// Whether `lang` has a word list in [`WORDS`].
+fn listed(lang: Lang) -> bool {
+    WORDS.iter().any(|(l, _)| *l == lang)
+}
+
 /// Letters written in one of the languages only.
-const LETTERS: [(Lang, &str); 2] = [(Lang::Fr, "çœàèùâêîôûëï"), (Lang::Es, "ñ¿¡áíóú")];
+const LETTERS: [(Lang, &str); 2] = [(Lang::FR, "çœàèùâêîôûëï"), (Lang::ES, "ñ¿¡áíóú")];
 
 /// What the words of a text say of its language.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -356,7 +489,8 @@ fn words_lang(text: &str) -> Words {
         return Words::Foreign;
     }
     let mut scores = [0usize; 3];
-    let fr = Lang::ALL.iter().position(|l| *l == Lang::Fr).unwrap_or(0);
+    let position = |lang: Lang| WORDS.iter().position(|(l, _)| *l == lang).unwrap_or(0);
+    let fr = position(Lang::FR);
     let apostrophe = |c: char| c == '\'' || c == '\u{2019}';
     for token in lower.split(|c: char| !(c.is_alphabetic() || apostrophe(c))) {
         // French elision (`l'eau`, `qu'il`): a sign of its own; a lone
@@ -380,10 +514,11 @@ fn words_lang(text: &str) -> Words {
     // Each language's letters count once, however many are written.
     for (lang, letters) in LETTERS {
         if lower.chars().any(|c| letters.contains(c)) {
-            scores[Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0)] += 1;
+            scores[position(lang)] += 1;
         }
     }
-    let mut ranked: Vec<(usize, Lang)> = scores.iter().copied().zip(Lang::ALL).collect();
+    let mut ranked: Vec<(usize, Lang)> =
+        scores.iter().copied().zip(WORDS.map(|(l, _)| l)).collect();
     ranked.sort_by_key(|r| std::cmp::Reverse(r.0));
     let (best, lang) = ranked[0];
     let second = ranked[1].0;
@@ -407,6 +542,6 @@ mod tests {
         assert!(text.contains("`en\\0`"), "{text}");
         assert!(!text.contains('\0'), "{text}");
         assert_eq!(serde_saphyr::from_str::<Lang>("no").ok(), None);
-        assert_eq!(serde_saphyr::from_str::<Lang>("fr").ok(), Some(Lang::Fr));
+        assert_eq!(serde_saphyr::from_str::<Lang>("fr").ok(), Some(Lang::FR));
     }
 }

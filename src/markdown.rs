@@ -35,7 +35,7 @@ const LINK_REL: &str = "nofollow noopener noreferrer ugc";
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     b.rm_tags(["img"])
-        .add_generic_attributes(["lang"])
+        .add_generic_attributes(["lang", "dir"])
         .url_schemes(["http", "https", "mailto"].into())
         .link_rel(Some(LINK_REL))
         .attribute_filter(|_, attr, value| {
@@ -161,13 +161,15 @@ pub fn one_lang(blocks: &[Block]) -> Vec<Option<Lang>> {
 }
 
 /// Renders `markdown` to sanitised HTML. `block_langs` says which paragraphs
-/// and headings to mark as written in another language. `id_scope` keeps
+/// and headings to mark as written in another language than `text_lang`, the
+/// text's own (a paragraph written the other way gets a `dir`). `id_scope` keeps
 /// footnote anchors apart when several texts share a page. When `base` says
 /// where the text is, its links are recorded, and those to other content
 /// files point at [`UNRESOLVED`] markers.
 pub fn render(
     markdown: &str,
     id_scope: &str,
+    text_lang: Option<Lang>,
     block_langs: BlockLangs<'_>,
     base: Option<&LinkBase<'_>>,
 ) -> Rendered {
@@ -215,7 +217,12 @@ pub fn render(
             Event::Start(Tag::Paragraph) => {
                 marked_paragraph = false;
                 if let Some(lang) = langs.next().flatten() {
-                    out.push(Event::Html(format!("<p lang=\"{}\">", lang.code()).into()));
+                    let open = if text_lang.is_some_and(|t| t.is_rtl() != lang.is_rtl()) {
+                        format!("<p lang=\"{}\" dir=\"{}\">", lang.code(), lang.dir())
+                    } else {
+                        format!("<p lang=\"{}\">", lang.code())
+                    };
+                    out.push(Event::Html(open.into()));
                     marked_paragraph = true;
                 } else {
                     out.push(event.clone());
@@ -236,6 +243,9 @@ pub fn render(
                 let mut attrs = attrs.clone();
                 if let Some(lang) = langs.next().flatten() {
                     attrs.push(("lang".into(), Some(lang.code().into())));
+                    if text_lang.is_some_and(|t| t.is_rtl() != lang.is_rtl()) {
+                        attrs.push(("dir".into(), Some(lang.dir().into())));
+                    }
                 }
                 out.push(Event::Start(Tag::Heading {
                     level: heading_level,
@@ -1017,12 +1027,12 @@ mod tests {
     use super::*;
 
     fn html(md: &str) -> String {
-        render(md, "t", &one_lang, None).html
+        render(md, "t", None, &one_lang, None).html
     }
 
     #[test]
     fn only_html_that_sanitising_changes_is_reported() {
-        let removed = |md: &str| render(md, "t", &one_lang, None).removed_html.len();
+        let removed = |md: &str| render(md, "t", None, &one_lang, None).removed_html.len();
         for harmless in [
             "<div>Based on the data: 2024 report, on time.</div>",
             "<p>Once = twice</p>",
@@ -1084,7 +1094,7 @@ mod tests {
             first_line: 6,
         };
         let md = "[real](002-maria.md)\n\n<a href=\"\u{a0}content\u{a0}/d/replies/002-maria.md\">raw</a>\n<a href=\"&nbsp;site&nbsp;/x\">entity</a>\n";
-        let out = render(md, "t", &one_lang, Some(&base));
+        let out = render(md, "t", None, &one_lang, Some(&base));
         let ours = format!("href={UNRESOLVED}d/replies/002-maria.md>");
         assert_eq!(out.html.matches(&ours).count(), 1, "{}", out.html);
         // Every other U+00A0 was written as `&nbsp;`.
@@ -1095,7 +1105,7 @@ mod tests {
             ("002-maria.md", 6)
         );
         // Without a base, nothing is recorded or changed.
-        let plain = render(md, "t", &one_lang, None);
+        let plain = render(md, "t", None, &one_lang, None);
         assert!(plain.links.is_empty() && plain.html.contains("href=002-maria.md>"));
     }
 
@@ -1204,7 +1214,7 @@ mod tests {
     #[test]
     fn notes_are_numbered_by_first_reference_and_listed_at_the_end() {
         let md = "Second[^b] first[^a] again[^b].\n\n[^a]: Note A.\n[^b]: Note B[^c].\n[^c]: Nested.\n[^z]: Unused.\n\nAfter the notes [^nope].\n";
-        let out = render(md, "r-0", &one_lang, None);
+        let out = render(md, "r-0", None, &one_lang, None);
         let html = &out.html;
         let pos = |s: &str| html.find(s).unwrap_or_else(|| panic!("{s} not in {html}"));
         assert!(pos("<li id=fn-r-0-1><p>Note B") < pos("<li id=fn-r-0-2><p>Note A"));
@@ -1280,7 +1290,7 @@ mod tests {
             format!("{}x", "<span>".repeat(5000)),
             format!("{}x", "<table><tr><td>".repeat(2000)),
         ] {
-            let out = render(&md, "t", &one_lang, None);
+            let out = render(&md, "t", None, &one_lang, None);
             assert!(out.flattened.is_some(), "{}", &md[..20]);
             assert!(out.html.contains('x'), "{}", &md[..20]);
             let d = depth(&out.html);
@@ -1294,7 +1304,7 @@ mod tests {
             "- a\n  - b\n    - c\n\n>>>> deep quote\n\n{}",
             "<p>one<p>two<br><li>x<li>y<hr>".repeat(200)
         );
-        let out = render(&md, "t", &one_lang, None);
+        let out = render(&md, "t", None, &one_lang, None);
         assert!(out.flattened.is_none());
         assert!(out.html.contains("<ul><li>c</li>"), "{}", out.html);
         assert_eq!(out.html.matches("<hr>").count(), 200);

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
-use crate::lang::Lang;
+use crate::lang::{Category, Lang};
 use crate::style::Backgrounds;
 use crate::util::error_chain;
 
@@ -84,14 +84,53 @@ impl I18nFile {
     }
 }
 
-/// The two forms of a counted phrase, each holding `{n}` for the number.
+/// The forms of a counted phrase, each holding `{n}` for the number: one per
+/// CLDR plural category the language has (English: `one` and `other`;
+/// Arabic all six). A category without its form uses `other`.
 #[derive(Deserialize, Clone, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct PluralForms {
-    /// For a count in the plural category "one" (see [`Lang::is_plural_one`]).
-    pub one: String,
+    /// For 0 where the language has a form for it (Arabic, Latvian).
+    pub zero: Option<String>,
+    /// For the category "one" (1 in English; 0 and 1 in French).
+    pub one: Option<String>,
+    /// For 2 where the language has a dual (Arabic, Hebrew, Slovenian).
+    pub two: Option<String>,
+    /// For the category "few" (Arabic 3–10, Russian 2–4, 22–24…).
+    pub few: Option<String>,
+    /// For the category "many" (Arabic 11–99, Russian 5–20…).
+    pub many: Option<String>,
     /// For any other count.
     pub other: String,
+}
+
+impl PluralForms {
+    /// The form for a count in `category`.
+    pub fn form(&self, category: Category) -> &str {
+        match category {
+            Category::Zero => self.zero.as_ref(),
+            Category::One => self.one.as_ref(),
+            Category::Two => self.two.as_ref(),
+            Category::Few => self.few.as_ref(),
+            Category::Many => self.many.as_ref(),
+            Category::Other => None,
+        }
+        .unwrap_or(&self.other)
+    }
+}
+
+/// `lang="{{ code }}"{{ code | dir }}`: on a site with a right-to-left
+/// language, each element marked with a language says its direction too
+/// (` dir=rtl`, ` dir=ltr`), so that an Arabic reply reads right to left on
+/// an English page and the other way round; on other sites, nothing.
+fn dir_filter(any_rtl: bool) -> impl tera::Filter {
+    move |value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
+        let lang = value.as_str().and_then(Lang::from_code);
+        Ok(tera::Value::String(match lang {
+            Some(l) if any_rtl => format!(" dir={}", l.dir()),
+            _ => String::new(),
+        }))
+    }
 }
 
 impl Theme {
@@ -222,7 +261,7 @@ impl Theme {
 
     /// The templates, compiled. Each template that does not parse is
     /// reported against its own file and line, all at once.
-    pub fn compile(&self) -> Result<tera::Tera, Vec<Diagnostic>> {
+    pub fn compile(&self, languages: &[Lang]) -> Result<tera::Tera, Vec<Diagnostic>> {
         let errors: Vec<Diagnostic> = self
             .templates
             .iter()
@@ -261,6 +300,7 @@ impl Theme {
                     )),
                 ]
             })?;
+        tera.register_filter("dir", dir_filter(languages.iter().any(|l| l.is_rtl())));
         Ok(tera)
     }
 

@@ -48,7 +48,7 @@ pub fn files(
     lang: Lang,
     languages: &[Lang],
 ) -> Result<Vec<OutputFile>, Diagnostic> {
-    let tera = theme.compile().map_err(|mut e| e.remove(0))?;
+    let tera = theme.compile(languages).map_err(|mut e| e.remove(0))?;
     let strings = translations.get(lang);
     let t: BTreeMap<&str, &str> = KEYS.iter().map(|&k| (k, strings.t(k))).collect();
     let title = d

@@ -137,7 +137,7 @@ mod tests {
 
     fn uses_of(texts: &[&str]) -> BTreeMap<String, Use> {
         let texts: Vec<Vec<String>> = texts.iter().map(|t| vec![t.to_string()]).collect();
-        candidates(texts.iter().map(Vec::as_slice), Lang::En)
+        candidates(texts.iter().map(Vec::as_slice), Lang::EN)
     }
 
     #[test]

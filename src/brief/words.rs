@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use crate::extras::search::{fold, stemmer};
+use crate::extras::search::{fold, is_word_char, stemmer};
 use crate::lang::Lang;
 
 /// One word of a text.
@@ -32,7 +32,7 @@ pub(crate) fn runs(text: &str, lang: Lang) -> Vec<Vec<Word>> {
         // A hyphen between letters is part of the word ("multi-level").
         let joins =
             c == '-' && !word.is_empty() && chars.peek().is_some_and(|n| n.is_alphanumeric());
-        if c.is_alphanumeric() || joins {
+        if is_word_char(c) || joins {
             word.push(c);
             continue;
         }
@@ -69,15 +69,23 @@ pub fn stems(text: &str, lang: Lang) -> Vec<String> {
         .collect()
 }
 
-/// The common words of `lang`, from `stopwords/<code>.txt`.
+/// The common words of `lang`, from `stopwords/<code>.txt` (none for a
+/// language without a list).
 fn stop_words(lang: Lang) -> &'static HashSet<&'static str> {
     static EN: LazyLock<HashSet<&str>> = LazyLock::new(|| parse(include_str!("stopwords/en.txt")));
     static FR: LazyLock<HashSet<&str>> = LazyLock::new(|| parse(include_str!("stopwords/fr.txt")));
     static ES: LazyLock<HashSet<&str>> = LazyLock::new(|| parse(include_str!("stopwords/es.txt")));
+    static PT: LazyLock<HashSet<&str>> = LazyLock::new(|| parse(include_str!("stopwords/pt.txt")));
+    static AR: LazyLock<HashSet<&str>> = LazyLock::new(|| parse(include_str!("stopwords/ar.txt")));
+    static NONE: LazyLock<HashSet<&str>> = LazyLock::new(HashSet::new);
     match lang {
-        Lang::En => &EN,
-        Lang::Fr => &FR,
-        Lang::Es => &ES,
+        Lang::EN => &EN,
+        Lang::FR => &FR,
+        Lang::ES => &ES,
+        Lang::PT => &PT,
+        Lang::AR => &AR,
+        // Without a list, only short words and numbers end a phrase.
+        _ => &NONE,
     }
 }
 
@@ -122,7 +130,7 @@ mod tests {
 
     #[test]
     fn runs_end_at_punctuation_and_keep_elided_words_apart() {
-        let runs = runs("L'intégration des migrants, au niveau local.", Lang::Fr);
+        let runs = runs("L'intégration des migrants, au niveau local.", Lang::FR);
         let words: Vec<Vec<&str>> = runs
             .iter()
             .map(|r| r.iter().map(|w| w.lower.as_str()).collect())
@@ -141,11 +149,11 @@ mod tests {
     #[test]
     fn stems_fold_forms_of_one_word_together() {
         assert_eq!(
-            stems("Migrants and the migrant", Lang::En),
+            stems("Migrants and the migrant", Lang::EN),
             ["migrant", "migrant"]
         );
         assert_eq!(
-            stems("multi-level governance", Lang::En),
+            stems("multi-level governance", Lang::EN),
             ["multilevel", "govern"]
         );
     }

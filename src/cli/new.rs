@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use palabre::content;
 use palabre::import::{self, ReplyDraft};
 use palabre::lang::Lang;
 use palabre::model::QuestionId;
@@ -32,7 +33,7 @@ pub(crate) struct ReplyArgs {
     /// Who wrote it, as it should appear on the site.
     #[arg(long)]
     pub author: String,
-    /// Its language (en, fr, es); detected at build time when left out.
+    /// Its language (en, fr, es, pt, ar…); detected at build time when left out.
     #[arg(long)]
     pub lang: Option<String>,
     /// The content folder.
@@ -78,6 +79,16 @@ fn reply(args: ReplyArgs) -> Result<(), String> {
             )
         })?),
     };
+    if let Some(lang) = lang {
+        let site = content::site_languages(&args.content).map_err(|d| d.to_string())?;
+        if !site.contains(&lang) {
+            let codes: Vec<&str> = site.iter().map(|l| l.code()).collect();
+            return Err(format!(
+                "error: `{lang}` is not one of the site's languages ({})\n  hint: use one of them, or add `{lang}` to `languages:` in site.yaml",
+                codes.join(", ")
+            ));
+        }
+    }
     let author = args.author.trim();
     if author.is_empty() {
         return Err("error: --author is empty\n  hint: give the name to show on the site".into());

@@ -112,7 +112,7 @@ fn read_style(file: StyleFile, site_yaml: &Path, content: &Path) -> Result<Style
         .filter(|(_, s)| !s.value.trim().is_empty())
         .map(|(&lang, s)| {
             let markdown = s.value.trim().to_string();
-            let html = markdown::render(&markdown, "footer", &markdown::one_lang, None).html;
+            let html = markdown::render(&markdown, "footer", None, &markdown::one_lang, None).html;
             let line = s.referenced.line() as usize;
             (
                 lang,

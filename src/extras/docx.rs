@@ -800,10 +800,10 @@ mod tests {
 
     /// The paragraphs `html` becomes under a heading of level 2, uncompressed.
     fn convert(html: &str) -> String {
-        let Ok(mut b) = Body::new(Lang::En) else {
+        let Ok(mut b) = Body::new(Lang::EN) else {
             panic!("document start")
         };
-        let ctx = b.ctx("Normal", Lang::En, 2);
+        let ctx = b.ctx("Normal", Lang::EN, 2);
         let fragment = Html::parse_fragment(html);
         if b.children(fragment.root_element(), &ctx).is_err() || b.end_para(&ctx).is_err() {
             panic!("conversion failed");

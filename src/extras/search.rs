@@ -28,14 +28,17 @@
 //! changes one document file and the shards of its own words: a rebuild
 //! rewrites, and a sync to the host uploads, a few files, not the index.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use chrono::Datelike;
 use rayon::prelude::*;
-use rust_stemmers::{Algorithm, Stemmer};
+use rust_stemmers::Stemmer;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 use super::OutputFile;
 use super::countries;
@@ -114,32 +117,83 @@ pub fn text_files(d: &Discussion) -> Result<Vec<OutputFile>, super::JobError> {
     Ok(out)
 }
 
-/// The Snowball stemmer of `lang`.
-pub fn stemmer(lang: Lang) -> Stemmer {
-    Stemmer::create(match lang {
-        Lang::En => Algorithm::English,
-        Lang::Fr => Algorithm::French,
-        Lang::Es => Algorithm::Spanish,
-    })
+/// Stems the words of one language: with its Snowball stemmer where there is
+/// one (English, French, Portuguese, Arabic…); words of other languages are
+/// indexed as they are, folded.
+pub struct LangStemmer(Option<Stemmer>);
+
+impl LangStemmer {
+    /// The stem of a lower-case word, before folding.
+    pub fn stem<'a>(&self, lower: &'a str) -> Cow<'a, str> {
+        match &self.0 {
+            Some(stemmer) => stemmer.stem(lower),
+            None => Cow::Borrowed(lower),
+        }
+    }
 }
 
-/// Lower-case ASCII letters and digits only: accents and ligatures folded
-/// ("œ" to "oe"), everything else dropped. `search.js` folds queries the same way.
+/// The stemmer of `lang`.
+pub fn stemmer(lang: Lang) -> LangStemmer {
+    LangStemmer(lang.snowball().map(Stemmer::create))
+}
+
+/// A word as the index and queries compare it: letters and digits only,
+/// lower-case. Latin letters are folded to ASCII, accents and ligatures
+/// included ("œ" to "oe"); letters of other scripts (Arabic, Greek, Cyrillic…)
+/// are kept without their combining marks (Arabic vowel signs, the hamza of
+/// "أ"). `search.js` folds queries the same way.
 pub fn fold(word: &str) -> String {
-    deunicode::deunicode(word)
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            }
+        } else if transliterated(c) {
+            let ascii = deunicode::deunicode_char(c).unwrap_or_default();
+            out.extend(
+                ascii
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .map(|c| c.to_ascii_lowercase()),
+            );
+        } else {
+            for d in std::iter::once(c).nfd() {
+                if d.is_alphanumeric() && !is_combining_mark(d) {
+                    out.extend(d.to_lowercase());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether `c` (not ASCII) is folded to ASCII: Latin letters, and the signs
+/// that read as Latin letters or digits ("²", "ﬁ"). Other scripts keep their
+/// letters, which a transliteration would make unsearchable.
+fn transliterated(c: char) -> bool {
+    let c = u32::from(c);
+    c < 0x370
+        || (0x1D00..=0x1EFF).contains(&c)
+        || (0x2000..=0x2BFF).contains(&c)
+        || (0xFB00..=0xFB06).contains(&c)
+        || (0xFF00..=0xFFEF).contains(&c)
+}
+
+/// Whether `c` belongs to a word: letters, digits, and the combining marks
+/// written on letters (Arabic vowel signs), which [`fold`] drops.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
 }
 
 /// `(form, stem)` of one lower-case word, both folded, or `None` for words
 /// too short to index. The stem is taken in the word's language before
 /// folding, as Snowball expects accented words.
-fn term(lower: &str, stemmer: &Stemmer) -> Option<(String, String)> {
+fn term(lower: &str, stemmer: &LangStemmer) -> Option<(String, String)> {
     let form = fold(lower);
     let stem = fold(&stemmer.stem(lower));
-    (stem.len() >= 2 && form.len() >= 2).then_some((form, stem))
+    let long = |s: &str| s.chars().nth(1).is_some();
+    (long(&stem) && long(&form)).then_some((form, stem))
 }
 
 /// A document to index: what a result shows, the language to stem in, and
@@ -165,7 +219,7 @@ impl Words {
         let mut start = None;
         let end = std::iter::once((lower.len(), ' '));
         for (i, c) in lower.char_indices().chain(end) {
-            match (c.is_alphanumeric(), start) {
+            match (is_word_char(c), start) {
                 (true, None) => start = Some(i),
                 (false, Some(s)) => {
                     if seen.insert(&lower[s..i]) {
@@ -187,7 +241,8 @@ impl Words {
 
 /// A text to index.
 enum Text<'a> {
-    Reply(&'a Discussion, &'a Reply),
+    /// With the site's languages, in which its country is named.
+    Reply(&'a [Lang], &'a Discussion, &'a Reply),
     Summary(&'a Discussion, QuestionId, Lang, &'a Summary),
 }
 
@@ -200,7 +255,11 @@ type Group = (u64, u64);
 fn texts(site: &Site) -> Vec<(Group, Text<'_>)> {
     let mut texts = Vec::new();
     for (i, d) in (0u64..).zip(&site.discussions) {
-        texts.extend(d.replies.iter().map(|r| ((i, day(r)), Text::Reply(d, r))));
+        texts.extend(
+            d.replies
+                .iter()
+                .map(|r| ((i, day(r)), Text::Reply(&site.config.languages, d, r))),
+        );
         for (&q, by_lang) in &d.summaries {
             texts.extend(
                 by_lang
@@ -265,8 +324,11 @@ impl Text<'_> {
             h.update(bytes);
         };
         match *self {
-            Text::Reply(d, r) => {
+            Text::Reply(languages, d, r) => {
                 field(site::reply_path("en", d, &r.id).as_bytes());
+                for l in languages {
+                    field(l.code().as_bytes());
+                }
                 for f in [&r.author, &r.organisation, &r.country] {
                     field(f.as_deref().unwrap_or("\0").as_bytes());
                 }
@@ -289,7 +351,7 @@ impl Text<'_> {
         // `en` stands for any language: the client swaps in the reader's.
         let strip = |path: String| path.trim_start_matches("en/").to_string();
         match *self {
-            Text::Reply(d, r) => {
+            Text::Reply(languages, d, r) => {
                 let questions: Vec<String> = r.answers.iter().map(ToString::to_string).collect();
                 let mut all = r.text()?;
                 for field in [&r.author, &r.organisation, &r.country]
@@ -299,10 +361,10 @@ impl Text<'_> {
                     all.push('\n');
                     all.push_str(field);
                 }
-                // A country is found by its name in every language: "Espagne"
-                // finds the replies from "Spain".
+                // A country is found by its name in every site language:
+                // "Espagne" finds the replies from "Spain".
                 if let Some(country) = r.country.as_deref().and_then(countries::find) {
-                    for lang in Lang::ALL {
+                    for &lang in languages {
                         all.push('\n');
                         all.push_str(country.name(lang));
                     }
@@ -565,7 +627,7 @@ impl Index {
         split("", &all, &mut |prefix, entries| {
             shards.push(prefix.to_string());
             out.push(OutputFile {
-                path: format!("search/t-{prefix}.js"),
+                path: format!("search/t-{}.js", shard_name(prefix)),
                 bytes: shard_js(prefix, entries).into_bytes(),
             });
         });
@@ -672,6 +734,22 @@ fn split(prefix: &str, entries: &[&Entry<'_>], emit: &mut dyn FnMut(&str, &[&Ent
     }
 }
 
+/// How a shard's prefix is written in its file's name: letters and digits
+/// of ASCII as they are, any other character as `_<hex>_` (an Arabic or
+/// Greek prefix), so that every host and file system serves it. `search.js`
+/// names files the same way.
+fn shard_name(prefix: &str) -> String {
+    let mut name = String::with_capacity(prefix.len());
+    for c in prefix.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c);
+        } else {
+            name.push_str(&format!("_{:x}_", u32::from(c)));
+        }
+    }
+    name
+}
+
 /// `palabreSearch.shard("<prefix>", {"<stem>": ["<docs>", "<forms>"], ...})`:
 /// document numbers as base-36 gaps (`"0,3,a"` is 0, 3, 13), forms
 /// space-separated.
@@ -715,9 +793,9 @@ mod tests {
     #[test]
     fn words_are_stemmed_in_their_language_then_folded() {
         let pair = |form: &str, stem: &str| Some((form.to_string(), stem.to_string()));
-        let fr = term("développement", &stemmer(Lang::Fr));
+        let fr = term("développement", &stemmer(Lang::FR));
         assert_eq!(fr, pair("developpement", "developp"));
-        let en = term("policies", &stemmer(Lang::En));
+        let en = term("policies", &stemmer(Lang::EN));
         assert_eq!(en, pair("policies", "polici"));
         assert_eq!(fold("Œuvre Ñandú"), "oeuvrenandu");
     }

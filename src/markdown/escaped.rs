@@ -162,7 +162,7 @@ fn push_tag(out: &mut String, tag: &str, in_link: &mut bool) -> Option<()> {
 /// `None` for an attribute this shortcut does not know.
 fn keep(name: &str, attr: &str, value: &str) -> Option<bool> {
     Some(match (name, attr) {
-        (_, "lang" | "title") | ("ol", "start") => true,
+        (_, "lang" | "dir" | "title") | ("ol", "start") => true,
         // A table cell's alignment, written by palabre; no other class.
         ("th" | "td", "class") if super::ALIGN_CLASSES.contains(&value) => true,
         (_, "class" | "style") => false,
@@ -302,8 +302,8 @@ mod tests {
         /// On Markdown without raw HTML, the shortcut gives what ammonia gives.
         #[test]
         fn equals_ammonia_on_markdown_without_raw_html(md in markdown(), marked in any::<bool>()) {
-            let lang = move |blocks: &[Block]| vec![marked.then_some(Lang::Fr); blocks.len()];
-            render(&md, "s-1", &lang, None);
+            let lang = move |blocks: &[Block]| vec![marked.then_some(Lang::FR); blocks.len()];
+            render(&md, "s-1", None, &lang, None);
             let (raw, raw_html) = LAST.with(|l| l.borrow().clone());
             // (`<x>` in code indented under a footnote is raw HTML.)
             prop_assume!(!raw_html);
@@ -324,7 +324,8 @@ mod tests {
         render(
             md,
             "s",
-            &|blocks: &[Block]| vec![Some(Lang::En); blocks.len()],
+            None,
+            &|blocks: &[Block]| vec![Some(Lang::EN); blocks.len()],
             None,
         );
         let (raw, raw_html) = LAST.with(|l| l.borrow().clone());

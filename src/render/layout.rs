@@ -210,11 +210,11 @@ impl<'e> Layout<'e> {
             canonical: base.map(|b| format!("{b}/{}", place.path())),
             crumbs: head.crumbs,
             description: truncate(&head.description, 200),
-            og_locale: og_locale(page.lang),
+            og_locale: Lang::locale(page.lang),
             og_locale_alternates: langs
                 .iter()
                 .filter(|&&l| l != page.lang)
-                .map(|&l| og_locale(l))
+                .map(|&l| Lang::locale(l))
                 .collect(),
             feeds: head.feeds,
             stylesheets: stylesheets(env, root),
@@ -276,14 +276,5 @@ pub(super) fn discussion_crumb(s: &Strings, f: &Frame<'_>, place: &Place<'_>) ->
     Link {
         href: place.href(f.discussion_path(s.lang.code())),
         text: f.title_in(s.lang).text,
-    }
-}
-
-/// `og:locale`: Open Graph wants language_TERRITORY.
-fn og_locale(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "en_US",
-        Lang::Fr => "fr_FR",
-        Lang::Es => "es_ES",
     }
 }

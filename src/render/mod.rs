@@ -91,7 +91,7 @@ impl<'a> Renderer<'a> {
         site: &'a Site,
         hashes: &'a SiteHashes,
     ) -> Result<Renderer<'a>, Vec<Diagnostic>> {
-        let tera = theme.compile()?;
+        let tera = theme.compile(&site.config.languages)?;
         let env = Env::new(theme, site);
         let discussion_keys = site
             .discussions

@@ -330,7 +330,7 @@ mod tests {
             q1,
             11,
             "text",
-            Lang::Fr,
+            Lang::FR,
             &quoted_text("Qui manque d'eau ?"),
             false,
         )
@@ -339,7 +339,7 @@ mod tests {
         assert_eq!(l[11], "        # keep");
         let q2 = mapping_at(&l, 12).expect("question 1.2");
         let why = quoted_text("Pourquoi \"ça\" ?");
-        set_entry(&mut l, q2, usize::MAX, "text", Lang::Fr, &why, false).expect("added");
+        set_entry(&mut l, q2, usize::MAX, "text", Lang::FR, &why, false).expect("added");
         assert_eq!(
             l[13],
             "        text: {en: \"Why?\", fr: \"Pourquoi \\\"ça\\\" ?\"}"
@@ -351,7 +351,7 @@ mod tests {
             group,
             usize::MAX,
             "title",
-            Lang::Es,
+            Lang::ES,
             &quoted_text("Acceso"),
             false,
         )
@@ -363,7 +363,7 @@ mod tests {
             top,
             usize::MAX,
             "title",
-            Lang::Fr,
+            Lang::FR,
             &quoted_text("Eau"),
             false,
         )
@@ -379,7 +379,7 @@ mod tests {
             top,
             usize::MAX,
             "title",
-            Lang::Fr,
+            Lang::FR,
             &quoted_text("L'eau, enfin"),
             false,
         )
@@ -395,7 +395,7 @@ mod tests {
             q1,
             usize::MAX,
             "text",
-            Lang::Fr,
+            Lang::FR,
             &quoted_text("Qui n'a pas d'eau ?"),
             false,
         )
@@ -408,15 +408,15 @@ mod tests {
                 q1,
                 13,
                 "translated",
-                Lang::Fr,
+                Lang::FR,
                 "\"0123abcd\"",
                 false
             )
             .is_err()
         );
-        set_entry(&mut l, q1, 13, "translated", Lang::Fr, "\"0123abcd\"", true).expect("created");
+        set_entry(&mut l, q1, 13, "translated", Lang::FR, "\"0123abcd\"", true).expect("created");
         assert_eq!(l[12], "        translated: {fr: \"0123abcd\"}");
-        set_entry(&mut l, q1, 14, "translated", Lang::Fr, "\"99999999\"", true).expect("replaced");
+        set_entry(&mut l, q1, 14, "translated", Lang::FR, "\"99999999\"", true).expect("replaced");
         assert_eq!(l[12], "        translated: {fr: \"99999999\"}");
         assert_eq!(l[13], "        # keep");
     }

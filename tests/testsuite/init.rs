@@ -403,10 +403,10 @@ fn an_existing_folder_or_empty_content_folder_is_used() {
 fn an_unknown_language_is_refused_before_anything_is_written() {
     let scratch = scratch_dir("init-");
     let site = scratch.path().join("mysite");
-    let run = init(&site, &["--languages", "en,de"]);
+    let run = init(&site, &["--languages", "en,xx"]);
     assert_eq!(run.status.code(), Some(1), "{}", run.describe());
     assert!(
-        run.stderr.contains("`de` is not a language palabre knows")
+        run.stderr.contains("`xx` is not a language palabre knows")
             && run.stderr.contains("en, fr, es"),
         "{}",
         run.describe()

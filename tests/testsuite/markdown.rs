@@ -187,7 +187,7 @@ fn right(row: &Row, shown: Lang) -> bool {
 #[test]
 fn paragraphs_and_headings_get_their_own_language() {
     let rows = labelled();
-    let detector = Detector::new(&Lang::ALL);
+    let detector = Detector::new(&[Lang::EN, Lang::FR, Lang::ES]);
     let mut results: Vec<(bool, bool)> = Vec::new(); // (long, right)
     let mut start = 0;
     while start < rows.len() {

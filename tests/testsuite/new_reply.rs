@@ -155,7 +155,7 @@ fn unknown_discussion_or_question_is_a_clear_error() {
                 "--lang",
                 "de",
             ],
-            &["`de` is not a language", "en, fr, es"],
+            &["`de` is not one of the site's languages", "en, fr, es"],
         ),
     ];
     for (args, expected) in cases {

@@ -1355,9 +1355,9 @@ fn big_site(n: usize, per_day: Option<usize>) -> palabre::model::Site {
         (seed >> 33) as usize
     };
     let langs = [
-        palabre::lang::Lang::En,
-        palabre::lang::Lang::Fr,
-        palabre::lang::Lang::Es,
+        palabre::lang::Lang::EN,
+        palabre::lang::Lang::FR,
+        palabre::lang::Lang::ES,
     ];
     let d = &mut site.discussions[0];
     let template = &d.replies[0];

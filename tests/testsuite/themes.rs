@@ -155,15 +155,15 @@ fn a_partial_translation_file_changes_only_its_strings() {
     // The strings the file leaves out come from the built-in French, not
     // from the default language.
     let skip = fr.select(&sel("a.skip-link")).next().expect("skip link");
-    assert_eq!(text_of(skip), built_in_text(Lang::Fr, "skip_to_content"));
-    assert_ne!(text_of(skip), built_in_text(Lang::En, "skip_to_content"));
+    assert_eq!(text_of(skip), built_in_text(Lang::FR, "skip_to_content"));
+    assert_ne!(text_of(skip), built_in_text(Lang::EN, "skip_to_content"));
     // Other languages are untouched.
     let en = page(&site.out, "en/index.html");
     let search = en
         .select(&sel("a.search-link"))
         .next()
         .expect("search link");
-    assert_eq!(text_of(search), built_in_text(Lang::En, "search"));
+    assert_eq!(text_of(search), built_in_text(Lang::EN, "search"));
 }
 
 #[test]
@@ -186,7 +186,7 @@ fn a_changed_override_changes_the_pages_of_the_next_build() {
     // Removing the override brings the built-in text back.
     fs::remove_file(site.dir.path().join("themes/default/i18n/en.yaml")).expect("remove override");
     site.build_ok();
-    assert_eq!(search_text(&site), built_in_text(Lang::En, "search"));
+    assert_eq!(search_text(&site), built_in_text(Lang::EN, "search"));
 }
 
 #[test]

@@ -68,15 +68,38 @@
     return loading[file];
   }
 
-  // Lower-case ASCII, accents and ligatures folded, as the index.
+  // Lower-case, without accents or other combining marks (Arabic vowel
+  // signs), Latin ligatures spelt out: as the index folds its words.
   function fold(text) {
-    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+    return text.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "")
       .replace(/œ/g, "oe").replace(/æ/g, "ae").replace(/ß/g, "ss")
       .replace(/ø/g, "o").replace(/ł/g, "l").replace(/đ/g, "d");
   }
 
   function words(text) {
-    return fold(text).split(/[^a-z0-9]+/).filter(function (w) { return w.length >= 2; });
+    return fold(text).split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w.length >= 2; });
+  }
+
+  // A shard's file: its prefix with every character but ASCII letters and
+  // digits written as _<hex>_, as the index names it.
+  function shardFile(prefix) {
+    return "t-" + prefix.replace(/[^a-z0-9]/gu, function (c) {
+      return "_" + c.codePointAt(0).toString(16) + "_";
+    }) + ".js";
+  }
+
+  // Arabic writes the article and some particles as the start of the word
+  // ("المجتمع", "والمياه"): a word is also looked up without them, as the
+  // index's stems are.
+  var ARABIC_PREFIXES = ["وال", "بال", "كال", "فال", "لل", "ال"];
+  function variants(word) {
+    var out = [word];
+    ARABIC_PREFIXES.forEach(function (p) {
+      if (word.indexOf(p) === 0 && word.length - p.length >= 3 && out.length === 1) {
+        out.push(word.slice(p.length));
+      }
+    });
+    return out;
   }
 
   function postings(gaps) {
@@ -93,12 +116,23 @@
 
   // Documents holding `word`: its stems where the index saw this exact form,
   // else the longest indexed stem it starts with (an inflection the
-  // contributions never used: "policies" finds "polici", from "policy").
+  // contributions never used: "policies" finds "polici", from "policy";
+  // "comunidade" finds "comun", from "comunidades").
   // With them, every form of those stems seen in the texts (folded): the
   // words to mark in a passage.
   function lookup(word) {
+    var tries = variants(word);
+    function next(i) {
+      return lookupForm(tries[i]).then(function (hit) {
+        return Object.keys(hit.ids).length || i + 1 >= tries.length ? hit : next(i + 1);
+      });
+    }
+    return next(0);
+  }
+
+  function lookupForm(word) {
     var prefixes = manifest.shards.filter(function (p) { return word.indexOf(p) === 0; });
-    return Promise.all(prefixes.map(function (p) { return load("t-" + p + ".js"); })).then(function () {
+    return Promise.all(prefixes.map(function (p) { return load(shardFile(p)); })).then(function () {
       var exact = [];
       var best = [];
       var bestLen = 0;
@@ -110,7 +144,10 @@
           exact.push([stem, shard.stems[stem]]);
         });
         Object.keys(shard.stems).forEach(function (stem) {
-          if (stem.length >= 3 && word.indexOf(stem) === 0 && word.length - stem.length <= 4) {
+          // Up to four letters more, or as many as the stem has: Portuguese
+          // and Arabic stems lose long endings ("comunidade" is "comun").
+          var longer = word.length - stem.length;
+          if (stem.length >= 3 && word.indexOf(stem) === 0 && longer <= Math.max(4, stem.length)) {
             if (stem.length > bestLen) { best = []; bestLen = stem.length; }
             if (stem.length === bestLen) { best.push([stem, shard.stems[stem]]); }
           }
@@ -154,7 +191,7 @@
     var word = /[\p{L}\p{N}\p{M}]+/gu;
     var m;
     while ((m = word.exec(text))) {
-      var folded = fold(m[0]).replace(/[^a-z0-9]/g, "");
+      var folded = fold(m[0]).replace(/[^\p{L}\p{N}]/gu, "");
       for (var t = 0; t < terms.length; t++) {
         if (terms[t][folded]) {
           found.push([m.index, m.index + m[0].length, t]);
@@ -225,24 +262,40 @@
     return code;
   }
 
+  // The direction of a language ("rtl", "ltr"), as the language menu's
+  // options say on a site with a right-to-left language; "" on others.
+  function langDir(code) {
+    for (var i = 0; i < langSelect.options.length; i++) {
+      if (langSelect.options[i].value === code) { return langSelect.options[i].getAttribute("dir") || ""; }
+    }
+    return "";
+  }
+
+  // Marks `el` as written in `lang`, with its direction when it has one.
+  function inLang(el, lang) {
+    el.setAttribute("lang", lang);
+    var dir = langDir(lang);
+    if (dir) { el.setAttribute("dir", dir); }
+  }
+
   function render(d, text) {
     var li = document.createElement("li");
-    li.setAttribute("lang", d[3]);
+    inLang(li, d[3]);
     var title = document.createElement("a");
     title.className = "result-title";
     title.href = root + pageLang + "/" + d[0];
-    title.setAttribute("lang", pageLang);
+    inLang(title, pageLang);
     title.textContent = d[1] || box.getAttribute(d[0].indexOf("/replies/") >= 0 ? "data-anonymous" : "data-summary");
     li.appendChild(title);
     var badge = document.createElement("span");
     badge.className = "badge";
-    badge.setAttribute("lang", pageLang);
+    inLang(badge, pageLang);
     badge.title = box.getAttribute("data-language") + ": " + langName(d[3]);
     badge.textContent = langName(d[3]);
     li.appendChild(badge);
     var meta = document.createElement("p");
     meta.className = "result-meta";
-    meta.setAttribute("lang", pageLang);
+    inLang(meta, pageLang);
     meta.textContent = box.getAttribute("data-question") + " " + d[2];
     li.appendChild(meta);
     if (text) { li.appendChild(snippet(text)); }
