@@ -961,6 +961,34 @@ mod tests {
     }
 
     #[test]
+    fn the_template_labels_of_every_theme_language_are_recognised() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/i18n");
+        let mut languages = 0;
+        for entry in std::fs::read_dir(dir).expect("the theme's translations") {
+            let text = std::fs::read_to_string(entry.expect("entry").path()).expect("read");
+            let label = |key: &str| {
+                let key = format!("  contribute_body_{key}:");
+                let line = text.lines().find(|l| l.starts_with(&key)).expect("label");
+                line[key.len()..].trim().trim_matches('"').to_string()
+            };
+            let mail = format!(
+                "{}: Ana\n{}: Rede\n{}: Portugal\n\n{}:\n\nO texto.",
+                label("name"),
+                label("organisation"),
+                label("country"),
+                label("answer")
+            );
+            let (lines, rest) = take_template(&mail);
+            assert_eq!(lines.name.as_deref(), Some("Ana"), "{mail}");
+            assert_eq!(lines.organisation.as_deref(), Some("Rede"), "{mail}");
+            assert_eq!(lines.country.as_deref(), Some("Portugal"), "{mail}");
+            assert_eq!(rest, "O texto.", "{mail}");
+            languages += 1;
+        }
+        assert!(languages >= 5);
+    }
+
+    #[test]
     fn slugs_names() {
         assert_eq!(slugify("Antonio García-Nieto"), "antonio-garcia-nieto");
         assert_eq!(slugify("  "), "anonymous");

@@ -229,20 +229,22 @@ impl Detector {
     /// `None` when it cannot be told, or is none of the allowed languages.
     pub fn detect(&self, text: &str) -> Option<Detection> {
         let text = sample(text, SAMPLE_BYTES);
-        // Among all languages first: the answer is a site language for
-        // almost every reply, and when it is not, that is the guard against
-        // forcing an unrelated language (Portuguese on a Spanish site) into
-        // one of the site's, which restricted detection would do reliably.
+        // Among all languages first: the answer is reliably a site language
+        // for almost every reply, and when it is another, that is the guard
+        // against forcing an unrelated language (Portuguese on a Spanish
+        // site) into one of the site's, which restricted detection would do
+        // reliably. Unsure answers (short replies, with many languages to
+        // compete) are settled among the site's languages.
         let all = whatlang::detect(text);
-        if let Some(info) = all
-            .as_ref()
-            .filter(|i| Lang::from_whatlang(i.lang()).is_some_and(|l| self.allowed.contains(&l)))
-        {
+        if let Some(info) = all.as_ref().filter(|i| {
+            i.is_reliable()
+                && Lang::from_whatlang(i.lang()).is_some_and(|l| self.allowed.contains(&l))
+        }) {
             let lang = Lang::from_whatlang(info.lang())?;
             return Some(Detection {
                 lang,
                 confidence: info.confidence(),
-                reliable: info.is_reliable(),
+                reliable: true,
                 outside: None,
             });
         }

@@ -38,7 +38,7 @@ async function open(rel, base = server.origin, options = {}) {
 describe('Arabic pages read right to left', () => {
   const arabic = listFiles(site.dir).filter((f) => f.startsWith('ar/') && f.endsWith('.html'));
 
-  test('every Arabic page says dir="rtl", every other page none', () => {
+  test('every Arabic page says dir="rtl", every other page ltr', () => {
     assert.ok(arabic.length >= 10, `only ${arabic.length} Arabic pages`);
     for (const rel of listFiles(site.dir).filter((f) => f.endsWith('.html'))) {
       const html = readFileSync(join(site.dir, rel), 'utf8');

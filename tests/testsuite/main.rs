@@ -15,6 +15,7 @@ mod errors;
 mod import;
 mod incremental;
 mod init;
+mod languages;
 mod layers;
 mod library_without_cli;
 mod links;
