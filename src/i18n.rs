@@ -179,7 +179,39 @@ fn fill(text: &str, args: &[(&str, &str)]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::fill;
+    use super::*;
+
+    #[test]
+    fn counted_phrases_take_each_plural_form_of_their_language() {
+        let theme = crate::theme::Theme::load(std::path::Path::new("/nonexistent"), "default")
+            .unwrap_or_else(|_| panic!("the built-in theme loads"));
+        let languages = [Lang::EN, Lang::FR, Lang::AR];
+        let t = Translations::new(&theme.i18n, &languages, Lang::EN);
+        let count = |lang, n| t.get(lang).count("replies", n);
+        assert_eq!(count(Lang::EN, 0), "0 contributions");
+        assert_eq!(count(Lang::FR, 0), "0 contribution");
+        let arabic: Vec<String> = [0, 1, 2, 3, 11, 100].map(|n| count(Lang::AR, n)).into();
+        assert_eq!(
+            arabic,
+            [
+                "لا مساهمات",
+                "مساهمة واحدة",
+                "مساهمتان",
+                "3 مساهمات",
+                "11 مساهمة",
+                "100 مساهمة"
+            ]
+        );
+        // A language without a file of its own: the default's strings, its CLDR name.
+        let t = Translations::new(
+            &theme.i18n,
+            &[Lang::EN, Lang::from_code("de").expect("de")],
+            Lang::EN,
+        );
+        let de = Lang::from_code("de").expect("de");
+        assert_eq!(t.get(de).count("replies", 2), "2 contributions");
+        assert_eq!(t.native_name(de), "Deutsch");
+    }
 
     #[test]
     fn placeholders_are_filled_once() {

@@ -458,3 +458,46 @@ fn a_template_of_the_theme_that_fails_to_render_is_named_with_its_line() {
     assert!(errors <= theme.templates.len(), "{}", run.describe());
     assert_eq!(snapshot(&site.out), before, "the previous site changed");
 }
+
+/// The `{name}` placeholders of a string, sorted.
+fn placeholders(text: &str) -> Vec<&str> {
+    let mut names: Vec<&str> = text
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+#[test]
+fn the_built_in_theme_speaks_five_languages_completely() {
+    let theme = built_in();
+    let en = &theme.i18n[&Lang::EN];
+    for lang in [Lang::FR, Lang::ES, Lang::PT, Lang::AR] {
+        let file = theme
+            .i18n
+            .get(&lang)
+            .unwrap_or_else(|| panic!("no i18n/{lang}.yaml"));
+        assert_eq!(file.months.len(), 12, "{lang}");
+        assert!(file.language_name.is_some(), "{lang}");
+        for (key, text) in &en.text {
+            let own = file
+                .text
+                .get(key)
+                .unwrap_or_else(|| panic!("{lang}: no `{key}`"));
+            assert_eq!(placeholders(own), placeholders(text), "{lang}: {key}");
+        }
+        for (key, forms) in &en.plural {
+            let own = file
+                .plural
+                .get(key)
+                .unwrap_or_else(|| panic!("{lang}: no plural `{key}`"));
+            assert_eq!(
+                placeholders(&own.other),
+                placeholders(&forms.other),
+                "{lang}: {key}"
+            );
+        }
+    }
+}
