@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::lang::Lang;
+use crate::lang::{Lang, Versions};
 use crate::style::Style;
 
 /// The settings of `site.yaml`, read and checked.
@@ -14,6 +14,9 @@ pub struct SiteConfig {
     /// The site's name in each language it is given in (`title:`); see
     /// [`SiteConfig::title`].
     pub title: BTreeMap<Lang, String>,
+    /// The title's translations' versions of the default language's title
+    /// (`translated:`).
+    pub title_versions: Versions,
     /// Languages of the site's own text, in the order of the language switcher.
     pub languages: Vec<Lang>,
     /// The language of the root page and of fallbacks (`default_language:`, else
@@ -75,6 +78,8 @@ impl ContributeFile {
 #[serde(deny_unknown_fields)]
 pub(crate) struct SiteFile {
     pub title: BTreeMap<Lang, String>,
+    #[serde(default)]
+    pub translated: BTreeMap<Lang, String>,
     pub languages: Vec<Lang>,
     pub default_language: Option<Lang>,
     #[serde(default)]

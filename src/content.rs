@@ -22,7 +22,7 @@ use walkdir::WalkDir;
 use crate::config::SiteConfig;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::frontmatter::{self, line_of};
-use crate::lang::{Detector, Lang};
+use crate::lang::{Detector, Lang, Versions};
 use crate::markdown;
 use crate::model::{
     Discussion, Group, GroupLabel, LangSource, LangText, Question, QuestionId, Reply, ReplyPart,
@@ -89,6 +89,18 @@ pub fn load_cached(dir: &Path, cache: Option<&Store>) -> (Option<Site>, Diagnost
             return (None, diags);
         }
     };
+    let site_file = dir.join(SITE_FILE);
+    let title_line = fs::read_to_string(&site_file)
+        .ok()
+        .and_then(|text| key_line(&text, "title"));
+    diags.extend(stale_warnings(
+        &site_file,
+        title_line,
+        "title of the site",
+        &config.title_versions,
+        config.default_lang,
+        false,
+    ));
     let logo = config.style.logo.as_ref().map(|l| l.file.as_str());
     let folders = walk(dir, logo, &mut diags);
     let readers = Readers {
@@ -351,6 +363,9 @@ fn date_hint(text: &str) -> String {
 #[serde(deny_unknown_fields)]
 struct DiscussionFront {
     title: BTreeMap<Lang, String>,
+    /// The title's translations' versions of the original title.
+    #[serde(default)]
+    translated: BTreeMap<Lang, String>,
     #[serde(default)]
     lang: Option<Lang>,
     #[serde(default)]
@@ -397,6 +412,9 @@ struct GroupFront {
     id: Spanned<IdNumber>,
     #[serde(default)]
     title: BTreeMap<Lang, String>,
+    /// The title's translations' versions of the original title.
+    #[serde(default)]
+    translated: BTreeMap<Lang, String>,
     questions: Vec<QuestionFront>,
 }
 
@@ -522,6 +540,17 @@ fn load_discussion(
         None => readers.config.contribute.clone(),
     };
 
+    let original_lang = front.lang.unwrap_or(readers.config.default_lang);
+    let title_versions = Versions::of(&front.title, front.translated, original_lang);
+    let title_line = key_line(&text, "title");
+    diags.extend(stale_warnings(
+        path,
+        title_line,
+        "title of the discussion",
+        &title_versions,
+        original_lang,
+        false,
+    ));
     let mut groups = Vec::new();
     let mut seen_groups = BTreeSet::new();
     for g in front.groups {
@@ -564,41 +593,37 @@ fn load_discussion(
                 );
             }
             let q_line = q.id.referenced.line() as usize + base - 1;
-            let original_lang = front.lang.unwrap_or(readers.config.default_lang);
-            let original = q.text.get(&original_lang).map(|t| text_version(t));
-            let stale: BTreeSet<Lang> = q
-                .translated
-                .iter()
-                .filter(|(l, v)| {
-                    q.text.contains_key(l) && original.as_ref().is_some_and(|o| o != v.trim())
-                })
-                .map(|(&l, _)| l)
-                .collect();
-            for l in &stale {
-                diags.push(
-                    Diagnostic::warning(
-                        path,
-                        Some(q_line),
-                        format!(
-                            "the {} text of question {id} was translated from an earlier version of its {} text",
-                            l.english_name(),
-                            original_lang.english_name()
-                        ),
-                    )
-                    .hint(format!("bring it up to date, then run `palabre translations mark --language {}` to record it (readers see a notice until then)", l.code())),
-                );
-            }
+            let versions = Versions::of(&q.text, q.translated, original_lang);
+            diags.extend(stale_warnings(
+                path,
+                Some(q_line),
+                &format!("text of question {id}"),
+                &versions,
+                original_lang,
+                true,
+            ));
             questions.push(Question {
                 id,
                 text: LangText(q.text),
                 line: q_line,
-                translated: q.translated,
-                stale,
+                versions,
             });
         }
+        let title_versions = Versions::of(&g.title, g.translated, original_lang);
+        let group_line = line(g.id.referenced.line());
+        let what = format!("title of group {gid}");
+        diags.extend(stale_warnings(
+            path,
+            group_line,
+            &what,
+            &title_versions,
+            original_lang,
+            false,
+        ));
         groups.push(Group {
             id: gid,
             title: LangText(g.title),
+            title_versions,
             questions,
         });
     }
@@ -717,7 +742,8 @@ fn load_discussion(
         slug,
         source: path.to_path_buf(),
         title: LangText(front.title),
-        original_lang: front.lang.unwrap_or(readers.config.default_lang),
+        title_versions,
+        original_lang,
         opens,
         closes,
         organisers: front.organisers,
@@ -1130,6 +1156,39 @@ pub const DRAFT_MARKER: &str = "palabre brief draft";
 /// A summary read from its file: the question it summarises (`None` for the
 /// conclusion), its language, and a warning when it is still a draft.
 type LoadedSummary = (Option<QuestionId>, Lang, Summary, Option<Diagnostic>);
+
+/// A warning for each translation of `what` (`title`, `text of question
+/// 1.2`) made from an earlier version of its original; `noticed` when its
+/// pages say so too.
+fn stale_warnings(
+    path: &Path,
+    line: Option<usize>,
+    what: &str,
+    versions: &Versions,
+    original: Lang,
+    noticed: bool,
+) -> Vec<Diagnostic> {
+    versions
+        .stale
+        .iter()
+        .map(|l| {
+            Diagnostic::warning(
+                path,
+                line,
+                format!(
+                    "the {} {what} was translated from an earlier version of the {} one",
+                    l.english_name(),
+                    original.english_name()
+                ),
+            )
+            .hint(format!(
+                "bring it up to date, then run `palabre translations mark --language {}` to record it{}",
+                l.code(),
+                if noticed { " (readers see a notice until then)" } else { "" }
+            ))
+        })
+        .collect()
+}
 
 /// The error for a text in `lang`, which the site is not written in.
 fn not_a_site_language(path: &Path, line: Option<usize>, lang: Lang, site: &[Lang]) -> Diagnostic {

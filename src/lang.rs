@@ -140,6 +140,46 @@ impl<'de> Deserialize<'de> for Lang {
     }
 }
 
+/// A short fingerprint of a text's words: the first 8 hex digits of their
+/// blake3 hash. Spaces and line breaks do not count, so re-wrapping a
+/// paragraph does not make its translations out of date.
+pub fn text_version(text: &str) -> String {
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    blake3::hash(words.as_bytes()).to_hex()[..8].to_string()
+}
+
+/// The translations of a text given in several languages (a title, a
+/// question): the version of the original each was made from, as
+/// `translated: {fr: "3f9a1c2e"}` beside the text records it (written by
+/// `palabre translations mark` and `import`), and which are out of date.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Versions {
+    /// Per translated language, the original's [`text_version`] it was made from.
+    pub recorded: BTreeMap<Lang, String>,
+    /// The languages whose text was made from an earlier version of the original.
+    pub stale: std::collections::BTreeSet<Lang>,
+}
+
+impl Versions {
+    /// The versions `recorded` for the translations of `text`, whose
+    /// original is in `original`.
+    pub fn of(
+        text: &BTreeMap<Lang, String>,
+        recorded: BTreeMap<Lang, String>,
+        original: Lang,
+    ) -> Versions {
+        let current = text.get(&original).map(|t| text_version(t));
+        let stale = recorded
+            .iter()
+            .filter(|(l, v)| {
+                text.contains_key(l) && current.as_ref().is_some_and(|o| o != v.trim())
+            })
+            .map(|(&l, _)| l)
+            .collect();
+        Versions { recorded, stale }
+    }
+}
+
 /// The outcome of detecting one text's language.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Detection {

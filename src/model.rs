@@ -14,6 +14,8 @@ use chrono::NaiveDate;
 
 use crate::config::{Contribute, SiteConfig};
 use crate::diagnostic::Diagnostic;
+pub use crate::lang::{Versions, text_version};
+
 use crate::lang::Lang;
 use crate::util::{hash_debug, is_safe_char};
 
@@ -142,6 +144,8 @@ pub struct Discussion {
     pub source: PathBuf,
     /// Its title in each language it is given in (`title:`, at least one).
     pub title: LangText,
+    /// Its title's translations' versions of the original (`translated:`).
+    pub title_versions: Versions,
     /// The language the moderators wrote the discussion in (introduction, questions).
     pub original_lang: Lang,
     /// The day it opens (`opens:`), if given: shown on its overview; a reply
@@ -201,6 +205,7 @@ impl Discussion {
             slug,
             source,
             title,
+            title_versions,
             original_lang,
             opens,
             closes,
@@ -220,7 +225,7 @@ impl Discussion {
             &mut h,
             &(
                 (slug, source),
-                title,
+                (title, title_versions),
                 original_lang,
                 opens,
                 closes,
@@ -271,6 +276,8 @@ pub struct Group {
     /// Its title in each language it is given in; without one, pages name the
     /// group by its label and id ("Week 2").
     pub title: LangText,
+    /// Its title's translations' versions of the original (`translated:`).
+    pub title_versions: Versions,
     /// Its questions, in the order `_discussion.md` lists them.
     pub questions: Vec<Question>,
 }
@@ -285,13 +292,9 @@ pub struct Question {
     pub text: LangText,
     /// Line of its `id:` in `_discussion.md`, for messages.
     pub line: usize,
-    /// Per language of a translation of its text, the version of the text
-    /// in the discussion's original language it was made from (its
-    /// `translated:`, written by `palabre translations mark`).
-    pub translated: BTreeMap<Lang, String>,
-    /// The languages whose text was translated from an earlier version of
-    /// the original text.
-    pub stale: BTreeSet<Lang>,
+    /// Its translations' versions of the text in the discussion's original
+    /// language (its `translated:`).
+    pub versions: Versions,
 }
 
 /// One contribution: a Markdown file in the discussion's `replies/` folder.
@@ -524,14 +527,6 @@ pub struct TranslationOf {
     pub version: String,
     /// Line of `translation_of:` in the translation's file.
     pub line: usize,
-}
-
-/// A short fingerprint of a text's words: the first 8 hex digits of their
-/// blake3 hash. Spaces and line breaks do not count, so re-wrapping a
-/// paragraph does not make its translations out of date.
-pub fn text_version(text: &str) -> String {
-    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    blake3::hash(words.as_bytes()).to_hex()[..8].to_string()
 }
 
 /// A link found in a text, to be checked once the whole site is known.

@@ -180,7 +180,7 @@ fn mark(args: MarkArgs) -> ExitCode {
     let Ok(only) = only_discussion(&site, args.discussion.as_deref(), &args.content) else {
         return ExitCode::FAILURE;
     };
-    match translations::mark(&site, only, lang) {
+    match translations::mark(&site, &args.content.join("site.yaml"), only, lang) {
         Ok(marked) => {
             for m in &marked {
                 let what = if m.written {

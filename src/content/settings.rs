@@ -8,7 +8,7 @@ use super::{SITE_FILE, read_text};
 use crate::config::{self, SiteConfig, SiteFile, StyleFile};
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter;
-use crate::lang::Lang;
+use crate::lang::{Lang, Versions};
 use crate::markdown;
 use crate::style::{At, Footer, Logo, Rgb, Style};
 use crate::util::is_safe_name;
@@ -66,6 +66,7 @@ pub(super) fn load_config(dir: &Path) -> Result<SiteConfig, Diagnostic> {
         None => None,
     };
     Ok(SiteConfig {
+        title_versions: Versions::of(&file.title, file.translated, default_lang),
         title: file.title,
         languages,
         default_lang,

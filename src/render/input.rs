@@ -195,6 +195,8 @@ impl<'a> Frame<'a> {
             slug: _,
             source: _,
             title,
+            // Translators' bookkeeping: `check` and `translations` use it.
+            title_versions: _,
             original_lang,
             opens,
             closes,

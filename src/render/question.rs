@@ -105,7 +105,7 @@ pub(super) fn prepare<'r>(
         original_lang_name: s.lang_name(f.original_lang),
         question_stale: f
             .find_question(q)
-            .filter(|question| question.stale.contains(&s.lang))
+            .filter(|question| question.versions.stale.contains(&s.lang))
             .map(|_| Link {
                 href: if env.config.languages.contains(&f.original_lang) {
                     place.href(f.question_path(f.original_lang.code(), q))

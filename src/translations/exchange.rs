@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 
 use quick_xml::events::Event;
 
-use super::record_translation;
-use super::yaml::{self, Edit, Place};
+use super::yaml::{self, Edit};
+use super::{TextMap, discussion_texts, record_translation, site_title};
 use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
-use crate::model::{LangText, QuestionId, Site, Summary, text_version};
+use crate::model::{QuestionId, Site, Summary};
 
 /// One text to translate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,58 +48,14 @@ pub enum Format {
 pub fn entries(site: &Site, content: &Path, lang: Lang) -> Result<Vec<Entry>, Diagnostic> {
     let mut out = Vec::new();
     let site_file = content.join("site.yaml");
-    // A title or a question: an entry when `lang` lacks it.
-    let short = |id: String, text: &LangText, original: Lang, file: &Path| {
-        if text.0.contains_key(&lang) {
-            return None;
-        }
-        let (source_lang, source) = text
-            .0
-            .get_key_value(&original)
-            .or_else(|| text.0.iter().next())?;
-        Some(Entry {
-            id,
-            source_lang: *source_lang,
-            source: source.clone(),
-            file: file.to_path_buf(),
-            stale: None,
-        })
-    };
-    out.extend(short(
-        "site/title".into(),
-        &LangText(site.config.title.clone()),
-        site.config.default_lang,
-        &site_file,
-    ));
+    out.extend(text_entry(&site_title(site, &site_file), lang));
     for d in &site.discussions {
         let o = d.original_lang;
-        out.extend(short(format!("{}/title", d.slug), &d.title, o, &d.source));
-        for g in &d.groups {
-            out.extend(short(
-                format!("{}/group/{}/title", d.slug, g.id),
-                &g.title,
-                o,
-                &d.source,
-            ));
-            for q in &g.questions {
-                let id = format!("{}/question/{}", d.slug, q.id);
-                match (
-                    q.stale.contains(&lang),
-                    q.text.0.get(&o),
-                    q.text.0.get(&lang),
-                ) {
-                    // A translation made from an earlier version of the original.
-                    (true, Some(source), Some(old)) => out.push(Entry {
-                        id,
-                        source_lang: o,
-                        source: source.clone(),
-                        file: d.source.clone(),
-                        stale: Some(old.clone()),
-                    }),
-                    _ => out.extend(short(id, &q.text, o, &d.source)),
-                }
-            }
-        }
+        out.extend(
+            discussion_texts(d)
+                .iter()
+                .filter_map(|t| text_entry(t, lang)),
+        );
         if o != lang {
             let intro = body_of(&d.source)?;
             if !intro.trim().is_empty() {
@@ -127,6 +83,27 @@ pub fn entries(site: &Site, content: &Path, lang: Lang) -> Result<Vec<Entry>, Di
         }
     }
     Ok(out)
+}
+
+/// A title's or a question's entry: its original when `lang` has no text,
+/// or one made from an earlier version of the original.
+fn text_entry(t: &TextMap<'_>, lang: Lang) -> Option<Entry> {
+    let stale = match t.text.get(&lang) {
+        Some(old) if t.versions.stale.contains(&lang) => Some(old.clone()),
+        Some(_) => return None,
+        None => None,
+    };
+    let (source_lang, source) = t
+        .text
+        .get_key_value(&t.original)
+        .or_else(|| t.text.iter().next())?;
+    Some(Entry {
+        id: t.id.clone(),
+        source_lang: *source_lang,
+        source: source.clone(),
+        file: t.file.to_path_buf(),
+        stale,
+    })
 }
 
 /// A summary's entry: its original when `lang` has no translation, or one
@@ -497,69 +474,31 @@ pub fn import(
             out.push(unknown());
             continue;
         };
-        let mut edit = |file: PathBuf, key, at| {
-            let e = Edit {
-                at,
-                key,
+        // A title or a question: its text, and the version of the original
+        // it translates, as `mark` records it.
+        let site_file = content.join("site.yaml");
+        let site_texts = [site_title(site, &site_file)];
+        let discussion = site.discussions.iter().find(|d| d.slug == slug);
+        let texts = discussion.map(discussion_texts).unwrap_or_default();
+        if let Some(m) = site_texts.iter().chain(&texts).find(|m| m.id == t.id) {
+            let file = edits.entry(m.file.to_path_buf()).or_default();
+            let text = Edit {
+                at: m.place,
+                key: m.key,
                 value: yaml::quoted_text(&t.text),
-                create: false,
+                create: None,
             };
-            edits.entry(file).or_default().push((t.id.clone(), e));
-        };
-        if (slug, what) == ("site", "title") {
-            edit(content.join("site.yaml"), "title", Place::Top(0));
+            file.push((t.id.clone(), text));
+            file.extend(m.record(lang).map(|e| (t.id.clone(), e)));
             continue;
         }
-        let Some(d) = site.discussions.iter().find(|d| d.slug == slug) else {
+        let Some(d) = discussion else {
             out.push(unknown());
             continue;
         };
         let question = |id: &str| id.replacen('-', ".", 1).parse::<QuestionId>().ok();
         let parts: Vec<&str> = what.split('/').collect();
         let by_lang = match parts.as_slice() {
-            ["title"] => {
-                edit(d.source.clone(), "title", Place::Top(1));
-                continue;
-            }
-            ["question", q] => {
-                match question(q).and_then(|q| d.find_question(q)) {
-                    Some(q) => {
-                        let line = q.line - 1;
-                        edit(d.source.clone(), "text", Place::Item(line));
-                        // The version of the original it translates, as `mark` records it.
-                        if let Some(original) = q
-                            .text
-                            .0
-                            .get(&d.original_lang)
-                            .filter(|_| lang != d.original_lang)
-                        {
-                            let version = Edit {
-                                at: Place::Item(line),
-                                key: "translated",
-                                value: format!("\"{}\"", text_version(original)),
-                                create: true,
-                            };
-                            edits
-                                .entry(d.source.clone())
-                                .or_default()
-                                .push((t.id.clone(), version));
-                        }
-                    }
-                    None => out.push(unknown()),
-                }
-                continue;
-            }
-            ["group", g, "title"] => {
-                let group = g
-                    .parse::<u32>()
-                    .ok()
-                    .and_then(|g| d.groups.iter().find(|x| x.id == g));
-                match group.and_then(|g| Some((g.id, g.questions.first()?.line - 1))) {
-                    Some((id, first)) => edit(d.source.clone(), "title", Place::Holding(first, id)),
-                    None => out.push(unknown()),
-                }
-                continue;
-            }
             ["introduction"] => {
                 out.push(Imported::ByHand(d.source.clone(), "palabre shows a discussion's introduction in its original language only: the translation was not written".into()));
                 continue;

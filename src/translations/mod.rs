@@ -9,11 +9,12 @@ mod yaml;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
-use crate::model::{Discussion, Site, Summary, text_version};
+use crate::model::{Discussion, LangText, Site, Summary, Versions, text_version};
+use yaml::Place;
 
 pub use exchange::{Entry, Format, Imported, Translation, entries, import, read, write};
 
@@ -40,14 +41,22 @@ pub struct Marked {
 ///
 /// Only those lines change; comments and the rest of each file stay as they
 /// are.
-pub fn mark(site: &Site, only: Option<&str>, lang: Lang) -> Result<Vec<Marked>, Diagnostic> {
+pub fn mark(
+    site: &Site,
+    site_file: &Path,
+    only: Option<&str>,
+    lang: Lang,
+) -> Result<Vec<Marked>, Diagnostic> {
     let mut out = Vec::new();
+    if only.is_none() {
+        out.extend(mark_texts(&[site_title(site, site_file)], lang)?);
+    }
     for d in site
         .discussions
         .iter()
         .filter(|d| only.is_none_or(|o| o == d.slug))
     {
-        out.extend(mark_questions(d, lang)?);
+        out.extend(mark_texts(&discussion_texts(d), lang)?);
         let texts = d.summaries.values().chain(std::iter::once(&d.conclusion));
         for by_lang in texts {
             if let Some(m) = mark_one(d, by_lang, lang)? {
@@ -58,44 +67,146 @@ pub fn mark(site: &Site, only: Option<&str>, lang: Lang) -> Result<Vec<Marked>, 
     Ok(out)
 }
 
-/// Records the version of the original text of each question of `d`
-/// translated into `lang`.
-fn mark_questions(d: &Discussion, lang: Lang) -> Result<Vec<Marked>, Diagnostic> {
-    let o = d.original_lang;
+/// A text the moderators give in several languages in a YAML map (a title,
+/// a question), with what its translations record and where the map is.
+struct TextMap<'a> {
+    /// Its id in exchanges: `site/title`, `<discussion>/title`,
+    /// `<discussion>/group/2/title`, `<discussion>/question/1.2`.
+    pub id: String,
+    /// For people: "title of group 2".
+    pub what: String,
+    /// The file holding it (`site.yaml`, `_discussion.md`).
+    pub file: &'a Path,
+    pub text: &'a BTreeMap<Lang, String>,
+    pub versions: &'a Versions,
+    /// The language of its original.
+    pub original: Lang,
+    /// The mapping holding the map, and the map's key in it.
+    pub place: Place,
+    pub key: &'static str,
+}
+
+impl TextMap<'_> {
+    /// The edit recording, in the map's `translated:`, that its `lang`
+    /// text translates the current original; `None` when it already says so
+    /// or there is nothing to record.
+    fn record(&self, lang: Lang) -> Option<yaml::Edit> {
+        let original = self
+            .text
+            .get(&self.original)
+            .filter(|_| lang != self.original)?;
+        let version = text_version(original);
+        (self.versions.recorded.get(&lang) != Some(&version)).then(|| yaml::Edit {
+            at: self.place,
+            key: "translated",
+            value: format!("\"{version}\""),
+            create: Some(self.key),
+        })
+    }
+}
+
+/// The site's title in `site.yaml`.
+fn site_title<'a>(site: &'a Site, site_file: &'a Path) -> TextMap<'a> {
+    TextMap {
+        id: "site/title".into(),
+        what: "title of the site".into(),
+        file: site_file,
+        text: &site.config.title,
+        versions: &site.config.title_versions,
+        original: site.config.default_lang,
+        place: Place::Top(0),
+        key: "title",
+    }
+}
+
+/// The texts of discussion `d`'s `_discussion.md`: its title, then each
+/// group's title and questions, in order.
+fn discussion_texts(d: &Discussion) -> Vec<TextMap<'_>> {
+    fn map<'a>(
+        d: &'a Discussion,
+        id: String,
+        what: String,
+        (text, versions): (&'a LangText, &'a Versions),
+        place: Place,
+        key: &'static str,
+    ) -> TextMap<'a> {
+        TextMap {
+            id,
+            what,
+            file: &d.source,
+            text: &text.0,
+            versions,
+            original: d.original_lang,
+            place,
+            key,
+        }
+    }
+    let mut out = vec![map(
+        d,
+        format!("{}/title", d.slug),
+        "title of the discussion".into(),
+        (&d.title, &d.title_versions),
+        Place::Top(1),
+        "title",
+    )];
+    for g in &d.groups {
+        if let Some(first) = g.questions.first() {
+            out.push(map(
+                d,
+                format!("{}/group/{}/title", d.slug, g.id),
+                format!("title of group {}", g.id),
+                (&g.title, &g.title_versions),
+                Place::Holding(first.line - 1, g.id),
+                "title",
+            ));
+        }
+        for q in &g.questions {
+            out.push(map(
+                d,
+                format!("{}/question/{}", d.slug, q.id),
+                format!("text of question {}", q.id),
+                (&q.text, &q.versions),
+                Place::Item(q.line - 1),
+                "text",
+            ));
+        }
+    }
+    out
+}
+
+/// Records in each of `texts` translated into `lang` the version of its
+/// original, in one write of their file.
+fn mark_texts(texts: &[TextMap<'_>], lang: Lang) -> Result<Vec<Marked>, Diagnostic> {
     let mut out = Vec::new();
-    let mut edits = Vec::new();
-    for q in d.questions() {
-        let (Some(original), true) = (q.text.0.get(&o), q.text.0.contains_key(&lang) && lang != o)
-        else {
+    let mut edits: BTreeMap<&Path, Vec<(String, yaml::Edit)>> = BTreeMap::new();
+    for t in texts {
+        let Some(original) = t.text.get(&t.original) else {
             continue;
         };
-        let version = text_version(original);
-        let written = q.translated.get(&lang) != Some(&version);
-        if written {
-            let edit = yaml::Edit {
-                at: yaml::Place::Item(q.line - 1),
-                key: "translated",
-                value: format!("\"{version}\""),
-                create: true,
-            };
-            edits.push((format!("question {}", q.id), edit));
+        if lang == t.original || !t.text.contains_key(&lang) {
+            continue;
+        }
+        let edit = t.record(lang);
+        let written = edit.is_some();
+        if let Some(e) = edit {
+            edits.entry(t.file).or_default().push((t.what.clone(), e));
         }
         out.push(Marked {
-            file: d.source.clone(),
-            translates: format!("the {} text of question {}", o.english_name(), q.id),
-            version,
+            file: t.file.to_path_buf(),
+            translates: format!("the {} {}", t.original.english_name(), t.what),
+            version: text_version(original),
             written,
         });
     }
-    if !edits.is_empty() {
-        let (_, refused) = yaml::apply(&d.source, edits, lang)?;
-        if let Some((id, why)) = refused.into_iter().next() {
+    for (file, edits) in edits {
+        let (_, refused) = yaml::apply(file, edits, lang)?;
+        if let Some((what, why)) = refused.into_iter().next() {
             return Err(Diagnostic::error(
-                &d.source,
+                file,
                 None,
-                format!("cannot record the translation of {id}: {why}"),
+                format!("cannot record the translation of {what}: {why}"),
             )
-            .hint("add `translated: {LANG: VERSION}` to the question by hand"));
+            .hint("add `translated: {LANG: VERSION}` beside the text by hand"));
         }
     }
     Ok(out)

@@ -82,8 +82,9 @@ pub(super) fn quoted_text(value: &str) -> String {
 
 /// Sets `lang: value` (`value` written as YAML already) in the map under
 /// `key` of mapping `m`, which ends before line `end`: replaces the entry
-/// when the map has one, else adds it; with `create`, writes the key, on
-/// the mapping's last line, when the mapping lacks it. Fails, saying why,
+/// when the map has one, else adds it; with `create: Some(beside)`, writes
+/// the key when the mapping lacks it: right after the key `beside` and its
+/// lines when the mapping has it, else after the mapping's last line. Fails, saying why,
 /// when the key is missing or not written as a map of one-line entries.
 pub(super) fn set_entry(
     lines: &mut Vec<String>,
@@ -92,7 +93,7 @@ pub(super) fn set_entry(
     key: &str,
     lang: Lang,
     value: &str,
-    create: bool,
+    create: Option<&str>,
 ) -> Result<(), String> {
     let end = end.min(lines.len());
     let code = lang.code();
@@ -110,13 +111,27 @@ pub(super) fn set_entry(
             && lines[i][m.column..].starts_with(&format!("{key}:"))
     });
     let Some(at) = found else {
-        if !create {
+        let Some(beside) = create else {
             return Err(format!("no `{key}:` found"));
-        }
-        let after = (m.start..last)
-            .rev()
-            .find(|&i| key_column(&lines[i]).is_some())
-            .unwrap_or(m.start);
+        };
+        let own_key = |i: usize, k: &str| {
+            key_column(&lines[i]) == Some(m.column)
+                && lines[i][m.column..].starts_with(&format!("{k}:"))
+        };
+        // The last line of `beside`'s block: lines further right below it.
+        let beside_end = (m.start..last).find(|&i| own_key(i, beside)).map(|at| {
+            (at + 1..last)
+                .take_while(|&i| key_column(&lines[i]).is_none_or(|c| c > m.column))
+                .filter(|&i| key_column(&lines[i]).is_some())
+                .last()
+                .unwrap_or(at)
+        });
+        let after = beside_end.unwrap_or_else(|| {
+            (m.start..last)
+                .rev()
+                .find(|&i| key_column(&lines[i]).is_some())
+                .unwrap_or(m.start)
+        });
         lines.insert(
             after + 1,
             format!("{}{key}: {{{entry}}}", " ".repeat(m.column)),
@@ -231,8 +246,9 @@ pub(super) struct Edit {
     pub key: &'static str,
     /// The value, written as YAML.
     pub value: String,
-    /// Whether to write the key when the mapping lacks it.
-    pub create: bool,
+    /// Whether to write the key when the mapping lacks it, and beside which
+    /// key (`title`: right after the title's map).
+    pub create: Option<&'static str>,
 }
 
 /// Where a mapping is in a file, as the model knows it.
@@ -277,12 +293,15 @@ pub(super) fn apply(
     let fenced = lines
         .first()
         .is_some_and(|l| l.trim_start_matches('\u{feff}').trim_end() == "---");
-    let end = if fenced {
-        (1..lines.len())
-            .find(|&i| lines[i].trim_end() == "---")
-            .unwrap_or(lines.len())
-    } else {
-        lines.len()
+    // Where the YAML ends now: an edit that adds a line moves the fence.
+    let end = |lines: &[String]| {
+        if fenced {
+            (1..lines.len())
+                .find(|&i| lines[i].trim_end() == "---")
+                .unwrap_or(lines.len())
+        } else {
+            lines.len()
+        }
     };
     let mut found: Vec<(Option<Mapping>, String, Edit)> = edits
         .into_iter()
@@ -293,7 +312,10 @@ pub(super) fn apply(
     let mut changed = false;
     for (mapping, id, e) in found {
         let result = match mapping {
-            Some(m) => set_entry(&mut lines, m, end, e.key, lang, &e.value, e.create),
+            Some(m) => {
+                let end = end(&lines);
+                set_entry(&mut lines, m, end, e.key, lang, &e.value, e.create)
+            }
             None => Err("its place was not found".to_string()),
         };
         match result {
@@ -332,14 +354,14 @@ mod tests {
             "text",
             Lang::FR,
             &quoted_text("Qui manque d'eau ?"),
-            false,
+            None,
         )
         .expect("added");
         assert_eq!(l[10], "          fr: \"Qui manque d'eau ?\"");
         assert_eq!(l[11], "        # keep");
         let q2 = mapping_at(&l, 12).expect("question 1.2");
         let why = quoted_text("Pourquoi \"ça\" ?");
-        set_entry(&mut l, q2, usize::MAX, "text", Lang::FR, &why, false).expect("added");
+        set_entry(&mut l, q2, usize::MAX, "text", Lang::FR, &why, None).expect("added");
         assert_eq!(
             l[13],
             "        text: {en: \"Why?\", fr: \"Pourquoi \\\"ça\\\" ?\"}"
@@ -353,7 +375,7 @@ mod tests {
             "title",
             Lang::ES,
             &quoted_text("Acceso"),
-            false,
+            None,
         )
         .expect("added");
         assert_eq!(l[6], "      es: \"Acceso\"");
@@ -365,7 +387,7 @@ mod tests {
             "title",
             Lang::FR,
             &quoted_text("Eau"),
-            false,
+            None,
         )
         .expect("added");
         assert_eq!(
@@ -381,7 +403,7 @@ mod tests {
             "title",
             Lang::FR,
             &quoted_text("L'eau, enfin"),
-            false,
+            None,
         )
         .expect("replaced");
         assert_eq!(
@@ -397,26 +419,33 @@ mod tests {
             "text",
             Lang::FR,
             &quoted_text("Qui n'a pas d'eau ?"),
-            false,
+            None,
         )
         .expect("replaced");
         assert_eq!(l[11], "          fr: \"Qui n'a pas d'eau ?\"");
         // A key the mapping lacks, created on request only.
-        assert!(
-            set_entry(
-                &mut l,
-                q1,
-                13,
-                "translated",
-                Lang::FR,
-                "\"0123abcd\"",
-                false
-            )
-            .is_err()
-        );
-        set_entry(&mut l, q1, 13, "translated", Lang::FR, "\"0123abcd\"", true).expect("created");
+        assert!(set_entry(&mut l, q1, 13, "translated", Lang::FR, "\"0123abcd\"", None).is_err());
+        set_entry(
+            &mut l,
+            q1,
+            13,
+            "translated",
+            Lang::FR,
+            "\"0123abcd\"",
+            Some("text"),
+        )
+        .expect("created");
         assert_eq!(l[12], "        translated: {fr: \"0123abcd\"}");
-        set_entry(&mut l, q1, 14, "translated", Lang::FR, "\"99999999\"", true).expect("replaced");
+        set_entry(
+            &mut l,
+            q1,
+            14,
+            "translated",
+            Lang::FR,
+            "\"99999999\"",
+            Some("text"),
+        )
+        .expect("replaced");
         assert_eq!(l[12], "        translated: {fr: \"99999999\"}");
         assert_eq!(l[13], "        # keep");
     }

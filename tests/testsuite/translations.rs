@@ -275,10 +275,14 @@ fn export_fill_import_build_shows_the_translations() {
         discussion.contains("\"}\n      - id: 2\n        text: {en: \"Two?\"}\n---\n"),
         "{discussion}"
     );
+    // The site's title too, with the version of the English one it translates.
     let yaml = fs::read_to_string(site.content.join("site.yaml")).expect("site.yaml");
+    let version = palabre::model::text_version("T");
     assert_eq!(
         yaml,
-        "title: {en: T, fr: \"Té\"}\nlanguages: [en, fr, es]\n"
+        format!(
+            "title: {{en: T, fr: \"Té\"}}\ntranslated: {{fr: \"{version}\"}}\nlanguages: [en, fr, es]\n"
+        )
     );
     let fr = fs::read_to_string(site.content.join("d/summaries/1-1.fr.md")).expect("fr");
     assert!(
@@ -375,7 +379,7 @@ fn a_question_translated_from_an_earlier_wording_is_flagged_until_updated() {
             )
         )
     );
-    assert!(!site.check(&[]).stderr.contains("earlier version of its"));
+    assert!(!site.check(&[]).stderr.contains("earlier version of the"));
 
     // The English wording changes: French is out of date, on the page too.
     site.write(
@@ -384,7 +388,7 @@ fn a_question_translated_from_an_earlier_wording_is_flagged_until_updated() {
     );
     let check = site.check(&[]);
     assert!(
-        check.stderr.contains("_discussion.md:6: warning: the French text of question 1.1 was translated from an earlier version of its English text"),
+        check.stderr.contains("_discussion.md:6: warning: the French text of question 1.1 was translated from an earlier version of the English one"),
         "{}",
         check.describe()
     );
@@ -411,7 +415,7 @@ fn a_question_translated_from_an_earlier_wording_is_flagged_until_updated() {
         "{imported}"
     );
     assert!(
-        !site.check(&[]).stderr.contains("earlier version of its"),
+        !site.check(&[]).stderr.contains("earlier version of the"),
         "{imported}"
     );
 }
@@ -442,4 +446,69 @@ fn export_po(site: &Site) -> (std::path::PathBuf, Run) {
         ],
     );
     (po, run)
+}
+
+#[test]
+fn a_title_translated_from_an_earlier_wording_is_flagged_and_exported_for_review() {
+    let site = site();
+    site.write(
+        "d/_discussion.md",
+        "---\ntitle:\n  en: \"Water\"\n  fr: \"L'eau\"  # agreed with the partners\ngroups:\n  - id: 1\n    title: {en: \"Access\", fr: \"Accès\"}\n    questions:\n      - id: 1\n        text: {en: \"One?\"}\n      - id: 2\n        text: {en: \"Two?\"}\n---\nIntro.\n",
+    );
+    let run = mark(&site, "fr");
+    assert!(
+        run.stdout
+            .contains("recorded: translates the English title of the discussion (version ")
+            && run
+                .stdout
+                .contains("recorded: translates the English title of group 1 (version "),
+        "{}",
+        run.stdout
+    );
+    let marked = fs::read_to_string(site.content.join("d/_discussion.md")).expect("read");
+    assert!(
+        marked.contains("  fr: \"L'eau\"  # agreed with the partners\n"),
+        "{marked}"
+    );
+    assert!(!site.check(&[]).stderr.contains("earlier version of the"));
+
+    // The English title changes: the French one is out of date, the group's is not.
+    site.write(
+        "d/_discussion.md",
+        marked.replace("\"Water\"", "\"Drinking water\""),
+    );
+    let check = site.check(&[]);
+    assert!(
+        check.stderr.contains(
+            "_discussion.md:2: warning: the French title of the discussion was translated from an earlier version of the English one"
+        ) && !check.stderr.contains("title of group 1 was translated"),
+        "{}",
+        check.describe()
+    );
+    let (po, run) = export_po(&site);
+    assert!(run.status.success(), "{}", run.describe());
+    let text = fs::read_to_string(&po).expect("po");
+    assert!(
+        text.contains("#, fuzzy\nmsgctxt \"d/title\"\nmsgid \"Drinking water\"\nmsgstr \"L'eau\""),
+        "{text}"
+    );
+    assert!(!text.contains("\"d/group/1/title\""), "{text}");
+    let run = mark(&site, "fr");
+    assert!(run.status.success(), "{}", run.describe());
+    assert!(!site.check(&[]).stderr.contains("earlier version of the"));
+
+    // The site's title, translated from "T" and then renamed.
+    let version = palabre::model::text_version("T");
+    site.write(
+        "site.yaml",
+        format!("title: {{en: Water talks, fr: \"Té\"}}\ntranslated: {{fr: \"{version}\"}}\nlanguages: [en, fr, es]\n"),
+    );
+    let check = site.check(&[]);
+    assert!(
+        check.stderr.contains(
+            "site.yaml:1: warning: the French title of the site was translated from an earlier version of the English one"
+        ),
+        "{}",
+        check.describe()
+    );
 }
