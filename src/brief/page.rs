@@ -34,6 +34,7 @@ const KEYS: &[&str] = &[
     "brief_no_replies",
     "brief_overview",
     "brief_in_replies",
+    "list_separator",
     "question",
 ];
 

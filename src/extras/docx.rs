@@ -539,8 +539,18 @@ impl Body {
         if ctx.fmt.strike {
             p.push_str("<w:strike/>");
         }
+        // Right-to-left text (Arabic) is a "complex script" run to Word:
+        // written right to left, its language in `w:bidi`.
+        if ctx.lang.is_rtl() {
+            p.push_str("<w:rtl/>");
+        }
         if ctx.lang != self.lang {
-            p.push_str(&format!("<w:lang w:val=\"{}\"/>", ctx.lang.code()));
+            let code = ctx.lang.code();
+            if ctx.lang.is_rtl() {
+                p.push_str(&format!("<w:lang w:val=\"{code}\" w:bidi=\"{code}\"/>"));
+            } else {
+                p.push_str(&format!("<w:lang w:val=\"{code}\"/>"));
+            }
         }
         p.push_str("</w:rPr><w:t xml:space=\"preserve\">");
         escape(text, p);
@@ -558,6 +568,9 @@ impl Body {
                 "<w:numPr><w:ilvl w:val=\"{}\"/><w:numId w:val=\"{}\"/></w:numPr>",
                 l.depth, l.num
             ));
+        }
+        if ctx.lang.is_rtl() {
+            head.push_str("<w:bidi/>");
         }
         head.push_str("</w:pPr>");
         self.entry.write(head.as_bytes())?;
@@ -648,8 +661,14 @@ const CORE_START: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes
 fn styles(lang: Lang) -> String {
     let mut s = format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:eastAsia="Calibri" w:cs="Calibri"/><w:sz w:val="22"/><w:lang w:val="{}"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="276" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:after="240"/></w:pPr><w:rPr><w:sz w:val="48"/></w:rPr></w:style>"#,
-        lang.code()
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:eastAsia="Calibri" w:cs="Calibri"/><w:sz w:val="22"/><w:lang w:val="{}"{}/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="276" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:after="240"/></w:pPr><w:rPr><w:sz w:val="48"/></w:rPr></w:style>"#,
+        lang.code(),
+        // Right to left, the language of complex-script runs too.
+        if lang.is_rtl() {
+            format!(" w:bidi=\"{}\"", lang.code())
+        } else {
+            String::new()
+        }
     );
     let sizes = [36, 30, 26, 24, 22, 22];
     for (i, size) in sizes.iter().enumerate() {

@@ -52,13 +52,19 @@ describe('Arabic pages read right to left', () => {
     const dirs = await page.evaluate(() => {
       const article = document.querySelector('article.reply');
       const english = [...article.querySelectorAll('p[lang=en]')].find((p) => p.textContent.length > 100);
+      // The author's Latin-script name starts on the left of the Arabic reply.
+      const name = document.querySelector('.reply-author');
+      const range = document.createRange();
+      range.selectNodeContents(name);
+      const nameLeft = range.getBoundingClientRect().left - article.getBoundingClientRect().left;
       return {
         page: getComputedStyle(document.body).direction,
         article: getComputedStyle(article).direction,
         english: english ? getComputedStyle(english).direction : 'missing',
+        nameOnTheLeft: nameLeft < 40,
       };
     });
-    assert.deepEqual(dirs, { page: 'ltr', article: 'rtl', english: 'ltr' });
+    assert.deepEqual(dirs, { page: 'ltr', article: 'rtl', english: 'ltr', nameOnTheLeft: true });
     await page.close();
   });
 

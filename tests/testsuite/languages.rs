@@ -200,3 +200,33 @@ fn a_starter_site_in_portuguese_and_arabic_checks_clean() {
     let yaml = std::fs::read_to_string(dir.join("content/site.yaml")).expect("site.yaml");
     assert!(yaml.contains("pt: ") && yaml.contains("ar: "), "{yaml}");
 }
+
+#[test]
+fn the_arabic_word_report_is_right_to_left() {
+    let site = five();
+    let docx = |lang: &str| {
+        let path = site.out.join(format!("{lang}/{D}/report/{D}.docx"));
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let parts = crate::sample_site::unzip(&bytes);
+        String::from_utf8_lossy(&parts["word/document.xml"]).into_owned()
+    };
+    let ar = docx("ar");
+    assert!(
+        ar.contains("<w:bidi/>") && ar.contains("<w:rtl/>"),
+        "right-to-left paragraphs and runs"
+    );
+    // The English paragraph of an Arabic reply stays left to right.
+    let en = docx("en");
+    assert!(
+        en.contains("<w:bidi/>"),
+        "the Arabic replies in the English report"
+    );
+    let english_paragraph = en
+        .split("<w:p>")
+        .find(|p| p.contains("Households in the lowest income group"))
+        .expect("the English paragraph of the Arabic reply");
+    assert!(
+        !english_paragraph.contains("<w:bidi/>"),
+        "{english_paragraph}"
+    );
+}

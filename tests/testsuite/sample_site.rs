@@ -1104,7 +1104,7 @@ fn check_package(path: &Path, lang: &str, problems: &mut Vec<String>) {
 
 /// The parts of a zip archive written by palabre (deflated entries, sizes in
 /// the local headers), inflated.
-fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
     let u16_at = |i: usize| u16::from_le_bytes([bytes[i], bytes[i + 1]]) as usize;
     let u32_at = |i: usize| {
         u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]) as usize
