@@ -638,9 +638,10 @@ mod tests {
     }
 
     #[test]
-    fn codes_are_unique_lower_case_and_the_first_three_are_unchanged() {
+    fn codes_are_unique_lower_case_and_the_first_five_are_the_named_ones() {
         let codes: Vec<&str> = LANGUAGES.iter().map(|l| l.code).collect();
-        assert_eq!(codes[..3], ["en", "fr", "es"]);
+        // `Lang::EN` … `Lang::AR` are the first five rows.
+        assert_eq!(codes[..5], ["en", "fr", "es", "pt", "ar"]);
         let mut sorted = codes.clone();
         sorted.sort_unstable();
         sorted.dedup();
