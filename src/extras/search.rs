@@ -15,13 +15,14 @@
 //! - `search/d-<n>.js`: the documents whose number, shifted right by the
 //!   manifest's `file_shift`, is `n`: address, author, questions, language
 //!   and where the document's text is, to show results;
-//! - `search/x/<discussion>/replies/<reply>.js` and
-//!   `search/x/<discussion>/summaries/<group>-<question>.<lang>.js`: the
-//!   plain text of one document, from which a result shows the passage
-//!   around the words found. A page of results loads the texts of its ten
-//!   documents only; the index stays as small without them. They are made
-//!   per discussion ([`text_files`]), as open data is: a new reply rewrites
-//!   none but its own.
+//! - `search/x/<discussion>/<day>-<n>.js` and `search/x/<discussion>/s-<n>.js`:
+//!   the plain texts of up to [`TEXTS_PER_FILE`] replies of one day, or of
+//!   one summary, from which a result shows the passage around the words
+//!   found. A page of results loads the texts of its ten documents only; the
+//!   index stays as small without them. They are made per discussion
+//!   ([`text_files`]), as open data is: a new reply rewrites the file of its
+//!   day (and those after it that day), and a site creates a file per
+//!   four replies rather than one per reply.
 //!
 //! A document's number says where it sorts (discussion, day, rank that day)
 //! rather than how many documents come before it, so that one new reply
@@ -62,57 +63,72 @@ const SUMMARIES: u64 = (1 << DAY_BITS) - 1;
 /// reached by many stems sharing a long prefix, such as numbered names).
 const MAX_PREFIX: usize = 16;
 
-/// What a result shows: `[path, author, questions, lang, text]`; `path` is
-/// under a language folder (the client adds the reader's language), `author`
-/// is empty for a summary, `text` is where the document's text is:
-/// `search/x/<text>.js` (see [`text_key`]).
+/// What a result shows: `[path, author, questions, lang, file, n]`; `path`
+/// is under a language folder (the client adds the reader's language),
+/// `author` is empty for a summary; the document's text is the `n`th of
+/// `search/x/<file>.js` (see [`TextFiles`]).
 #[derive(Serialize, Deserialize)]
-struct Doc(String, String, String, Lang, String);
+struct Doc(String, String, String, Lang, String, u32);
 
-/// Where the text of a reply or of a summary is, under `search/x/`, without
-/// `.js`: the content folder's own layout.
-fn text_key(d: &Discussion, doc: TextOf<'_>) -> String {
-    match doc {
-        TextOf::Reply(id) => format!("{}/replies/{id}", d.slug),
-        TextOf::Summary(q, lang) => format!(
-            "{}/summaries/{}-{}.{}",
-            d.slug,
-            q.group,
-            q.question,
-            lang.code()
-        ),
-    }
+/// Texts in one file of `search/x/`.
+pub const TEXTS_PER_FILE: usize = 4;
+
+/// The text file of each reply of a discussion (in the model's order) and
+/// of each summary (by question, then language), under `search/x/`, without
+/// `.js`: a day's replies together, [`TEXTS_PER_FILE`] at most a file; a
+/// summary alone.
+struct TextFiles {
+    replies: Vec<(String, u32)>,
+    summaries: Vec<(String, u32)>,
 }
 
-/// A document, as [`text_key`] names it: a reply by its id, a summary by
-/// its question and language.
-#[derive(Clone, Copy)]
-enum TextOf<'a> {
-    Reply(&'a str),
-    Summary(QuestionId, Lang),
-}
-
-/// The text files of a discussion's documents: `palabreSearch.text("<key>",
-/// "<text>")`, one per reply and summary.
-pub fn text_files(d: &Discussion) -> Result<Vec<OutputFile>, super::JobError> {
-    let file = |key: String, text: &str| OutputFile {
-        path: format!("search/x/{key}.js"),
-        bytes: format!(
-            "palabreSearch.text({},{});\n",
-            serde_json::Value::String(key),
-            serde_json::Value::String(text.to_string())
-        )
-        .into_bytes(),
-    };
-    let mut out = Vec::with_capacity(d.replies.len());
-    for r in &d.replies {
-        out.push(file(text_key(d, TextOf::Reply(&r.id)), &r.text()?));
-    }
-    for (&q, by_lang) in &d.summaries {
-        for (&lang, summary) in by_lang {
-            let key = text_key(d, TextOf::Summary(q, lang));
-            out.push(file(key, &plain_text(&summary.html)));
+impl TextFiles {
+    fn of(d: &Discussion) -> TextFiles {
+        let mut replies = Vec::with_capacity(d.replies.len());
+        let mut previous = None;
+        let mut rank = 0;
+        for r in &d.replies {
+            let day = day(r);
+            rank = if previous == Some(day) { rank + 1 } else { 0 };
+            previous = Some(day);
+            let file = format!("{}/{day}-{}", d.slug, rank / TEXTS_PER_FILE);
+            replies.push((file, (rank % TEXTS_PER_FILE) as u32));
         }
+        // Summaries are long and few: one a file, as a page of results
+        // loads whole files.
+        let count: usize = d.summaries.values().map(BTreeMap::len).sum();
+        let summaries = (0..count)
+            .map(|i| (format!("{}/s-{i}", d.slug), 0))
+            .collect();
+        TextFiles { replies, summaries }
+    }
+}
+
+/// The text files of a discussion's documents ([`TextFiles`]): a line
+/// `palabreSearch.text("<file>",<n>,"<text>");` per reply and summary.
+pub fn text_files(d: &Discussion) -> Result<Vec<OutputFile>, super::JobError> {
+    let files = TextFiles::of(d);
+    let mut out: Vec<OutputFile> = Vec::new();
+    let mut add = |(file, n): &(String, u32), text: &str| {
+        let name = serde_json::Value::String(file.clone());
+        let text = serde_json::Value::String(text.to_string());
+        let line = format!("palabreSearch.text({name},{n},{text});\n");
+        let path = format!("search/x/{file}.js");
+        // A file's texts come one after the other.
+        match out.last_mut() {
+            Some(last) if last.path == path => last.bytes.extend_from_slice(line.as_bytes()),
+            _ => out.push(OutputFile {
+                path,
+                bytes: line.into_bytes(),
+            }),
+        }
+    };
+    for (r, at) in d.replies.iter().zip(&files.replies) {
+        add(at, &r.text()?);
+    }
+    let summaries = d.summaries.values().flat_map(BTreeMap::values);
+    for (summary, at) in summaries.zip(&files.summaries) {
+        add(at, &plain_text(&summary.html));
     }
     Ok(out)
 }
@@ -241,9 +257,10 @@ impl Words {
 
 /// A text to index.
 enum Text<'a> {
-    /// With the site's languages, in which its country is named.
-    Reply(&'a [Lang], &'a Discussion, &'a Reply),
-    Summary(&'a Discussion, QuestionId, Lang, &'a Summary),
+    /// With the site's languages, in which its country is named, and its
+    /// text file.
+    Reply(&'a [Lang], &'a Discussion, &'a Reply, (String, u32)),
+    Summary(&'a Discussion, QuestionId, Lang, &'a Summary, (String, u32)),
 }
 
 /// The documents that sort together and are numbered in a row: a
@@ -255,16 +272,18 @@ type Group = (u64, u64);
 fn texts(site: &Site) -> Vec<(Group, Text<'_>)> {
     let mut texts = Vec::new();
     for (i, d) in (0u64..).zip(&site.discussions) {
-        texts.extend(
-            d.replies
-                .iter()
-                .map(|r| ((i, day(r)), Text::Reply(&site.config.languages, d, r))),
-        );
+        let TextFiles { replies, summaries } = TextFiles::of(d);
+        texts.extend(d.replies.iter().zip(replies).map(|(r, file)| {
+            let text = Text::Reply(&site.config.languages, d, r, file);
+            ((i, day(r)), text)
+        }));
+        let mut files = summaries.into_iter();
         for (&q, by_lang) in &d.summaries {
             texts.extend(
                 by_lang
                     .iter()
-                    .map(|(&l, sum)| ((i, SUMMARIES), Text::Summary(d, q, l, sum))),
+                    .zip(files.by_ref())
+                    .map(|((&l, sum), file)| ((i, SUMMARIES), Text::Summary(d, q, l, sum, file))),
             );
         }
     }
@@ -324,8 +343,10 @@ impl Text<'_> {
             h.update(bytes);
         };
         match *self {
-            Text::Reply(languages, d, r) => {
+            Text::Reply(languages, d, r, (ref file, n)) => {
                 field(site::reply_path("en", d, &r.id).as_bytes());
+                field(file.as_bytes());
+                field(&n.to_le_bytes());
                 for l in languages {
                     field(l.code().as_bytes());
                 }
@@ -338,8 +359,10 @@ impl Text<'_> {
                 field(r.lang.code().as_bytes());
                 field(&r.texts.hash());
             }
-            Text::Summary(d, q, lang, summary) => {
+            Text::Summary(d, q, lang, summary, (ref file, n)) => {
                 field(site::question_path("en", d, q).as_bytes());
+                field(file.as_bytes());
+                field(&n.to_le_bytes());
                 field(lang.code().as_bytes());
                 field(summary.html.as_bytes());
             }
@@ -351,7 +374,7 @@ impl Text<'_> {
         // `en` stands for any language: the client swaps in the reader's.
         let strip = |path: String| path.trim_start_matches("en/").to_string();
         match *self {
-            Text::Reply(languages, d, r) => {
+            Text::Reply(languages, d, r, (ref file, n)) => {
                 let questions: Vec<String> = r.answers.iter().map(ToString::to_string).collect();
                 let mut all = r.text()?;
                 for field in [&r.author, &r.organisation, &r.country]
@@ -375,13 +398,14 @@ impl Text<'_> {
                         r.author.clone().unwrap_or_default(),
                         questions.join(", "),
                         r.lang,
-                        text_key(d, TextOf::Reply(&r.id)),
+                        file.clone(),
+                        n,
                     ),
                     lang: r.lang,
                     words: Words::of(&all),
                 })
             }
-            Text::Summary(d, q, lang, summary) => {
+            Text::Summary(d, q, lang, summary, (ref file, n)) => {
                 let text = plain_text(&summary.html);
                 Ok(Source {
                     doc: Doc(
@@ -389,7 +413,8 @@ impl Text<'_> {
                         String::new(),
                         q.to_string(),
                         lang,
-                        text_key(d, TextOf::Summary(q, lang)),
+                        file.clone(),
+                        n,
                     ),
                     lang,
                     words: Words::of(&text),
@@ -404,7 +429,7 @@ impl Text<'_> {
 const CHUNK: usize = 1024;
 
 /// What a saved index must have been made by: this version of palabre.
-const SAVED_FORMAT: &str = concat!("palabre ", env!("CARGO_PKG_VERSION"), " search index 2");
+const SAVED_FORMAT: &str = concat!("palabre ", env!("CARGO_PKG_VERSION"), " search index 3");
 
 /// Every document of the site with its words, and every stem with the
 /// documents holding it. Each distinct word of a language is stemmed once.

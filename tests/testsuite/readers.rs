@@ -1414,10 +1414,11 @@ fn one_query_downloads_less_than_300_kb_at_10000_replies() {
         .map(|f| (f.path, f.bytes.len()))
         .collect();
     let texts: Vec<usize> = search_texts(&site).values().map(Vec::len).collect();
+    let per_file = palabre::extras::search::TEXTS_PER_FILE;
     assert_eq!(
         texts.len(),
-        10_000 + summaries(&site),
-        "one text file per document"
+        10_000usize.div_ceil(per_file) + summaries(&site),
+        "the texts of undated replies in files of {per_file}, a summary alone"
     );
     let manifest = files["search/index.js"];
     let shards: Vec<&str> = files
@@ -1532,26 +1533,35 @@ fn a_new_reply_changes_one_document_file_and_only_the_shards_of_its_words() {
     assert_eq!(docs.len(), 1, "document files changed: {docs:?}");
     let key = format!("{}/replies/{}", site_after.discussions[0].slug, new.id);
     assert!(
-        String::from_utf8_lossy(&after[docs[0].as_str()]).contains(&format!("\"{key}\"")),
+        String::from_utf8_lossy(&after[docs[0].as_str()]).contains(&format!("\"{key}")),
         "{} does not hold the new reply",
         docs[0]
     );
-    // Its text is in a file of its own, the only new one; the others are
-    // unchanged.
+    // Its text joins the last text file of its day, the only one that
+    // changes; the others are unchanged.
     let (texts_before, texts_after) = (search_texts(&site_before), search_texts(&site_after));
     let new_texts: Vec<&String> = texts_after
         .iter()
         .filter(|&(path, bytes)| texts_before.get(path) != Some(bytes))
         .map(|(path, _)| path)
         .collect();
-    assert_eq!(new_texts, [&format!("search/x/{key}.js")]);
+    assert_eq!(new_texts.len(), 1, "text files changed: {new_texts:?}");
     let js = String::from_utf8_lossy(&texts_after[new_texts[0]]);
     let text = new.text().expect("text");
     assert!(
-        js.contains(&serde_json::to_string(&text).expect("JSON")),
+        js.contains(&format!(
+            ",{});\n",
+            serde_json::to_string(&text).expect("JSON")
+        )),
         "{js:.200}"
     );
-    assert_eq!(texts_before.len() + 1, texts_after.len());
+    assert_eq!(texts_before.len(), texts_after.len());
+    // Forty replies a day, in files of TEXTS_PER_FILE; a summary alone.
+    let per_file = palabre::extras::search::TEXTS_PER_FILE;
+    assert_eq!(
+        texts_after.len(),
+        2_000usize.div_ceil(40) * 40usize.div_ceil(per_file) + summaries(&site_after)
+    );
     // A shard changes only if it holds one of the new reply's words (its
     // text, author and country are indexed).
     let indexed = [

@@ -6,7 +6,7 @@
 // stems starting with <prefix> (with the documents holding each and the word
 // forms seen for it), search/d-<n>.js the documents to show, by number (a
 // number says where the document sorts: results are shown in that order),
-// search/x/<...>.js the text of one document, from which a result shows the
+// search/x/<...>.js the texts of up to four documents, from which a result shows the
 // passage around the words found, marked. Only the files a query needs are
 // loaded. Reply text is only ever set with textContent and text nodes.
 (function () {
@@ -47,7 +47,9 @@
       shards[prefix] = { stems: data, forms: forms };
     },
     docs: function (n, docs) { docFiles[n] = docs; },
-    text: function (key, text) { texts[key] = text; }
+    text: function (file, n, text) {
+      (texts[file] = own(texts, file) ? texts[file] : [])[n] = text;
+    }
   };
 
   // Whether `key` is `obj`'s own: a word such as "constructor" is no stem.
@@ -174,7 +176,7 @@
   function text(d) {
     var file = "x/" + d[4].split("/").map(encodeURIComponent).join("/") + ".js";
     return load(file).then(function () {
-      return own(texts, d[4]) ? texts[d[4]] : "";
+      return own(texts, d[4]) ? texts[d[4]][d[5]] || "" : "";
     }, function () { return ""; });
   }
 
