@@ -816,6 +816,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn latin_letters_fold_to_ascii_and_other_scripts_keep_their_letters() {
+        assert_eq!(fold("Développement"), "developpement");
+        assert_eq!(fold("œuvre"), "oeuvre");
+        assert_eq!(fold("Straße"), "strasse");
+        // Arabic without its vowel signs and hamza seats; Cyrillic and
+        // Greek lower-cased, not transliterated (search.js folds the same).
+        assert_eq!(fold("المُجْتَمَع"), "المجتمع");
+        assert_eq!(fold("أهلاً"), "اهلا");
+        assert_eq!(fold("Общины"), "общины");
+        assert_eq!(fold("Κοινότητα"), "κοινοτητα");
+        // Portuguese and Arabic stems, from their Snowball stemmers.
+        let pt = term("comunidades", &stemmer(Lang::PT)).map(|t| t.1);
+        assert_eq!(pt.as_deref(), Some("comun"));
+        let ar = term("المجتمعات", &stemmer(Lang::AR)).map(|t| t.1);
+        assert_eq!(ar.as_deref(), Some("مجتمع"));
+        // A language without a stemmer: words as they are, folded.
+        let pl = Lang::from_code("pl").expect("Polish");
+        assert_eq!(
+            term("wspólnoty", &stemmer(pl)).map(|t| t.1).as_deref(),
+            Some("wspolnoty")
+        );
+    }
+
+    #[test]
+    fn shard_files_are_named_in_ascii() {
+        assert_eq!(shard_name("deve"), "deve");
+        assert_eq!(shard_name("مج"), "_645__62c_");
+    }
+
+    #[test]
     fn words_are_stemmed_in_their_language_then_folded() {
         let pair = |form: &str, stem: &str| Some((form.to_string(), stem.to_string()));
         let fr = term("développement", &stemmer(Lang::FR));
