@@ -2,27 +2,29 @@
 //! cache that keeps replies between builds.
 //!
 //! A reply's texts are held compressed in memory ([`hold`]), or, for a reply
-//! taken from the build cache, left in its cache entry until a page or a file
-//! needs them ([`ReplyTexts`]).
+//! taken from the build cache, left in the cache's pack file until a page or
+//! a file needs them ([`ReplyTexts`]).
 //!
 //! The build cache is kept beside the output folder (never published): every
-//! reply as already read (one entry per reply, whose first parts are also
-//! kept together in one file), the table of the output's files
+//! reply as already read (one entry per reply, all appended to one pack
+//! file, and their first parts also kept together, with where each entry
+//! lies in the pack, in the heads file), the table of the output's files
 //! ([`crate::output::OutputTable`]) and the search index. A rebuild after one
-//! new reply reads, renders and runs only what depends on it.
+//! new reply reads, renders and runs only what depends on it, and appends one
+//! entry to the pack.
 //!
 //! Anything wrong with the cache (missing, corrupt, from another version)
 //! only costs time: entries that cannot be read are computed again.
 
 use std::any::Any;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::fs;
-use std::io::{self, Read};
+use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, OnceLock};
-use std::time::UNIX_EPOCH;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use chrono::NaiveDate;
 
@@ -31,31 +33,86 @@ use crate::lang::Lang;
 use crate::model::{LangSource, Link, QuestionId, Reply, ReplyPart, ReplyTexts, Texts};
 use crate::util::{cache_header, lock};
 
-const REPLIES_DIR: &str = "replies";
 const SEARCH_INDEX: &str = "search-index.bin";
 const HEADS: &str = "heads.bin";
+/// Pack files are named `replies-<when and by whom it was started>.pack`.
+const PACK_PREFIX: &str = "replies-";
+const PACK_SUFFIX: &str = ".pack";
+/// Where earlier versions kept one file per reply entry: removed.
+const ENTRIES_DIR: &str = "replies";
+
+/// What identifies one state of a reply file (see [`reply_key`]).
+type Key = [u8; 32];
 
 /// The build cache of one output folder, and the replies stored in it.
 pub struct Store {
     dir: PathBuf,
-    /// The reply entries this build used or wrote, by name, with their
-    /// heads: the others are stale.
-    used: Mutex<BTreeMap<String, Head>>,
-    /// The heads of the entries the last build used, all in one file: a
-    /// rebuild reads that file instead of 20,000 entries' first bytes. Each
-    /// moves to `used` when its reply is read.
-    heads: OnceLock<Mutex<HashMap<String, Head>>>,
-    /// Whether the heads file is to be written again.
-    heads_changed: AtomicBool,
+    /// The reply entries this build used or wrote, with their heads: the
+    /// others in the pack are stale.
+    used: Mutex<HashMap<Key, Head>>,
+    /// What the last build saved, read when first needed.
+    saved: OnceLock<Saved>,
+    /// The pack, opened for appending on the first entry written.
+    writer: Mutex<Option<fs::File>>,
+    /// Whether an entry was written.
+    wrote: AtomicBool,
 }
 
-/// The first part of a reply cache entry (see [`write_entry`]), as saved
-/// in the heads file: the reply without its texts ([`StoredReply`]),
-/// serialised, and where its texts start in the entry.
+/// The heads of the entries the last build used, all in one file: a rebuild
+/// reads that file instead of 20,000 entries' first bytes. Each moves to
+/// `used` when its reply is read.
+struct Saved {
+    pack: Arc<Pack>,
+    heads: Mutex<HashMap<Key, Head>>,
+    /// How much of the pack the heads file covered.
+    indexed: u64,
+}
+
+/// The pack file the build reads texts from and appends entries to.
+struct Pack {
+    name: String,
+    path: PathBuf,
+    /// Entries whose texts were found damaged: dropped when the heads are
+    /// saved, so that the next build stores their replies again.
+    damaged: Mutex<Vec<Key>>,
+}
+
+/// The first part of a reply cache entry (see [`entry`]), as saved in the
+/// heads file: the reply without its texts ([`StoredReply`]), serialised,
+/// and where its entry lies in the pack.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Head {
     bytes: Vec<u8>,
-    texts_at: usize,
+    /// Where the entry starts in the pack.
+    at: u64,
+    texts_len: u32,
+}
+
+impl Head {
+    fn texts_at(&self) -> u64 {
+        self.at + ENTRY_FIXED as u64 + self.bytes.len() as u64
+    }
+
+    /// Where the entry ends in the pack.
+    fn end(&self) -> u64 {
+        self.texts_at() + u64::from(self.texts_len)
+    }
+
+    fn size(&self) -> u64 {
+        self.end() - self.at
+    }
+}
+
+/// The heads file, after its header and a hash of the rest.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Index {
+    /// The pack's file name.
+    pack: String,
+    /// How much of the pack the heads cover: entries after that were
+    /// appended by a build that did not finish, and are found by reading
+    /// the pack from there.
+    indexed: u64,
+    heads: Vec<(Key, Head)>,
 }
 
 /// A reply as read from its file, with the warnings reading it gave.
@@ -76,8 +133,9 @@ impl Store {
         Store {
             dir: parent.join(format!(".{name}.palabre-cache")),
             used: Mutex::default(),
-            heads: OnceLock::new(),
-            heads_changed: AtomicBool::new(false),
+            saved: OnceLock::new(),
+            writer: Mutex::default(),
+            wrote: AtomicBool::new(false),
         }
     }
 
@@ -91,57 +149,112 @@ impl Store {
         self.dir.join(SEARCH_INDEX)
     }
 
-    /// Removes the reply entries this build did not use (those of replies
-    /// edited or deleted since, or read under other settings), and saves the
-    /// heads of the others. Called after a successful build, so that the
-    /// cache does not grow with every edit.
+    /// Saves the heads of the reply entries this build used; the others
+    /// (those of replies edited or deleted since, or read under other
+    /// settings) are stale. Once stale entries are more than half the pack,
+    /// the pack is written again without them, so that the cache does not
+    /// grow with every edit. Called after a successful build: a failed one
+    /// leaves the last build's heads, which the pack still holds.
     pub fn save_replies(&self) -> io::Result<()> {
-        let used = lock(&self.used);
-        // Entries deleted by hand, folder and all, are stored again next time.
-        let entries: Vec<fs::DirEntry> = match fs::read_dir(self.dir.join(REPLIES_DIR)) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
-            entries => entries?.collect::<io::Result<_>>()?,
+        let saved = self.saved();
+        let mut used = std::mem::take(&mut *lock(&self.used));
+        // Entries found damaged: their replies are to be read and stored again.
+        let damaged = std::mem::take(&mut *lock(&saved.pack.damaged));
+        for key in &damaged {
+            used.remove(key);
+        }
+        let pack_len = fs::metadata(&saved.pack.path).map_or(0, |m| m.len());
+        // Heads left unused belong to stale entries.
+        let mut changed = self.wrote.load(Ordering::Relaxed)
+            || !damaged.is_empty()
+            || !lock(&saved.heads).is_empty()
+            || pack_len != saved.indexed;
+        let mut heads: Vec<(Key, Head)> = used.into_iter().collect();
+        heads.sort_by_key(|(_, head)| head.at);
+        let mut index = Index {
+            pack: saved.pack.name.clone(),
+            indexed: pack_len,
+            heads,
         };
-        // The heads of the entries still there: one found damaged during the
-        // build was removed, and its reply is to be read and stored again.
-        let mut kept = BTreeMap::new();
-        let mut changed = self.heads_changed.load(Ordering::Relaxed);
-        for entry in entries {
-            match used.get_key_value(entry.file_name().to_string_lossy().as_ref()) {
-                Some((name, head)) => {
-                    kept.insert(name, head);
-                }
-                None => {
-                    fs::remove_file(entry.path())?;
+        let live: u64 = index.heads.iter().map(|(_, head)| head.size()).sum();
+        if live < pack_len / 2 {
+            let name = new_pack_name();
+            let path = self.dir.join(&name);
+            match compact(&saved.pack.path, &path, &mut index.heads) {
+                Ok(len) => {
+                    (index.pack, index.indexed) = (name, len);
                     changed = true;
+                }
+                // The pack as it is still serves.
+                Err(_) => {
+                    let _ = fs::remove_file(&path);
                 }
             }
         }
-        // Heads left unused belong to stale entries.
-        changed |= kept.len() != used.len() || !lock(self.saved_heads()).is_empty();
-        if !changed {
-            return Ok(());
+        if changed {
+            let body = postcard::to_allocvec(&index).map_err(io::Error::other)?;
+            let mut bytes = postcard::to_allocvec(&cache_header()).map_err(io::Error::other)?;
+            bytes.extend_from_slice(blake3::hash(&body).as_bytes());
+            bytes.extend(body);
+            let tmp = self.dir.join(format!("{HEADS}.tmp"));
+            fs::write(&tmp, bytes)?;
+            fs::rename(tmp, self.dir.join(HEADS))?;
         }
-        let mut bytes = postcard::to_allocvec(&cache_header()).map_err(io::Error::other)?;
-        bytes.extend(postcard::to_allocvec(&kept).map_err(io::Error::other)?);
-        let tmp = self.dir.join(format!("{HEADS}.tmp"));
-        fs::write(&tmp, bytes)?;
-        fs::rename(tmp, self.dir.join(HEADS))
+        self.tidy(&index.pack);
+        Ok(())
     }
 
-    /// The heads saved by the last build; none when missing, unreadable or
-    /// saved by another version.
-    fn saved_heads(&self) -> &Mutex<HashMap<String, Head>> {
-        self.heads.get_or_init(|| {
-            let read = || -> Option<HashMap<String, Head>> {
-                let bytes = fs::read(self.dir.join(HEADS)).ok()?;
-                let (version, rest): (String, &[u8]) = postcard::take_from_bytes(&bytes).ok()?;
-                if version != cache_header() {
-                    return None;
+    /// Removes the packs other than `pack` (replaced by a compacted one, or
+    /// left by a build stopped while compacting) and the entry files of
+    /// earlier versions.
+    fn tidy(&self, pack: &str) {
+        let Ok(files) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        for file in files.flatten() {
+            let name = file.file_name();
+            let name = name.to_string_lossy();
+            if name != pack && is_pack_name(&name) {
+                let _ = fs::remove_file(file.path());
+            } else if name == ENTRIES_DIR {
+                let _ = fs::remove_dir_all(file.path());
+            }
+        }
+    }
+
+    /// What the last build saved: its heads, and the pack they point into
+    /// (a new one when there are none). Heads are dropped when missing,
+    /// unreadable or saved by another version, and so are those whose entry
+    /// lies beyond the end of the pack (cut short).
+    fn saved(&self) -> &Saved {
+        self.saved.get_or_init(|| {
+            let index = read_index(&self.dir.join(HEADS)).unwrap_or_else(|| Index {
+                pack: new_pack_name(),
+                indexed: 0,
+                heads: Vec::new(),
+            });
+            let path = self.dir.join(&index.pack);
+            let len = fs::metadata(&path).map_or(0, |m| m.len());
+            let mut heads: HashMap<Key, Head> = index
+                .heads
+                .into_iter()
+                .filter(|(_, head)| head.end() <= len)
+                .collect();
+            // Entries appended by a build that did not save its heads.
+            if len > index.indexed {
+                for (key, head) in scan(&path, index.indexed, len) {
+                    heads.entry(key).or_insert(head);
                 }
-                postcard::from_bytes(rest).ok()
-            };
-            Mutex::new(read().unwrap_or_default())
+            }
+            Saved {
+                pack: Arc::new(Pack {
+                    name: index.pack,
+                    path,
+                    damaged: Mutex::default(),
+                }),
+                heads: Mutex::new(heads),
+                indexed: index.indexed.min(len),
+            }
         })
     }
 
@@ -160,18 +273,9 @@ impl Store {
         let Some(key) = reply_key(path, context) else {
             return read();
         };
-        let name = key.to_hex().to_string();
-        let file = self.dir.join(REPLIES_DIR).join(&name);
-        let use_entry = |head: Head| {
-            lock(&self.used).insert(name.clone(), head);
-        };
-        // Its head from the heads file, else from the entry itself (a build
-        // stopped before saving the heads file).
-        let saved = lock(self.saved_heads()).remove(&name);
-        let head = saved.or_else(|| {
-            self.heads_changed.store(true, Ordering::Relaxed);
-            read_entry_head(&file)
-        });
+        let key = *key.as_bytes();
+        let saved = self.saved();
+        let head = lock(&saved.heads).remove(&key);
         let cached = head.and_then(|head| {
             let (reply, warnings): (StoredReply, Vec<Diagnostic>) =
                 postcard::from_bytes(&head.bytes).ok()?;
@@ -179,20 +283,51 @@ impl Store {
         });
         if let Some((reply, warnings, head)) = cached {
             let entry = Entry {
-                file,
-                offset: head.texts_at,
+                pack: saved.pack.clone(),
+                key,
+                at: head.texts_at(),
+                len: head.texts_len,
                 again,
             };
-            use_entry(head);
+            lock(&self.used).insert(key, head);
             return Ok((reply.into_reply(entry), warnings));
         }
         let value = read()?;
         // A cache that cannot be written only makes the next build slower.
-        self.heads_changed.store(true, Ordering::Relaxed);
-        if let Ok(head) = write_entry(&file, &value) {
-            use_entry(head);
+        if let Ok(head) = self.write_entry(&saved.pack.path, &key, &value) {
+            lock(&self.used).insert(key, head);
         }
         Ok(value)
+    }
+
+    /// Appends the entry of `value` to the pack; returns its head.
+    fn write_entry(&self, pack: &Path, key: &Key, value: &CachedReply) -> io::Result<Head> {
+        let (bytes, head_len) = entry(key, value)?;
+        let mut writer = lock(&self.writer);
+        let file = match &mut *writer {
+            Some(file) => file,
+            none => {
+                fs::create_dir_all(&self.dir)?;
+                let file = fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(pack)?;
+                none.insert(file)
+            }
+        };
+        self.wrote.store(true, Ordering::Relaxed);
+        // Appended in one write; where it went is where the file's position
+        // now is, less its length, even with another build appending too.
+        file.write_all(&bytes)?;
+        let end = file.stream_position()?;
+        let texts_len = bytes.len() - ENTRY_FIXED - head_len;
+        Ok(Head {
+            at: end
+                .checked_sub(bytes.len() as u64)
+                .ok_or_else(|| io::Error::other("the pack is shorter than its entry"))?,
+            texts_len: u32::try_from(texts_len).map_err(io::Error::other)?,
+            bytes: bytes[ENTRY_FIXED..ENTRY_FIXED + head_len].to_vec(),
+        })
     }
 }
 
@@ -284,60 +419,139 @@ impl StoredReply {
     }
 }
 
-/// A reply cache entry is the reply without its texts ([`StoredReply`])
-/// then its texts, each after its length: reading a reply from the cache
-/// reads only the first part. Returns that part.
-fn write_entry(file: &Path, (reply, warnings): &CachedReply) -> io::Result<Head> {
+/// A reply cache entry in the pack: its key and the lengths of its two
+/// parts, a check of those and of the first part, then the reply without
+/// its texts ([`StoredReply`]), then its texts. Reading a reply from the
+/// cache reads only the first part, from the heads file; the pack is read
+/// for the texts, or for the entries a build that did not finish appended.
+/// Returns the entry and the length of its first part.
+fn entry(key: &Key, (reply, warnings): &CachedReply) -> io::Result<(Vec<u8>, usize)> {
     let not_stored = || io::Error::other("the reply's texts are not the store's");
     let texts = stored(reply.texts.as_ref()).ok_or_else(not_stored)?.get()?;
     let fields = StoredReply::of(reply).ok_or_else(not_stored)?;
     let head = postcard::to_allocvec(&(fields, warnings)).map_err(io::Error::other)?;
     let texts = postcard::to_allocvec(texts).map_err(io::Error::other)?;
-    let mut bytes = Vec::with_capacity(ENTRY_LENGTHS + head.len() + texts.len());
+    let mut bytes = Vec::with_capacity(ENTRY_FIXED + head.len() + texts.len());
+    bytes.extend_from_slice(key);
     for part in [&head, &texts] {
         let len = u32::try_from(part.len()).map_err(io::Error::other)?;
         bytes.extend_from_slice(&len.to_le_bytes());
     }
+    let check = check(&bytes, &head);
+    bytes.extend_from_slice(&check);
     bytes.extend_from_slice(&head);
     bytes.extend_from_slice(&texts);
-    fs::create_dir_all(file.parent().unwrap_or(file))?;
-    fs::write(file, bytes)?;
-    Ok(Head {
-        texts_at: ENTRY_LENGTHS + head.len(),
-        bytes: head,
-    })
+    Ok((bytes, head.len()))
 }
 
-/// The two lengths an entry starts with.
-const ENTRY_LENGTHS: usize = 8;
+/// What an entry starts with: its key, the two lengths and the check.
+const ENTRY_FIXED: usize = 32 + 4 + 4 + 8;
 
-/// The head of a cache entry; `None` when the entry is missing or cut short.
-fn read_entry_head(file: &Path) -> Option<Head> {
-    let mut f = fs::File::open(file).ok()?;
-    // Most heads are well under this: one read.
-    let mut buf = Vec::with_capacity(4096);
-    (&mut f).take(4096).read_to_end(&mut buf).ok()?;
-    let len = |at: usize| -> Option<usize> {
-        let bytes = buf.get(at..at + 4)?.try_into().ok()?;
-        usize::try_from(u32::from_le_bytes(bytes)).ok()
+/// The check of an entry's key and lengths (`fixed`) and first part: an
+/// entry cut short, damaged or written by another version fails it.
+fn check(fixed: &[u8], head: &[u8]) -> [u8; 8] {
+    let mut h = blake3::Hasher::new();
+    h.update(cache_header().as_bytes());
+    h.update(fixed);
+    h.update(head);
+    let mut check = [0; 8];
+    check.copy_from_slice(&h.finalize().as_bytes()[..8]);
+    check
+}
+
+/// The entries of the pack in `path` from `from` to `len` (its end), up to
+/// the first one cut short or damaged.
+fn scan(path: &Path, from: u64, len: u64) -> Vec<(Key, Head)> {
+    let mut found = Vec::new();
+    let Ok(mut file) = fs::File::open(path) else {
+        return found;
     };
-    let (head_len, texts_len) = (len(0)?, len(4)?);
-    let texts_at = ENTRY_LENGTHS + head_len;
-    // An entry cut short (a build stopped while writing it) is not used.
-    if f.metadata().ok()?.len() != (texts_at + texts_len) as u64 {
+    if file.seek(SeekFrom::Start(from)).is_err() {
+        return found;
+    }
+    let mut file = BufReader::new(file);
+    let mut at = from;
+    let mut fixed = [0; ENTRY_FIXED];
+    while file.read_exact(&mut fixed).is_ok() {
+        let mut key = [0; 32];
+        key.copy_from_slice(&fixed[..32]);
+        let len_at =
+            |i: usize| u32::from_le_bytes([fixed[i], fixed[i + 1], fixed[i + 2], fixed[i + 3]]);
+        let (head_len, texts_len) = (len_at(32), len_at(36));
+        let end = at + ENTRY_FIXED as u64 + u64::from(head_len) + u64::from(texts_len);
+        // Also what keeps a damaged length from being allocated.
+        if end > len {
+            break;
+        }
+        let mut bytes = vec![0; head_len as usize];
+        if file.read_exact(&mut bytes).is_err() || check(&fixed[..40], &bytes) != fixed[40..] {
+            break;
+        }
+        if file.seek_relative(i64::from(texts_len)).is_err() {
+            break;
+        }
+        found.push((
+            key,
+            Head {
+                bytes,
+                at,
+                texts_len,
+            },
+        ));
+        at = end;
+    }
+    found
+}
+
+/// Copies the entries of `heads` (in the order they are in) from pack `old`
+/// into a new pack `new`, one after the other, and points the heads there.
+/// Returns the new pack's length.
+fn compact(old: &Path, new: &Path, heads: &mut [(Key, Head)]) -> io::Result<u64> {
+    let mut from = fs::File::open(old)?;
+    let mut to = BufWriter::new(fs::File::create_new(new)?);
+    let mut bytes = Vec::new();
+    let mut at = 0;
+    for (_, head) in heads.iter_mut() {
+        let size = usize::try_from(head.size()).map_err(io::Error::other)?;
+        bytes.resize(size, 0);
+        from.seek(SeekFrom::Start(head.at))?;
+        from.read_exact(&mut bytes)?;
+        to.write_all(&bytes)?;
+        head.at = at;
+        at += head.size();
+    }
+    to.into_inner().map_err(|e| e.into_error())?;
+    Ok(at)
+}
+
+/// The heads file at `path`; `None` when missing, damaged or written by
+/// another version.
+fn read_index(path: &Path) -> Option<Index> {
+    let bytes = fs::read(path).ok()?;
+    let (version, rest): (String, &[u8]) = postcard::take_from_bytes(&bytes).ok()?;
+    if version != cache_header() {
         return None;
     }
-    if buf.len() < texts_at {
-        let start = buf.len();
-        buf.resize(texts_at, 0);
-        f.read_exact(&mut buf[start..]).ok()?;
+    let (hash, body) = rest.split_at_checked(32)?;
+    if blake3::hash(body).as_bytes() != hash {
+        return None;
     }
-    buf.truncate(texts_at);
-    buf.drain(..ENTRY_LENGTHS);
-    Some(Head {
-        bytes: buf,
-        texts_at,
-    })
+    let index: Index = postcard::from_bytes(body).ok()?;
+    is_pack_name(&index.pack).then_some(index)
+}
+
+/// A name for a new pack, which no other build picks at the same time.
+fn new_pack_name() -> String {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{PACK_PREFIX}{now:x}-{:x}{PACK_SUFFIX}", std::process::id())
+}
+
+fn is_pack_name(name: &str) -> bool {
+    name.strip_prefix(PACK_PREFIX)
+        .and_then(|n| n.strip_suffix(PACK_SUFFIX))
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
 }
 
 /// What identifies one state of a reply file: its path, size and
@@ -490,10 +704,12 @@ impl fmt::Debug for StoredTexts {
     }
 }
 
-/// A reply's texts in its cache entry.
+/// A reply's texts in the pack.
 struct Entry {
-    file: PathBuf,
-    offset: usize,
+    pack: Arc<Pack>,
+    key: Key,
+    at: u64,
+    len: u32,
     /// The texts read from the reply's file, should the entry fail.
     again: ReadAgain,
 }
@@ -502,14 +718,15 @@ impl Entry {
     /// The texts, checked against their `hash`.
     fn load(&self, hash: &[u8; 32]) -> io::Result<PackedTexts> {
         let intact = |t: &PackedTexts| t.unpack().is_ok_and(|t| t.hash() == *hash);
-        let cached = fs::read(&self.file)
-            .ok()
-            .and_then(|bytes| postcard::from_bytes::<PackedTexts>(bytes.get(self.offset..)?).ok());
+        let cached = self
+            .pack
+            .read(self.at, self.len)
+            .and_then(|bytes| postcard::from_bytes::<PackedTexts>(&bytes).ok());
         if let Some(texts) = cached.filter(intact) {
             return Ok(texts);
         }
-        // A damaged entry only costs time: it goes, and the file is read again.
-        let _ = fs::remove_file(&self.file);
+        // A damaged entry only costs time: it is dropped, and the file read again.
+        lock(&self.pack.damaged).push(self.key);
         (self.again)()
             .and_then(|texts| {
                 let any: Box<dyn Any> = texts;
@@ -521,6 +738,17 @@ impl Entry {
                     "its cache entry is damaged and the file changed during the build: build again",
                 )
             })
+    }
+}
+
+impl Pack {
+    /// `len` bytes from `at`; `None` when the pack is shorter.
+    fn read(&self, at: u64, len: u32) -> Option<Vec<u8>> {
+        let mut file = fs::File::open(&self.path).ok()?;
+        file.seek(SeekFrom::Start(at)).ok()?;
+        let mut bytes = vec![0; usize::try_from(len).ok()?];
+        file.read_exact(&mut bytes).ok()?;
+        Some(bytes)
     }
 }
 

@@ -252,13 +252,9 @@ fn rebuild_after_editing_and_deleting_replies_equals_a_clean_build() {
             .exists(),
         "a deleted reply's page is gone"
     );
-    // The cache keeps one entry per reply: those of the reply as it was
-    // before the edit, and of the deleted reply, are gone.
-    assert_eq!(
-        files_in(&tmp.path().join(".site.palabre-cache/replies")),
-        reply_files(&content),
-        "the build cache holds an entry per reply, no more"
-    );
+    // The entries of the reply as it was before the edit, and of the deleted
+    // reply, are left in the pack until they are half of it.
+    the_pack(&tmp.path().join(".site.palabre-cache"));
 }
 
 #[test]
@@ -324,13 +320,22 @@ fn reply_files(content: &Path) -> usize {
         .sum()
 }
 
-/// Replaces every reply entry of a build cache (`entries`) by `change` of it.
-fn rewrite_entries(entries: &Path, change: impl Fn(Vec<u8>) -> Vec<u8>) {
-    for entry in fs::read_dir(entries).expect("replies cache") {
-        let path = entry.expect("entry").path();
-        let bytes = fs::read(&path).expect("read entry");
-        fs::write(&path, change(bytes)).expect("rewrite entry");
-    }
+/// The pack files of a build cache, where its reply entries are.
+fn packs(cache: &Path) -> Vec<PathBuf> {
+    let mut packs: Vec<PathBuf> = fs::read_dir(cache)
+        .expect("cache folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pack"))
+        .collect();
+    packs.sort();
+    packs
+}
+
+/// The one pack file of a build cache.
+fn the_pack(cache: &Path) -> PathBuf {
+    let packs = packs(cache);
+    assert_eq!(packs.len(), 1, "the cache has one pack file: {packs:?}");
+    packs[0].clone()
 }
 
 #[test]
@@ -342,10 +347,141 @@ fn a_corrupt_cache_only_costs_time() {
     let cache = tmp.path().join(".site.palabre-cache");
     assert!(cache.is_dir(), "the cache sits beside the output folder");
     // Garbage in every cache file, and a page table that claims stale pages are current.
-    rewrite_entries(&cache.join("replies"), |_| b"garbage".to_vec());
+    fs::write(the_pack(&cache), b"garbage").expect("overwrite");
     fs::write(cache.join("heads.bin"), b"garbage").expect("overwrite");
     fs::write(site.join("en/index.html"), b"tampered").expect("tamper");
     fs::remove_file(cache.join("files.tsv")).expect("remove table");
+    build(&content, &site);
+    assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
+    the_pack(&cache);
+}
+
+#[test]
+fn a_clean_build_keeps_its_replies_in_one_pack_file_that_a_new_reply_is_appended_to() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let content = copied_sample(tmp.path());
+    let site = tmp.path().join("site");
+    build(&content, &site);
+    let cache = tmp.path().join(".site.palabre-cache");
+    let pack = the_pack(&cache);
+    let files = files_in(&cache);
+    assert!(
+        files < 8 && files < reply_files(&content),
+        "a clean build of {} replies leaves {files} files in its cache, not one per reply",
+        reply_files(&content)
+    );
+    let before = fs::read(&pack).expect("pack");
+
+    build(&content, &site);
+    assert!(
+        fs::read(&pack).expect("pack") == before,
+        "a build that changed no reply leaves the pack as it was"
+    );
+
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fs::write(
+        content.join("mainstreaming-migration-2015/replies/020-nouvelle-personne.md"),
+        NEW_REPLY,
+    )
+    .expect("write reply");
+    build(&content, &site);
+    assert_eq!(the_pack(&cache), pack, "the same pack file");
+    let after = fs::read(&pack).expect("pack");
+    assert!(
+        after.len() > before.len() && after.starts_with(&before),
+        "the new reply's entry is appended to the pack, the others left as they were"
+    );
+    assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
+}
+
+#[test]
+fn deleting_most_replies_compacts_the_pack() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let content = copied_sample(tmp.path());
+    let site = tmp.path().join("site");
+    build(&content, &site);
+    let cache = tmp.path().join(".site.palabre-cache");
+    let full = fs::metadata(the_pack(&cache)).expect("pack").len();
+    // All but the first two replies of each discussion.
+    for discussion in fs::read_dir(&content).expect("content") {
+        let replies = discussion.expect("entry").path().join("replies");
+        if !replies.is_dir() {
+            continue;
+        }
+        let mut files: Vec<PathBuf> = fs::read_dir(&replies)
+            .expect("replies")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        for file in &files[2..] {
+            fs::remove_file(file).expect("delete reply");
+        }
+    }
+    build(&content, &site);
+    assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
+    let compacted = fs::metadata(the_pack(&cache)).expect("pack").len();
+    assert!(
+        compacted < full / 4,
+        "the pack holds only the replies left: {compacted} bytes, from {full}"
+    );
+    // The replies left are read from the compacted pack: a new reply makes
+    // its discussion's report show them all.
+    fs::write(
+        content.join("mainstreaming-migration-2015/replies/020-nouvelle-personne.md"),
+        NEW_REPLY,
+    )
+    .expect("write reply");
+    build(&content, &site);
+    assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
+}
+
+#[test]
+fn a_truncated_pack_only_costs_time() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let content = copied_sample(tmp.path());
+    let site = tmp.path().join("site");
+    build(&content, &site);
+    let pack = the_pack(&tmp.path().join(".site.palabre-cache"));
+    let len = fs::metadata(&pack).expect("pack").len();
+    let file = fs::OpenOptions::new()
+        .write(true)
+        .open(&pack)
+        .expect("open pack");
+    file.set_len(len / 2).expect("truncate");
+    drop(file);
+    // A new reply, so that its discussion's report needs every reply's texts.
+    fs::write(
+        content.join("mainstreaming-migration-2015/replies/020-nouvelle-personne.md"),
+        NEW_REPLY,
+    )
+    .expect("write reply");
+    build(&content, &site);
+    assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
+}
+
+#[test]
+fn a_failed_build_leaves_the_cache_usable() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let content = copied_sample(tmp.path());
+    let site = tmp.path().join("site");
+    build(&content, &site);
+    let broken = content.join("territorial-approach-2013/replies/098-broken.md");
+    fs::write(&broken, "---\nauthor: [unclosed\n---\nText.\n").expect("write reply");
+    fs::write(
+        content.join("mainstreaming-migration-2015/replies/020-nouvelle-personne.md"),
+        NEW_REPLY,
+    )
+    .expect("write reply");
+    let failed = common::build_command(&content, &site)
+        .arg("--themes")
+        .arg(common::THEMES)
+        .output()
+        .expect("run palabre");
+    assert!(
+        !failed.status.success(),
+        "a reply with broken front matter fails the build"
+    );
+    fs::remove_file(&broken).expect("delete reply");
     build(&content, &site);
     assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
 }
@@ -357,13 +493,16 @@ fn replies_whose_texts_are_damaged_in_the_cache_are_read_again_from_their_files(
     let site = tmp.path().join("site");
     build(&content, &site);
     // A reply's texts are read from the cache only when a page needs them:
-    // damage the end of every entry (where the texts are), then add a reply,
-    // so that its discussion's report needs every reply of the discussion.
-    let entries = tmp.path().join(".site.palabre-cache/replies");
-    rewrite_entries(&entries, |mut bytes| {
-        *bytes.last_mut().expect("non-empty entry") ^= 0x55;
-        bytes
-    });
+    // damage bytes all along the pack (every entry's texts), then add a
+    // reply, so that its discussion's report needs every reply of the
+    // discussion.
+    let cache = tmp.path().join(".site.palabre-cache");
+    let pack = the_pack(&cache);
+    let mut bytes = fs::read(&pack).expect("pack");
+    for byte in bytes.iter_mut().step_by(61) {
+        *byte ^= 0x55;
+    }
+    fs::write(&pack, bytes).expect("damage pack");
     fs::write(
         content.join("mainstreaming-migration-2015/replies/020-nouvelle-personne.md"),
         NEW_REPLY,
@@ -371,13 +510,15 @@ fn replies_whose_texts_are_damaged_in_the_cache_are_read_again_from_their_files(
     .expect("write reply");
     build(&content, &site);
     assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
-    // The damaged entries were dropped; the next build stores those replies again.
+    // The damaged entries were dropped: the next build stores those replies
+    // again, though none changed.
+    let before = fs::metadata(the_pack(&cache)).expect("pack").len();
     build(&content, &site);
-    assert_eq!(
-        files_in(&entries),
-        reply_files(&content),
-        "the cache holds an entry per reply again"
+    assert!(
+        fs::metadata(the_pack(&cache)).expect("pack").len() > before,
+        "the damaged replies are stored again"
     );
+    assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
 }
 
 #[test]
