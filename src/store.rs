@@ -222,14 +222,30 @@ impl Store {
         }
     }
 
+    /// The name of the pack last written to, if any.
+    fn last_pack(&self) -> Option<String> {
+        fs::read_dir(&self.dir)
+            .ok()?
+            .flatten()
+            .filter_map(|file| {
+                let name = file.file_name().to_string_lossy().into_owned();
+                let written = file.metadata().and_then(|m| m.modified()).ok()?;
+                is_pack_name(&name).then_some((written, name))
+            })
+            .max()
+            .map(|(_, name)| name)
+    }
+
     /// What the last build saved: its heads, and the pack they point into
     /// (a new one when there are none). Heads are dropped when missing,
     /// unreadable or saved by another version, and so are those whose entry
     /// lies beyond the end of the pack (cut short).
     fn saved(&self) -> &Saved {
         self.saved.get_or_init(|| {
+            // Without heads, the pack a build last appended to is read whole:
+            // that build stopped before saving them.
             let index = read_index(&self.dir.join(HEADS)).unwrap_or_else(|| Index {
-                pack: new_pack_name(),
+                pack: self.last_pack().unwrap_or_else(new_pack_name),
                 indexed: 0,
                 heads: Vec::new(),
             });
@@ -904,6 +920,113 @@ mod tests {
         packed.text.truncate(6);
         assert!(packed.text().is_err());
         assert!(packed.unpack().is_err());
+    }
+
+    /// A reply to `file`, as reading it would give.
+    fn reply_in(file: &Path) -> CachedReply {
+        let name = file.file_stem().map(|n| n.to_string_lossy().into_owned());
+        let name = name.unwrap_or_default();
+        let texts = Texts {
+            html: format!("<p>Reply {name}.</p>").repeat(40),
+            text: format!("Reply {name}."),
+            parts: Vec::new(),
+        };
+        let reply = Reply {
+            id: name,
+            source: file.to_path_buf(),
+            author: None,
+            organisation: None,
+            country: None,
+            date: None,
+            answers: vec![q(1, 1)],
+            lang: Lang::EN,
+            lang_source: LangSource::Declared,
+            texts: hold(&texts, file),
+            links: Vec::new(),
+        };
+        (reply, Vec::new())
+    }
+
+    /// The replies in `files` through the cache of output folder `out`, the
+    /// heads saved when `save`: how many were read from their files, and
+    /// their HTML.
+    fn load(out: &Path, files: &[PathBuf], save: bool) -> (usize, Vec<String>) {
+        let store = Store::beside(out);
+        let context = blake3::hash(b"context");
+        let mut read = 0;
+        let mut html = Vec::new();
+        for file in files {
+            let from_file = || {
+                read += 1;
+                Ok::<_, ()>(reply_in(file))
+            };
+            let (reply, _) = store
+                .reply(file, &context, from_file, Box::new(|| None))
+                .expect("reply");
+            html.push(reply.texts.html_for(None).expect("texts"));
+        }
+        if save {
+            store.save_replies().expect("save");
+        }
+        (read, html)
+    }
+
+    /// `n` reply files in `dir`.
+    fn reply_files(dir: &Path, n: usize) -> Vec<PathBuf> {
+        (0..n)
+            .map(|i| {
+                let file = dir.join(format!("{i:03}.md"));
+                fs::write(&file, format!("reply {i}")).expect("write reply");
+                file
+            })
+            .collect()
+    }
+
+    fn packs(cache: &Path) -> Vec<PathBuf> {
+        fs::read_dir(cache)
+            .expect("cache")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "pack"))
+            .collect()
+    }
+
+    #[test]
+    fn entries_of_a_build_that_saved_no_heads_are_found_in_the_pack() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let files = reply_files(tmp.path(), 5);
+        let out = tmp.path().join("out");
+        let (read, first) = load(&out, &files, false);
+        assert_eq!(read, 5);
+        let (read, again) = load(&out, &files, true);
+        assert_eq!(read, 0, "every reply comes from the pack");
+        assert_eq!(again, first);
+        let (read, _) = load(&out, &files, false);
+        assert_eq!(read, 0, "and from the saved heads");
+        assert_eq!(packs(&tmp.path().join(".out.palabre-cache")).len(), 1);
+    }
+
+    #[test]
+    fn stale_entries_are_compacted_away_once_they_are_half_the_pack() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let files = reply_files(tmp.path(), 10);
+        let out = tmp.path().join("out");
+        let cache = tmp.path().join(".out.palabre-cache");
+        let (_, html) = load(&out, &files, true);
+        let [pack] = packs(&cache).try_into().expect("one pack");
+        let full = fs::metadata(&pack).expect("pack").len();
+        // Four replies of ten deleted: their entries stay.
+        load(&out, &files[..6], true);
+        assert_eq!(packs(&cache), [pack.clone()]);
+        assert_eq!(fs::metadata(&pack).expect("pack").len(), full);
+        // Eight: they are more than half the pack, which is written anew.
+        load(&out, &files[..2], true);
+        let [compacted] = packs(&cache).try_into().expect("one pack");
+        assert_ne!(compacted, pack);
+        let size = fs::metadata(&compacted).expect("pack").len();
+        assert!(size * 4 < full, "{size} bytes of {full}");
+        let (read, kept) = load(&out, &files[..2], true);
+        assert_eq!(read, 0, "the replies left come from the new pack");
+        assert_eq!(kept, html[..2]);
     }
 
     #[test]

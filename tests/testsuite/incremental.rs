@@ -392,6 +392,16 @@ fn a_clean_build_keeps_its_replies_in_one_pack_file_that_a_new_reply_is_appended
         "the new reply's entry is appended to the pack, the others left as they were"
     );
     assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
+
+    // Without its heads file (a build stopped before saving it), the cache
+    // still serves every reply: none is stored again.
+    fs::remove_file(cache.join("heads.bin")).expect("remove heads");
+    build(&content, &site);
+    assert!(
+        fs::read(&pack).expect("pack") == after,
+        "the replies are found in the pack"
+    );
+    assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
 }
 
 #[test]
