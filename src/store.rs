@@ -1016,7 +1016,7 @@ mod tests {
         let full = fs::metadata(&pack).expect("pack").len();
         // Four replies of ten deleted: their entries stay.
         load(&out, &files[..6], true);
-        assert_eq!(packs(&cache), [pack.clone()]);
+        assert_eq!(packs(&cache), std::slice::from_ref(&pack));
         assert_eq!(fs::metadata(&pack).expect("pack").len(), full);
         // Eight: they are more than half the pack, which is written anew.
         load(&out, &files[..2], true);
