@@ -159,6 +159,15 @@ fn set_base_url(content: &Path, base_url: &str) {
     .expect("write site.yaml");
 }
 
+/// Writes [`NEW_REPLY`] into the sample copy `content`.
+fn add_new_reply(content: &Path) {
+    fs::write(
+        content.join("mainstreaming-migration-2015/replies/020-nouvelle-personne.md"),
+        NEW_REPLY,
+    )
+    .expect("write reply");
+}
+
 const NEW_REPLY: &str = "---\nauthor: \"Nouvelle Personne\"\ndate: 2015-07-20\nanswers: [\"1.2\"]\n---\nLa coopération décentralisée permet aux collectivités locales de travailler ensemble sur les questions de migration et de développement, avec les associations de migrants.\n";
 
 #[test]
@@ -184,11 +193,7 @@ fn rebuild_after_a_new_reply_equals_a_clean_build_and_touches_only_what_depends_
     let before = snapshot(&site);
     let folder = fs::metadata(&site).expect("site").ino();
     std::thread::sleep(std::time::Duration::from_millis(20));
-    fs::write(
-        content.join("mainstreaming-migration-2015/replies/020-nouvelle-personne.md"),
-        NEW_REPLY,
-    )
-    .expect("write reply");
+    add_new_reply(&content);
     let after_add = build(&content, &site);
     let n = rendered(&after_add);
     assert!(
@@ -379,11 +384,7 @@ fn a_clean_build_keeps_its_replies_in_one_pack_file_that_a_new_reply_is_appended
     );
 
     std::thread::sleep(std::time::Duration::from_millis(20));
-    fs::write(
-        content.join("mainstreaming-migration-2015/replies/020-nouvelle-personne.md"),
-        NEW_REPLY,
-    )
-    .expect("write reply");
+    add_new_reply(&content);
     build(&content, &site);
     assert_eq!(the_pack(&cache), pack, "the same pack file");
     let after = fs::read(&pack).expect("pack");
@@ -436,11 +437,7 @@ fn deleting_most_replies_compacts_the_pack() {
     );
     // The replies left are read from the compacted pack: a new reply makes
     // its discussion's report show them all.
-    fs::write(
-        content.join("mainstreaming-migration-2015/replies/020-nouvelle-personne.md"),
-        NEW_REPLY,
-    )
-    .expect("write reply");
+    add_new_reply(&content);
     build(&content, &site);
     assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
 }
@@ -460,11 +457,7 @@ fn a_truncated_pack_only_costs_time() {
     file.set_len(len / 2).expect("truncate");
     drop(file);
     // A new reply, so that its discussion's report needs every reply's texts.
-    fs::write(
-        content.join("mainstreaming-migration-2015/replies/020-nouvelle-personne.md"),
-        NEW_REPLY,
-    )
-    .expect("write reply");
+    add_new_reply(&content);
     build(&content, &site);
     assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
 }
@@ -477,11 +470,7 @@ fn a_failed_build_leaves_the_cache_usable() {
     build(&content, &site);
     let broken = content.join("territorial-approach-2013/replies/098-broken.md");
     fs::write(&broken, "---\nauthor: [unclosed\n---\nText.\n").expect("write reply");
-    fs::write(
-        content.join("mainstreaming-migration-2015/replies/020-nouvelle-personne.md"),
-        NEW_REPLY,
-    )
-    .expect("write reply");
+    add_new_reply(&content);
     let failed = common::build_command(&content, &site)
         .arg("--themes")
         .arg(common::THEMES)
@@ -513,11 +502,7 @@ fn replies_whose_texts_are_damaged_in_the_cache_are_read_again_from_their_files(
         *byte ^= 0x55;
     }
     fs::write(&pack, bytes).expect("damage pack");
-    fs::write(
-        content.join("mainstreaming-migration-2015/replies/020-nouvelle-personne.md"),
-        NEW_REPLY,
-    )
-    .expect("write reply");
+    add_new_reply(&content);
     build(&content, &site);
     assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
     // The damaged entries were dropped: the next build stores those replies
@@ -615,11 +600,7 @@ fn a_new_reply_redoes_only_the_extra_files_of_its_discussion() {
 
     let before = snapshot(&site);
     std::thread::sleep(std::time::Duration::from_millis(20));
-    fs::write(
-        content.join("mainstreaming-migration-2015/replies/020-nouvelle-personne.md"),
-        NEW_REPLY,
-    )
-    .expect("write reply");
+    add_new_reply(&content);
     let after_add = build_report(&content, &site, themes);
     // The other discussion's CSV, JSON, search texts, Word documents and
     // feeds depend on none of its replies; the search index and the sitemap
