@@ -90,8 +90,10 @@ pub fn load_cached(dir: &Path, cache: Option<&Store>) -> (Option<Site>, Diagnost
         }
     };
     let site_file = dir.join(SITE_FILE);
-    let title_line = fs::read_to_string(&site_file)
-        .ok()
+    // Read again for the line only when there is something to warn about.
+    let title_line = (!config.title_versions.stale.is_empty())
+        .then(|| fs::read_to_string(&site_file).ok())
+        .flatten()
         .and_then(|text| key_line(&text, "title"));
     diags.extend(stale_warnings(
         &site_file,
@@ -984,10 +986,10 @@ fn read_reply(
                     (d.lang, source)
                 }
                 None => {
-                    let codes: Vec<&str> = detector.languages().iter().map(|l| l.code()).collect();
+                    let codes = Lang::list(detector.languages().iter().copied());
                     let set = format!(
                         "set `lang:` in the front-matter to one of the site's languages ({})",
-                        codes.join(", ")
+                        codes
                     );
                     let (message, hint) = match detector.outside(&text) {
                         Some(o) => (
@@ -1192,19 +1194,19 @@ fn stale_warnings(
 
 /// The error for a text in `lang`, which the site is not written in.
 fn not_a_site_language(path: &Path, line: Option<usize>, lang: Lang, site: &[Lang]) -> Diagnostic {
-    let codes: Vec<&str> = site.iter().map(|l| l.code()).collect();
+    let codes = Lang::list(site.iter().copied());
     Diagnostic::error(
         path,
         line,
         format!(
             "`{lang}` ({}) is not one of the site's languages ({})",
             lang.english_name(),
-            codes.join(", ")
+            codes
         ),
     )
     .hint(format!(
         "add `{lang}` to `languages:` in site.yaml, or use one of {}",
-        codes.join(", ")
+        codes
     ))
 }
 

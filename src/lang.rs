@@ -87,7 +87,16 @@ impl Lang {
 
     /// Codes of every known language, for error messages.
     pub fn known_codes() -> String {
-        Lang::all().map(Lang::code).collect::<Vec<_>>().join(", ")
+        Lang::list(Lang::all())
+    }
+
+    /// The codes of `langs`, comma-separated: "en, fr, es", for messages.
+    pub fn list(langs: impl IntoIterator<Item = Lang>) -> String {
+        langs
+            .into_iter()
+            .map(Lang::code)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     fn to_whatlang(self) -> Option<whatlang::Lang> {

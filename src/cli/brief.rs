@@ -117,7 +117,7 @@ fn brief(args: &Args) -> Result<String, Vec<Diagnostic>> {
         .commit(None::<std::iter::Empty<&String>>)
         .map_err(io)?;
     Ok(format!(
-        "wrote the brief of {} question(s) of {} to {}: open {}; drafts in {}",
+        "wrote the moderators' brief of {} question(s) of {} to {}: open {}; drafts in {}",
         briefs.len(),
         d.slug,
         args.output.display(),

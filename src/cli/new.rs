@@ -82,10 +82,10 @@ fn reply(args: ReplyArgs) -> Result<(), String> {
     if let Some(lang) = lang {
         let site = content::site_languages(&args.content).map_err(|d| d.to_string())?;
         if !site.contains(&lang) {
-            let codes: Vec<&str> = site.iter().map(|l| l.code()).collect();
+            let codes = Lang::list(site.iter().copied());
             return Err(format!(
                 "error: `{lang}` is not one of the site's languages ({})\n  hint: use one of them, or add `{lang}` to `languages:` in site.yaml",
-                codes.join(", ")
+                codes
             ));
         }
     }

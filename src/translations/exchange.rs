@@ -464,6 +464,10 @@ pub fn import(
 ) -> Result<Vec<Imported>, Diagnostic> {
     let mut out = Vec::new();
     let mut edits: BTreeMap<PathBuf, Vec<(String, Edit)>> = BTreeMap::new();
+    let site_file = content.join("site.yaml");
+    let mut all = vec![site_title(site, &site_file)];
+    all.extend(site.discussions.iter().flat_map(discussion_texts));
+    let text_maps: BTreeMap<&str, &TextMap<'_>> = all.iter().map(|m| (m.id.as_str(), m)).collect();
     for t in translations {
         if t.needs_review {
             out.push(Imported::NeedsReview(t.id.clone()));
@@ -476,11 +480,8 @@ pub fn import(
         };
         // A title or a question: its text, and the version of the original
         // it translates, as `mark` records it.
-        let site_file = content.join("site.yaml");
-        let site_texts = [site_title(site, &site_file)];
         let discussion = site.discussions.iter().find(|d| d.slug == slug);
-        let texts = discussion.map(discussion_texts).unwrap_or_default();
-        if let Some(m) = site_texts.iter().chain(&texts).find(|m| m.id == t.id) {
+        if let Some(m) = text_maps.get(t.id.as_str()) {
             let file = edits.entry(m.file.to_path_buf()).or_default();
             let text = Edit {
                 at: m.place,
@@ -489,7 +490,11 @@ pub fn import(
                 create: None,
             };
             file.push((t.id.clone(), text));
-            file.extend(m.record(lang).map(|e| (t.id.clone(), e)));
+            file.extend(
+                m.record(lang)
+                    .and_then(|(_, e)| e)
+                    .map(|e| (t.id.clone(), e)),
+            );
             continue;
         }
         let Some(d) = discussion else {

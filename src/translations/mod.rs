@@ -87,21 +87,22 @@ struct TextMap<'a> {
 }
 
 impl TextMap<'_> {
-    /// The edit recording, in the map's `translated:`, that its `lang`
-    /// text translates the current original; `None` when it already says so
-    /// or there is nothing to record.
-    fn record(&self, lang: Lang) -> Option<yaml::Edit> {
+    /// The version of the original its `lang` text translates, with the
+    /// edit recording it in the map's `translated:` when that does not say
+    /// so yet; `None` when `lang` is the original's or there is no original.
+    fn record(&self, lang: Lang) -> Option<(String, Option<yaml::Edit>)> {
         let original = self
             .text
             .get(&self.original)
             .filter(|_| lang != self.original)?;
         let version = text_version(original);
-        (self.versions.recorded.get(&lang) != Some(&version)).then(|| yaml::Edit {
+        let edit = (self.versions.recorded.get(&lang) != Some(&version)).then(|| yaml::Edit {
             at: self.place,
             key: "translated",
             value: format!("\"{version}\""),
             create: Some(self.key),
-        })
+        });
+        Some((version, edit))
     }
 }
 
@@ -180,13 +181,12 @@ fn mark_texts(texts: &[TextMap<'_>], lang: Lang) -> Result<Vec<Marked>, Diagnost
     let mut out = Vec::new();
     let mut edits: BTreeMap<&Path, Vec<(String, yaml::Edit)>> = BTreeMap::new();
     for t in texts {
-        let Some(original) = t.text.get(&t.original) else {
-            continue;
-        };
-        if lang == t.original || !t.text.contains_key(&lang) {
+        if !t.text.contains_key(&lang) {
             continue;
         }
-        let edit = t.record(lang);
+        let Some((version, edit)) = t.record(lang) else {
+            continue;
+        };
         let written = edit.is_some();
         if let Some(e) = edit {
             edits.entry(t.file).or_default().push((t.what.clone(), e));
@@ -194,7 +194,7 @@ fn mark_texts(texts: &[TextMap<'_>], lang: Lang) -> Result<Vec<Marked>, Diagnost
         out.push(Marked {
             file: t.file.to_path_buf(),
             translates: format!("the {} {}", t.original.english_name(), t.what),
-            version: text_version(original),
+            version,
             written,
         });
     }

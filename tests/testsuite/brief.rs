@@ -337,7 +337,7 @@ fn mistakes_are_said_and_nothing_is_written() {
         let run = brief(&site.content, &out, args);
         assert!(!run.status.success(), "{args:?} succeeded");
         assert!(run.stderr.contains(said), "{args:?}: {}", run.stderr);
-        assert!(!out.exists(), "{args:?} wrote the brief");
+        assert!(!out.exists(), "{args:?} wrote the moderators' brief");
     }
     let inside = site.content.join("brief");
     let run = brief(&site.content, &inside, &["--discussion", "d"]);
