@@ -88,22 +88,52 @@ pub fn is_relative(dest: &str) -> bool {
 /// without the characters XML 1.0 forbids (control characters but tab and
 /// line breaks, U+FFFE, U+FFFF).
 pub fn push_xml_escaped(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
+    // Runs of characters that stay as they are are copied whole: a Word
+    // document's text is almost all of them.
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let replacement = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\t' | b'\n' | b'\r' => continue,
+            0..0x20 => "",
+            // U+FFFE and U+FFFF are EF BF BE and EF BF BF in UTF-8.
+            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => {
+                out.push_str(&text[start..i]);
+                start = i + 3;
+                continue;
+            }
+            _ => continue,
+        };
+        out.push_str(&text[start..i]);
+        out.push_str(replacement);
+        start = i + 1;
     }
+    out.push_str(&text[start..]);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_escaping_replaces_markup_and_drops_what_xml_forbids() {
+        let mut out = String::from("<w:t>");
+        push_xml_escaped(
+            "Tom & Jerry <b>\"é\"</b>\u{1}\ttab\nline\u{fffe}\u{ffff}\u{fffd}中",
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            "<w:t>Tom &amp; Jerry &lt;b&gt;&quot;é&quot;&lt;/b&gt;\ttab\nline\u{fffd}中"
+        );
+        let mut plain = String::new();
+        push_xml_escaped("nothing to escape", &mut plain);
+        assert_eq!(plain, "nothing to escape");
+    }
 
     #[test]
     fn addresses_are_names_made_web_safe() {
