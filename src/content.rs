@@ -11,7 +11,7 @@ mod settings;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -920,7 +920,14 @@ fn read_reply(
         );
     }
 
-    if let Some(offset) = PLACEHOLDERS.iter().filter_map(|(_, p)| body.find(p)).min() {
+    // Searchers made once: every reply is searched for every placeholder.
+    static FINDERS: LazyLock<Vec<memchr::memmem::Finder<'static>>> = LazyLock::new(|| {
+        PLACEHOLDERS
+            .iter()
+            .map(|(_, p)| memchr::memmem::Finder::new(p))
+            .collect()
+    });
+    if let Some(offset) = FINDERS.iter().filter_map(|f| f.find(body.as_bytes())).min() {
         warnings.push(
             Diagnostic::warning(
                 path,

@@ -541,7 +541,7 @@ const MIN_PLAIN_WORDS: usize = 50;
 /// Texts in other languages (Portuguese, Italian, Catalan) fall short of
 /// each of these, so detection among all languages would say the same.
 fn plainly(text: &str) -> Option<Lang> {
-    static OWN: std::sync::LazyLock<[(Lang, std::collections::HashSet<&'static str>); 3]> =
+    static OWN: std::sync::LazyLock<[(Lang, rustc_hash::FxHashSet<&'static str>); 3]> =
         std::sync::LazyLock::new(|| {
             WORDS.map(|(l, words)| {
                 let others = || WORDS.iter().filter(move |(o, _)| *o != l);

@@ -64,23 +64,25 @@ pub fn has_address(text: &str) -> bool {
 /// and the regex, whose word boundaries are Unicode's, runs without its fast
 /// engine on non-ASCII text: half the time of reading a reply went to it.
 fn may_hold_address(text: &str) -> bool {
-    text.contains(['@', '＠'])
-        || bracketed(text, "at")
-        || bracketed(text, "dot")
-        || spaced(text, "dot")
+    text.contains(['@', '＠']) || bracketed(text, &["at", "dot"]) || spaced(text, "dot")
 }
 
-/// Whether `text` holds `word` (ASCII, any case) in brackets, spaces allowed
-/// inside them: `[at]`, `( dot )`.
-fn bracketed(text: &str, word: &str) -> bool {
-    text.match_indices(['[', '(', '{', '<']).any(|(i, _)| {
-        let inside = text[i + 1..].trim_start();
-        inside
-            .get(..word.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(word))
-            && inside[word.len()..]
-                .trim_start()
-                .starts_with([']', ')', '}', '>'])
+/// Whether `text` holds one of `words` (ASCII, any case) in brackets, spaces
+/// allowed inside them: `[at]`, `( dot )`.
+fn bracketed(text: &str, words: &[&str]) -> bool {
+    text.bytes().enumerate().any(|(i, b)| {
+        matches!(b, b'[' | b'(' | b'{' | b'<') && {
+            // After an ASCII bracket: a character boundary.
+            let inside = text[i + 1..].trim_start();
+            words.iter().any(|word| {
+                inside
+                    .get(..word.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(word))
+                    && inside[word.len()..]
+                        .trim_start()
+                        .starts_with([']', ')', '}', '>'])
+            })
+        }
     })
 }
 

@@ -715,7 +715,9 @@ fn numbering(numbered: usize) -> String {
 
 /// A zip entry being compressed, with the checksum and size of what it holds.
 struct Entry {
-    data: DeflateEncoder<Vec<u8>>,
+    /// Buffered: the encoder clears its whole output buffer on every write,
+    /// and a document is written a paragraph at a time.
+    data: std::io::BufWriter<DeflateEncoder<Vec<u8>>>,
     crc: crc32fast::Hasher,
     size: u64,
 }
@@ -723,7 +725,10 @@ struct Entry {
 impl Entry {
     fn new() -> Entry {
         Entry {
-            data: DeflateEncoder::new(Vec::new(), Compression::fast()),
+            data: std::io::BufWriter::with_capacity(
+                1 << 16,
+                DeflateEncoder::new(Vec::new(), Compression::fast()),
+            ),
             crc: crc32fast::Hasher::new(),
             size: 0,
         }
@@ -759,7 +764,12 @@ impl Zip {
 
     fn finish_entry(&mut self, name: &str, e: Entry) -> Result<(), JobError> {
         let crc = e.crc.finalize();
-        let data = e.data.finish().map_err(|e| e.to_string())?;
+        let data = e
+            .data
+            .into_inner()
+            .map_err(|e| e.to_string())?
+            .finish()
+            .map_err(|e| e.to_string())?;
         let too_big = || "the Word document is larger than 4 GB".to_string();
         let size = u32::try_from(e.size).map_err(|_| too_big())?;
         let packed = u32::try_from(data.len()).map_err(|_| too_big())?;
@@ -827,7 +837,13 @@ mod tests {
         if b.children(fragment.root_element(), &ctx).is_err() || b.end_para(&ctx).is_err() {
             panic!("conversion failed");
         }
-        let bytes = b.entry.data.finish().expect("deflate");
+        let bytes = b
+            .entry
+            .data
+            .into_inner()
+            .expect("flushed")
+            .finish()
+            .expect("deflate");
         let mut xml = String::new();
         std::io::Read::read_to_string(&mut flate2::read::DeflateDecoder::new(&bytes[..]), &mut xml)
             .expect("inflate");
