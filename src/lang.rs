@@ -653,8 +653,8 @@ mod tests {
         assert_eq!(serde_saphyr::from_str::<Lang>("fr").ok(), Some(Lang::FR));
     }
 
-    /// The words of every reply of the sample and of the five-language
-    /// fixture, as detection sees them.
+    /// The text of every reply of the sample and of the five-language
+    /// fixture, its Markdown as written.
     fn replies() -> Vec<(std::path::PathBuf, String)> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut found = Vec::new();
@@ -672,7 +672,7 @@ mod tests {
                 {
                     let text = std::fs::read_to_string(&path).expect("reply");
                     let body = text.splitn(3, "---").nth(2).unwrap_or(&text);
-                    found.push((path, crate::markdown::words(body)));
+                    found.push((path, body.to_string()));
                 }
             }
         }

@@ -116,6 +116,9 @@ fn process_is_running(pid: u32) -> bool {
 pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
+    /// Whether there is a current output: without one (a first build),
+    /// nothing is looked up in it.
+    has_output: bool,
     /// Files of the current output that the new site keeps as they are.
     kept: Mutex<Vec<String>>,
     /// Files written into the staging folder.
@@ -143,6 +146,7 @@ impl Staging {
         fs::create_dir(&dir)?;
         Ok(Staging {
             dir,
+            has_output: output.is_dir(),
             output,
             kept: Mutex::default(),
             written: Mutex::default(),
@@ -171,9 +175,10 @@ impl Staging {
     /// Keeps every file of `paths` when the current output has them all,
     /// else none (so that none is kept twice when they are written again).
     pub fn keep_all(&self, paths: &[&str]) -> bool {
-        let all = paths
-            .iter()
-            .all(|path| fs::symlink_metadata(self.output.join(path)).is_ok_and(|m| m.is_file()));
+        let all = self.has_output
+            && paths.iter().all(|path| {
+                fs::symlink_metadata(self.output.join(path)).is_ok_and(|m| m.is_file())
+            });
         if all {
             lock(&self.kept).extend(paths.iter().map(|p| p.to_string()));
         }
@@ -185,7 +190,8 @@ impl Staging {
     pub fn write_if_changed(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let old = self.output.join(path);
         // Comparing sizes first spares reading most changed files.
-        let same = fs::metadata(&old).is_ok_and(|m| m.len() == bytes.len() as u64)
+        let same = self.has_output
+            && fs::metadata(&old).is_ok_and(|m| m.len() == bytes.len() as u64)
             && fs::read(&old).is_ok_and(|old| old == bytes);
         if same && self.keep(path) {
             return Ok(());

@@ -64,35 +64,54 @@ pub fn has_address(text: &str) -> bool {
 /// and the regex, whose word boundaries are Unicode's, runs without its fast
 /// engine on non-ASCII text: half the time of reading a reply went to it.
 fn may_hold_address(text: &str) -> bool {
-    text.contains(['@', '＠']) || bracketed(text, &["at", "dot"]) || spaced(text, "dot")
+    let bytes = text.as_bytes();
+    memchr::memchr(b'@', bytes).is_some()
+        || memchr::memmem::find(bytes, "＠".as_bytes()).is_some()
+        || bracketed(text, &["at", "dot"])
+        || spaced(text, "dot")
 }
 
 /// Whether `text` holds one of `words` (ASCII, any case) in brackets, spaces
 /// allowed inside them: `[at]`, `( dot )`.
 fn bracketed(text: &str, words: &[&str]) -> bool {
-    text.bytes().enumerate().any(|(i, b)| {
-        matches!(b, b'[' | b'(' | b'{' | b'<') && {
-            // After an ASCII bracket: a character boundary.
-            let inside = text[i + 1..].trim_start();
-            words.iter().any(|word| {
-                inside
-                    .get(..word.len())
-                    .is_some_and(|w| w.eq_ignore_ascii_case(word))
-                    && inside[word.len()..]
-                        .trim_start()
-                        .starts_with([']', ')', '}', '>'])
-            })
-        }
+    let bytes = text.as_bytes();
+    let mut opening =
+        memchr::memchr3_iter(b'[', b'(', b'{', bytes).chain(memchr::memchr_iter(b'<', bytes));
+    opening.any(|i| {
+        // After an ASCII bracket: a character boundary.
+        let inside = text[i + 1..].trim_start();
+        words.iter().any(|word| {
+            inside
+                .get(..word.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(word))
+                && inside[word.len()..]
+                    .trim_start()
+                    .starts_with([']', ')', '}', '>'])
+        })
     })
 }
 
-/// Whether `text` holds `word` (ASCII, any case) with white space on both sides.
+/// Whether `text` holds `word` (ASCII letters, any case) with white space on
+/// both sides.
 fn spaced(text: &str, word: &str) -> bool {
     let bytes = text.as_bytes();
-    (0..bytes.len().saturating_sub(word.len())).any(|i| {
-        bytes[i..i + word.len()].eq_ignore_ascii_case(word.as_bytes())
+    let Some(&first) = word.as_bytes().first() else {
+        return false;
+    };
+    memchr::memchr2_iter(
+        first.to_ascii_lowercase(),
+        first.to_ascii_uppercase(),
+        bytes,
+    )
+    .any(|i| {
+        // At an ASCII letter: a character boundary.
+        bytes[i..]
+            .get(..word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word.as_bytes()))
             && text[..i].ends_with(char::is_whitespace)
-            && text[i + word.len()..].starts_with(char::is_whitespace)
+            && text
+                .get(i + word.len()..)
+                .is_some_and(|rest| rest.starts_with(char::is_whitespace))
     })
 }
 
