@@ -121,9 +121,8 @@ pub(super) struct Layout<'a> {
     logo: Option<String>,
     /// The footer text of `style:` in site.yaml, as HTML.
     footer: Option<Text>,
-    /// The site's own text in the page's language: set only to render.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub t: Option<&'a std::collections::BTreeMap<String, String>>,
+    // The site's own text in the page's language, `t`, is added only to
+    // render (see `Renderer::render`).
 }
 
 /// What a view tells the layout about its page.
@@ -220,7 +219,6 @@ impl<'e> Layout<'e> {
             stylesheets: stylesheets(env, root),
             logo,
             footer,
-            t: None,
         }
     }
 }

@@ -21,11 +21,14 @@ mod report;
 mod search;
 mod statistics;
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use tera::Tera;
 
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Translations;
+use crate::lang::Lang;
 use crate::markdown;
 use crate::model::{Discussion, Group, QuestionId, Site, SiteHashes};
 use crate::site::{Page, PageKind, ReplyIndex};
@@ -46,6 +49,9 @@ pub struct Renderer<'a> {
     reply_hashes: &'a [Vec<blake3::Hash>],
     /// Per discussion.
     discussion_keys: Vec<DiscussionKeys>,
+    /// The site's own text in each site language, as the templates see it
+    /// (`layout.t`): made once, copied into each page's context.
+    texts: BTreeMap<Lang, serde_json::Value>,
 }
 
 /// A page with what it is made from: the one place that tells the kinds of
@@ -99,8 +105,15 @@ impl<'a> Renderer<'a> {
             .zip(&hashes.discussions)
             .map(|(d, &whole)| DiscussionKeys::new(&env, d, whole))
             .collect();
+        let texts = site
+            .config
+            .languages
+            .iter()
+            .map(|&l| (l, text_value(&env, l)))
+            .collect();
         Ok(Renderer {
             tera,
+            texts,
             env,
             site,
             index: ReplyIndex::new(site),
@@ -149,15 +162,25 @@ impl<'a> Renderer<'a> {
     pub fn render<'r>(&'r self, page: Prepared<'r>) -> Result<Vec<u8>, RenderError> {
         let Prepared {
             template,
-            mut layout,
+            layout,
             body,
             slots,
             reply_headings,
             site_prefix,
         } = page;
-        layout.t = Some(&self.env.i18n.get(layout.lang).text);
-        let mut ctx = tera::Context::new();
-        ctx.try_insert("layout", &layout)
+        let mut layout_value = serde_json::to_value(&layout)
+            .map_err(|e| RenderError::Template(tera::Error::json(e)))?;
+        if let serde_json::Value::Object(fields) = &mut layout_value {
+            let t = match self.texts.get(&layout.lang) {
+                Some(t) => t.clone(),
+                None => text_value(&self.env, layout.lang),
+            };
+            fields.insert("t".to_string(), t);
+        }
+        // From a value, moved in: inserting it would serialise it again.
+        let mut top = serde_json::Map::new();
+        top.insert("layout".to_string(), layout_value);
+        let mut ctx = tera::Context::from_value(serde_json::Value::Object(top))
             .map_err(RenderError::Template)?;
         // The body is serialised into the context once, then dropped: a
         // report's holds thousands of reply cards.
@@ -300,6 +323,18 @@ impl<'r> Prepared<'r> {
         }
         h.finalize()
     }
+}
+
+/// The site's own text in `lang`, as the templates see it (`layout.t`).
+fn text_value(env: &Env<'_>, lang: Lang) -> serde_json::Value {
+    serde_json::Value::Object(
+        env.i18n
+            .get(lang)
+            .text
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect(),
+    )
 }
 
 /// A view's typed context, whichever its type.
