@@ -199,6 +199,11 @@ fn transliterated(c: char) -> bool {
 /// Whether `c` belongs to a word: letters, digits, and the combining marks
 /// written on letters (Arabic vowel signs), which [`fold`] drops.
 pub fn is_word_char(c: char) -> bool {
+    // Spaces and punctuation, most of what is not a word, are ASCII: no
+    // table lookup for them.
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() || is_combining_mark(c)
 }
 
@@ -231,7 +236,9 @@ impl Words {
     fn of(text: &str) -> Words {
         let lower = text.to_lowercase();
         let mut spans = Vec::new();
-        let mut seen: FxHashSet<&str> = FxHashSet::default();
+        // Sized from the length, to spare growing it word by word.
+        let mut seen: FxHashSet<&str> =
+            FxHashSet::with_capacity_and_hasher(lower.len() / 12, Default::default());
         let mut start = None;
         let end = std::iter::once((lower.len(), ' '));
         for (i, c) in lower.char_indices().chain(end) {
