@@ -171,10 +171,8 @@ impl<'a> Renderer<'a> {
         let mut layout_value = serde_json::to_value(&layout)
             .map_err(|e| RenderError::Template(tera::Error::json(e)))?;
         if let serde_json::Value::Object(fields) = &mut layout_value {
-            let t = match self.texts.get(&layout.lang) {
-                Some(t) => t.clone(),
-                None => text_value(&self.env, layout.lang),
-            };
+            let t = self.texts.get(&layout.lang).cloned();
+            let t = t.unwrap_or_else(|| text_value(&self.env, layout.lang));
             fields.insert("t".to_string(), t);
         }
         // From a value, moved in: inserting it would serialise it again.
