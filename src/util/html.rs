@@ -103,16 +103,24 @@ impl<'a> Iterator for Placeholders<'a> {
     }
 }
 
-fn minify_whole(html: &str) -> Vec<u8> {
-    let cfg = minify_html::Cfg {
-        minify_css: true,
-        // minify-html's JS minifier is known to break scripts: leave them as written.
-        minify_js: false,
-        keep_closing_tags: true,
-        keep_html_and_head_opening_tags: true,
-        ..minify_html::Cfg::default()
+/// The minifier's settings, written once for the vendored minifier and, in
+/// tests, for the published one it must agree with.
+macro_rules! settings {
+    ($cfg:ident) => {
+        $cfg {
+            minify_css: true,
+            // minify-html's JS minifier is known to break scripts: leave them as written.
+            minify_js: false,
+            keep_closing_tags: true,
+            keep_html_and_head_opening_tags: true,
+            ..$cfg::default()
+        }
     };
-    minify_html::minify(html.as_bytes(), &cfg)
+}
+
+fn minify_whole(html: &str) -> Vec<u8> {
+    use minify_html::Cfg;
+    minify_html::minify(html.as_bytes(), &settings!(Cfg))
 }
 
 #[cfg(test)]
@@ -142,5 +150,147 @@ mod tests {
         let text = String::from_utf8(minified).expect("utf-8");
         assert!(!text.contains("palabre-part"), "{text}");
         assert!(text.contains("<h3>Reply 3</h3>"), "{text}");
+    }
+
+    /// What the published minifier (of the version vendored) makes of `html`.
+    fn upstream(html: &str) -> Vec<u8> {
+        use minify_html_upstream::Cfg;
+        minify_html_upstream::minify(html.as_bytes(), &settings!(Cfg))
+    }
+
+    fn shown(bytes: &[u8]) -> String {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+
+    #[test]
+    fn the_vendored_minifier_agrees_with_the_published_one_on_the_templates() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).expect("the default theme's templates") {
+            let path = entry.expect("a template").path();
+            let html = std::fs::read_to_string(&path).expect("a template's text");
+            assert_eq!(
+                shown(&minify_whole(&html)),
+                shown(&upstream(&html)),
+                "{}",
+                path.display()
+            );
+            seen += 1;
+        }
+        assert!(seen >= 10, "{seen} templates");
+    }
+
+    /// Bits of HTML with what the minifier's passes look for: entities, quotes,
+    /// white space, chevrons, characters shorter encoded, and plain words.
+    fn bit() -> impl proptest::strategy::Strategy<Value = &'static str> {
+        proptest::sample::select(vec![
+            "a",
+            "Zz",
+            "09",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "&",
+            "&amp;",
+            "&amp",
+            "&lt",
+            "&gt;",
+            "&nbsp;",
+            "&#x2F;",
+            "&#39;",
+            "&#34",
+            "&quot;",
+            "&ampere",
+            "\"",
+            "'",
+            "=",
+            "`",
+            "<",
+            ">",
+            "/",
+            ";",
+            "#",
+            "é",
+            "“",
+            "”",
+            "’",
+            "\u{a0}",
+            "·",
+            "→",
+            "<p",
+            "</",
+            "x=1",
+            "&NotANumber;",
+            // Entity names, to follow an ampersand the parser has decoded.
+            "lt",
+            "amp;",
+            "gt",
+            "quot",
+            "nbsp;",
+            "copy",
+        ])
+    }
+
+    fn words() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::collection::vec(bit(), 0..8).prop_map(|v| v.concat())
+    }
+
+    fn element() -> impl proptest::strategy::Strategy<Value = String> {
+        let names = proptest::sample::select(vec![
+            "p", "a", "div", "span", "pre", "li", "ul", "meta", "input", "link", "title",
+            "textarea", "html", "head", "body", "br", "img", "td", "time", "nav", "svg",
+        ]);
+        let attrs = proptest::sample::select(vec![
+            "href",
+            "class",
+            "id",
+            "lang",
+            "title",
+            "content",
+            "name",
+            "type",
+            "value",
+            "alt",
+            "dir",
+            "rel",
+            "aria-label",
+            "datetime",
+            "checked",
+            "hidden",
+            "tabindex",
+        ]);
+        let quotes = proptest::sample::select(vec!["\"", "'", ""]);
+        let attr = (attrs, quotes, words()).prop_map(|(a, q, v)| format!(" {a}={q}{v}{q}"));
+        (
+            names,
+            proptest::collection::vec(attr, 0..4),
+            words(),
+            any::<bool>(),
+        )
+            .prop_map(|(n, attrs, text, close)| {
+                let close = if close {
+                    format!("</{n}>")
+                } else {
+                    String::new()
+                };
+                format!("<{n}{}>{text}{close}", attrs.concat())
+            })
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The vendored minifier skips passes that would change nothing; what
+        /// it writes is the published minifier's, byte for byte.
+        #[test]
+        fn the_vendored_minifier_agrees_with_the_published_one(
+            pieces in proptest::collection::vec(prop_oneof![element(), words()], 0..12)
+        ) {
+            let html = pieces.concat();
+            prop_assert_eq!(shown(&minify_whole(&html)), shown(&upstream(&html)), "{}", html);
+        }
     }
 }
