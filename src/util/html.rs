@@ -229,6 +229,11 @@ mod tests {
             "quot",
             "nbsp;",
             "copy",
+            // Shorter as an entity (`&nGt;`), and characters that start like it.
+            "\u{226b}\u{20d2}",
+            "\u{226b}",
+            "\u{226a}",
+            "\u{20d2}",
         ])
     }
 
