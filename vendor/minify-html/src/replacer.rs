@@ -17,6 +17,9 @@ pub struct Replacer {
   whole: [bool; 256],
   /// The first two bytes of each longer pattern, as bits: `first * 256 + second`.
   pairs: Vec<u64>,
+  /// The patterns' first bytes, each once: when there are few, candidates
+  /// are found with memchr rather than byte by byte.
+  firsts: Vec<u8>,
 }
 
 impl Replacer {
@@ -27,7 +30,13 @@ impl Replacer {
   ) -> Replacer {
     let mut whole = [false; 256];
     let mut pairs = vec![0u64; 256 * 256 / 64];
+    let mut firsts = Vec::new();
     for p in &patterns {
+      if let Some(&b) = p.as_ref().first() {
+        if !firsts.contains(&b) {
+          firsts.push(b);
+        }
+      }
       match *p.as_ref() {
         [] => whole = [true; 256],
         [b] => whole[b as usize] = true,
@@ -46,18 +55,32 @@ impl Replacer {
       replacements,
       whole,
       pairs,
+      firsts,
     }
   }
 
   /// Whether a match could start anywhere in `src`.
   pub fn may_match(&self, src: &[u8]) -> bool {
-    src.iter().enumerate().any(|(i, &a)| {
-      self.whole[a as usize]
-        || src.get(i + 1).is_some_and(|&b| {
-          let bit = (a as usize) << 8 | b as usize;
-          self.pairs[bit / 64] & 1 << (bit % 64) != 0
-        })
-    })
+    let at = |i: usize| self.may_start_at(src, i);
+    if self.whole == [true; 256] {
+      return true;
+    }
+    match *self.firsts.as_slice() {
+      [a] => memchr::memchr_iter(a, src).any(at),
+      [a, b] => memchr::memchr2_iter(a, b, src).any(at),
+      [a, b, c] => memchr::memchr3_iter(a, b, c, src).any(at),
+      _ => (0..src.len()).any(at),
+    }
+  }
+
+  /// Whether a pattern may start at `src[i]`: by its first two bytes.
+  fn may_start_at(&self, src: &[u8], i: usize) -> bool {
+    let a = src[i];
+    self.whole[a as usize]
+      || src.get(i + 1).is_some_and(|&b| {
+        let bit = (a as usize) << 8 | b as usize;
+        self.pairs[bit / 64] & 1 << (bit % 64) != 0
+      })
   }
 
   pub fn replace_all(&self, src: &[u8]) -> Vec<u8> {

@@ -72,7 +72,8 @@ pub fn minify_content(
     let n = &mut next_nodes[0];
     match n {
       NodeData::Element { name, .. } => {
-        if index_of_last_nonempty_text_or_elem > -1 {
+        // Only a closing tag that may be omitted needs its next sibling's name.
+        if !cfg.keep_closing_tags && index_of_last_nonempty_text_or_elem > -1 {
           if let NodeData::Element {
             next_sibling_element_name,
             ..
