@@ -552,7 +552,7 @@ fn plainly(text: &str) -> Option<Lang> {
                 (l, own)
             })
         });
-    let lower = text.to_lowercase();
+    let lower = crate::util::text::lowercase(text);
     if lower.chars().any(foreign) {
         return None;
     }
@@ -592,7 +592,7 @@ fn words_lang(text: &str) -> Words {
         std::sync::LazyLock::new(|| {
             WORDS.map(|(l, words)| (l, words.split_whitespace().collect()))
         });
-    let lower = text.to_lowercase();
+    let lower = crate::util::text::lowercase(text);
     if lower.chars().any(foreign) {
         return Words::Foreign;
     }

@@ -234,7 +234,7 @@ struct Words {
 
 impl Words {
     fn of(text: &str) -> Words {
-        let lower = text.to_lowercase();
+        let lower = crate::util::text::lowercase(text);
         let mut spans = Vec::new();
         // Sized from the length, to spare growing it word by word.
         let mut seen: FxHashSet<&str> =

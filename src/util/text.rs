@@ -306,6 +306,34 @@ fn walk(el: ElementRef<'_>, out: &mut String) {
     }
 }
 
+/// `text.to_lowercase()`, but for the time it spends: the standard library
+/// takes every character after the first non-ASCII one (an apostrophe ’) on
+/// its own, this takes runs of ASCII together.
+pub fn lowercase(text: &str) -> String {
+    // A capital sigma's lower case depends on the letters around it: the
+    // standard library's rules.
+    if text.contains('Σ') {
+        return text.to_lowercase();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else {
+            return out;
+        };
+        out.extend(c.to_lowercase());
+        rest = &rest[c.len_utf8()..];
+    }
+}
+
 /// At most `max` characters of `text`, cut at a word boundary, with "…"
 /// when something was cut.
 pub fn truncate(text: &str, max: usize) -> String {
@@ -493,6 +521,14 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// Lower case is the standard library's, in every script and around sigmas.
+        #[test]
+        fn lowercase_is_the_standard_librarys(
+            text in "([A-Za-z0-9 .’'ÉéÀİIıΣσςΑΩДЖẞß\u{130}\u{1E9E}\u{2160}ǅ]|\u{10400}){0,40}"
+        ) {
+            prop_assert_eq!(lowercase(&text), text.to_lowercase());
+        }
 
         /// A line's words are `split_whitespace`'s, with every kind of white space.
         #[test]
