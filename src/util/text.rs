@@ -103,11 +103,11 @@ fn parsed_text(html: &str) -> String {
 /// [`parsed_text`] of `html` read without a parser, when `html` is written as
 /// minified reply HTML is: each element closed where it is opened, of a few
 /// kinds, with no block inside a paragraph, heading or inline element, no
-/// link inside a link, list items straight inside their lists, and in its text
-/// no character reference but `&amp;`, `&lt;`, `&gt;`, `&nbsp;` and `&quot;`. An HTML parser builds of such HTML
-/// the tree it is written as, which is what this walks. Anything else gives
-/// `None`, for the parser to read. Reading a reply's text this way instead of
-/// building its tree was a twentieth of a clean build's CPU.
+/// link inside a link, list items straight inside their lists, and in its
+/// text no character reference but `&amp;`, `&lt;`, `&gt;`, `&nbsp;` and
+/// `&quot;`. An HTML parser builds of such HTML the tree it is written as,
+/// which is what this walks. Anything else gives `None`, for the parser to
+/// read. Building each reply's tree was a twentieth of a clean build's CPU.
 fn written_text(html: &str) -> Option<String> {
     // Open elements: the name, and whether only inline elements may follow.
     let mut open: Vec<(&str, bool)> = Vec::new();
@@ -231,19 +231,19 @@ fn push_written_text(text: &str, out: &mut String) -> Option<()> {
     if text.contains(['\r', '\0', '\u{feff}']) {
         return None;
     }
+    const KNOWN: [(&str, char); 5] = [
+        ("amp;", '&'),
+        ("lt;", '<'),
+        ("gt;", '>'),
+        ("nbsp;", '\u{a0}'),
+        ("quot;", '"'),
+    ];
     let mut rest = text;
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         let after = &rest[at + 1..];
-        let known = [
-            ("amp;", '&'),
-            ("lt;", '<'),
-            ("gt;", '>'),
-            ("nbsp;", '\u{a0}'),
-            ("quot;", '"'),
-        ];
         let (decoded, len) =
-            if let Some(&(name, c)) = known.iter().find(|(name, _)| after.starts_with(name)) {
+            if let Some(&(name, c)) = KNOWN.iter().find(|(name, _)| after.starts_with(name)) {
                 (c, name.len())
             } else if after.starts_with('#') || names_an_entity(after) {
                 return None;
@@ -405,10 +405,7 @@ mod tests {
         ] {
             assert_eq!(written_text(html), None, "{html}");
             // What the parser makes of it is still given.
-            assert!(
-                !plain_text(html).is_empty() || html.starts_with("<!--"),
-                "{html}"
-            );
+            assert!(!plain_text(html).is_empty(), "{html}");
         }
     }
 
