@@ -244,7 +244,8 @@ mod tests {
     fn element() -> impl proptest::strategy::Strategy<Value = String> {
         let names = proptest::sample::select(vec![
             "p", "a", "div", "span", "pre", "li", "ul", "meta", "input", "link", "title",
-            "textarea", "html", "head", "body", "br", "img", "td", "time", "nav", "svg",
+            "textarea", "html", "head", "body", "br", "img", "td", "time", "nav", "svg", "P", "LI",
+            "Td", "BR",
         ]);
         let attrs = proptest::sample::select(vec![
             "href",
