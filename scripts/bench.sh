@@ -16,8 +16,8 @@
 #   rebuild +1        palabre build into the existing output after adding one new reply file
 #   rebuild edit      palabre build into the existing output after editing one reply
 # (rebuilds on both corpora, alternated), and prints a Markdown table of medians on stdout, then
-# the ratios of medians (against Zola and Hugo; rebuild against clean build). Progress goes to
-# stderr.
+# the ratios of medians (against Zola and Hugo; rebuild against clean build), and the median of
+# each round's ratio. Progress goes to stderr.
 #
 # palabre is built from a clean export of the commit $REV (default HEAD), not from the working
 # tree, so the numbers belong to one commit; the examples are taken from the working tree.
@@ -109,6 +109,7 @@ alternate() {
     ROWS+=("| $n | $label | $(printf '%.2f' "$wall") | $(printf '%.2f–%.2f' "$lo" "$hi") | $(printf '%.2f' "$cpu") | $runs+$warmup | $((${rss%.*} / 1024)) | $size |")
     echo "$wall" >"$WORK/median-$n-${label//[^a-z0-9]/_}"
     echo "$cpu" >"$WORK/cpu-$n-${label//[^a-z0-9]/_}"
+    cp "$f" "$WORK/runs-$n-${label//[^a-z0-9]/_}" # one line per round, in round order
   done
 }
 
@@ -151,12 +152,16 @@ for N in "$@"; do
   rm -f "$C"/discussion-01/replies/zz-bench-*.md "$E"/discussion-01/replies/zz-bench-*.md
   alternate "$N" "${ed[@]}"
   ratio() { # ratio <label> <numerator step> <denominator step>
-    local a b c d
+    local a b c d per
     a=$(cat "$WORK/median-$N-${2//[^a-z0-9]/_}" 2>/dev/null) || return 0
     b=$(cat "$WORK/median-$N-${3//[^a-z0-9]/_}" 2>/dev/null) || return 0
     c=$(cat "$WORK/cpu-$N-${2//[^a-z0-9]/_}")
     d=$(cat "$WORK/cpu-$N-${3//[^a-z0-9]/_}")
-    RATIOS+=("| $N | $1 | $(printf '%.2f' "$(jq -n "$a / $b")") | $(printf '%.2f' "$(jq -n "$c / $d")") |")
+    # Each round's wall-time ratio, then their median: two steps of one round ran minutes apart
+    # at most, so a machine that slows down between rounds moves both.
+    per=$(paste -d' ' "$WORK/runs-$N-${2//[^a-z0-9]/_}" "$WORK/runs-$N-${3//[^a-z0-9]/_}" |
+      awk '{print $1 / $5}' | median)
+    RATIOS+=("| $N | $1 | $(printf '%.2f' "$(jq -n "$a / $b")") | $(printf '%.2f' "$(jq -n "$c / $d")") | $(printf '%.2f' "$per") |")
   }
   ratio "palabre build (en only) / zola build (en only)" "build (en only)" "zola build, minify (en only)"
   ratio "palabre build (3 languages) / zola build (en only)" "build" "zola build, minify (en only)"
@@ -177,7 +182,7 @@ echo "|---:|---|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${ROWS[@]}"
 if [ ${#RATIOS[@]} -gt 0 ]; then
   echo
-  echo "| replies | ratio | by wall-time medians | by CPU-time medians |"
-  echo "|---:|---|---:|---:|"
+  echo "| replies | ratio | by wall-time medians | by CPU-time medians | median of the rounds' wall-time ratios |"
+  echo "|---:|---|---:|---:|---:|"
   printf '%s\n' "${RATIOS[@]}"
 fi
