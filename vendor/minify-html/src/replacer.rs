@@ -13,7 +13,9 @@ use aho_corasick::MatchKind;
 pub struct Replacer {
   searcher: AhoCorasick,
   replacements: Vec<Vec<u8>>,
-  /// The bytes that are a whole pattern; every byte if a pattern is empty.
+  /// An empty pattern matches everywhere.
+  always: bool,
+  /// The bytes that are a whole pattern.
   whole: [bool; 256],
   /// The first two bytes of each longer pattern, as bits: `first * 256 + second`.
   pairs: Vec<u64>,
@@ -28,6 +30,7 @@ impl Replacer {
     patterns: Vec<P>,
     replacements: Vec<Vec<u8>>,
   ) -> Replacer {
+    let mut always = false;
     let mut whole = [false; 256];
     let mut pairs = vec![0u64; 256 * 256 / 64];
     let mut firsts = Vec::new();
@@ -38,7 +41,7 @@ impl Replacer {
         }
       }
       match *p.as_ref() {
-        [] => whole = [true; 256],
+        [] => always = true,
         [b] => whole[b as usize] = true,
         [a, b, ..] => {
           let bit = (a as usize) << 8 | b as usize;
@@ -53,6 +56,7 @@ impl Replacer {
     Replacer {
       searcher,
       replacements,
+      always,
       whole,
       pairs,
       firsts,
@@ -62,7 +66,7 @@ impl Replacer {
   /// Whether a match could start anywhere in `src`.
   pub fn may_match(&self, src: &[u8]) -> bool {
     let at = |i: usize| self.may_start_at(src, i);
-    if self.whole == [true; 256] {
+    if self.always {
       return true;
     }
     match *self.firsts.as_slice() {

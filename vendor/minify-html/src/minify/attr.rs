@@ -281,48 +281,43 @@ pub fn encode_using_single_quotes(val: &[u8], must_end_with_semicolon: bool) -> 
   }
 }
 
+/// The pass that encodes a value for writing it unquoted, as the settings say.
+fn unquoted_replacer(must_end_with_semicolon: bool, no_illegal_chars: bool) -> &'static Replacer {
+  if must_end_with_semicolon {
+    &WHATWG_UNQUOTED_REPLACER
+  } else if no_illegal_chars {
+    &SEMI_WHATWG_UNQUOTED_REPLACER
+  } else {
+    &UNQUOTED_REPLACER
+  }
+}
+
 pub fn encode_unquoted(
   val: &[u8],
   must_end_with_semicolon: bool,
   no_illegal_chars: bool,
 ) -> AttrMinifiedValue {
-  if must_end_with_semicolon {
-    AttrMinifiedValue {
-      quoted: false,
-      prefix: b"",
-      data: WHATWG_UNQUOTED_REPLACER.replace_all(val),
-      start: 0,
-      suffix: b"",
-    }
-  } else if no_illegal_chars {
-    AttrMinifiedValue {
-      quoted: false,
-      prefix: b"",
-      data: SEMI_WHATWG_UNQUOTED_REPLACER.replace_all(val),
-      start: 0,
-      suffix: b"",
-    }
-  } else {
-    let data = UNQUOTED_REPLACER.replace_all(val);
-    let prefix: &'static [u8] = match data.first() {
-      Some(b'"') => match data.get(1) {
-        Some(&c2) if DIGIT[c2] || c2 == b';' => b"&#34;",
-        _ => b"&#34",
-      },
-      Some(b'\'') => match data.get(1) {
-        Some(&c2) if DIGIT[c2] || c2 == b';' => b"&#39;",
-        _ => b"&#39",
-      },
-      _ => b"",
-    };
-    let start = if !prefix.is_empty() { 1 } else { 0 };
-    AttrMinifiedValue {
-      quoted: false,
-      prefix,
-      data,
-      start,
-      suffix: b"",
-    }
+  let data = unquoted_replacer(must_end_with_semicolon, no_illegal_chars).replace_all(val);
+  // Only the loosest encoding leaves quotes as they are: a leading one would
+  // open a quoted value.
+  let prefix: &'static [u8] = match data.first() {
+    Some(b'"') => match data.get(1) {
+      Some(&c2) if DIGIT[c2] || c2 == b';' => b"&#34;",
+      _ => b"&#34",
+    },
+    Some(b'\'') => match data.get(1) {
+      Some(&c2) if DIGIT[c2] || c2 == b';' => b"&#39;",
+      _ => b"&#39",
+    },
+    _ => b"",
+  };
+  let start = if !prefix.is_empty() { 1 } else { 0 };
+  AttrMinifiedValue {
+    quoted: false,
+    prefix,
+    data,
+    start,
+    suffix: b"",
   }
 }
 
@@ -415,15 +410,9 @@ pub fn minify_attr(
   // A value that no encoding changes is written unquoted as it is, as the
   // comparison below would find: quoted, it is two bytes longer. Most values
   // of a page are such, and this spares the four passes and their copies.
-  let unquoted_replacer = if must_end_with_semicolon {
-    &WHATWG_UNQUOTED_REPLACER
-  } else if !cfg.allow_noncompliant_unquoted_attribute_values {
-    &SEMI_WHATWG_UNQUOTED_REPLACER
-  } else {
-    &UNQUOTED_REPLACER
-  };
+  let no_illegal_chars = !cfg.allow_noncompliant_unquoted_attribute_values;
   if encodes_to_itself(&value_raw)
-    && !unquoted_replacer.may_match(&value_raw)
+    && !unquoted_replacer(must_end_with_semicolon, no_illegal_chars).may_match(&value_raw)
     && !matches!(value_raw.first(), Some(b'"' | b'\''))
   {
     return AttrMinified::Value(AttrMinifiedValue {
@@ -442,11 +431,7 @@ pub fn minify_attr(
   if sq.len() < min.len() {
     min = sq;
   };
-  let uq = encode_unquoted(
-    &encoded,
-    must_end_with_semicolon,
-    !cfg.allow_noncompliant_unquoted_attribute_values,
-  );
+  let uq = encode_unquoted(&encoded, must_end_with_semicolon, no_illegal_chars);
   if uq.len() < min.len() {
     min = uq;
   };
