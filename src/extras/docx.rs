@@ -15,7 +15,6 @@ use std::io::Write;
 
 use flate2::Compression;
 use flate2::write::DeflateEncoder;
-use scraper::{CaseSensitivity, Html, Node};
 
 use super::stats::contributors;
 use super::{JobError, OutputFile, countries};
@@ -23,6 +22,7 @@ use crate::i18n::{Strings, Translations};
 use crate::lang::Lang;
 use crate::model::{Discussion, Site};
 use crate::site;
+use crate::util::fragment::{self, Element, Node};
 use crate::util::push_xml_escaped as escape;
 
 /// Every language's document of discussion `d`.
@@ -312,34 +312,29 @@ impl Body {
         cites: Option<&Citations>,
     ) -> Result<(), JobError> {
         let html = crate::links::fill(html.as_bytes().to_vec(), prefix);
-        let fragment = Html::parse_fragment(&String::from_utf8_lossy(&html));
+        let html = String::from_utf8_lossy(&html);
         let ctx = Ctx {
             cites,
             ..self.ctx("Normal", lang, heading_base)
         };
-        self.children(fragment.root_element(), &ctx)?;
+        self.children(&fragment::parse(&html), &ctx)?;
         self.end_para(&ctx)
     }
 
-    fn children(&mut self, node: scraper::ElementRef<'_>, ctx: &Ctx<'_>) -> Result<(), JobError> {
-        for child in node.children() {
-            match child.value() {
+    fn children(&mut self, nodes: &[Node<'_>], ctx: &Ctx<'_>) -> Result<(), JobError> {
+        for node in nodes {
+            match node {
                 Node::Text(t) => self.text(t, ctx),
-                Node::Element(_) => {
-                    if let Some(e) = scraper::ElementRef::wrap(child) {
-                        self.element(e, ctx)?;
-                    }
-                }
-                _ => {}
+                Node::Element(e) => self.element(e, ctx)?,
             }
         }
         Ok(())
     }
 
-    fn element(&mut self, e: scraper::ElementRef<'_>, ctx: &Ctx<'_>) -> Result<(), JobError> {
-        let name = e.value().name();
+    fn element(&mut self, e: &Element<'_>, ctx: &Ctx<'_>) -> Result<(), JobError> {
+        let name = e.name();
         let mut inner = *ctx;
-        if let Some(l) = e.value().attr("lang").and_then(Lang::from_code) {
+        if let Some(l) = e.attr("lang").and_then(Lang::from_code) {
             inner.lang = l;
         }
         match name {
@@ -352,20 +347,15 @@ impl Body {
                 return Ok(());
             }
             "img" => {
-                if let Some(alt) = e.value().attr("alt") {
+                if let Some(alt) = e.attr("alt") {
                     self.run(alt, ctx);
                 }
                 return Ok(());
             }
             // A footnote's way back to its reference: nothing to follow on paper.
-            "a" if e
-                .value()
-                .has_class("fnback", CaseSensitivity::CaseSensitive) =>
-            {
-                return Ok(());
-            }
+            "a" if e.has_class("fnback") => return Ok(()),
             "a" => {
-                let href = e.value().attr("href").unwrap_or("");
+                let href = e.attr("href").unwrap_or("");
                 let external = ["http://", "https://", "mailto:"]
                     .iter()
                     .any(|s| href.starts_with(s));
@@ -378,7 +368,7 @@ impl Body {
                     if external {
                         self.hyperlink(href, e, &text)?;
                     } else {
-                        self.children(e, &text)?;
+                        self.children(&e.children, &text)?;
                     }
                     self.footnotes.push(note.clone());
                     self.para.push_str(&format!(
@@ -397,7 +387,7 @@ impl Body {
             }
             "p" | "div" | "figure" | "figcaption" | "dt" | "dd" | "tr" => {
                 self.end_para(ctx)?;
-                self.children(e, &inner)?;
+                self.children(&e.children, &inner)?;
                 return self.end_para(&inner);
             }
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
@@ -409,20 +399,20 @@ impl Body {
                     .min(HEADINGS.len());
                 inner.style = HEADINGS[level - 1];
                 inner.list = None;
-                self.children(e, &inner)?;
+                self.children(&e.children, &inner)?;
                 return self.end_para(&inner);
             }
             "blockquote" => {
                 self.end_para(ctx)?;
                 inner.style = "Quote";
-                self.children(e, &inner)?;
+                self.children(&e.children, &inner)?;
                 return self.end_para(&inner);
             }
             "pre" => {
                 self.end_para(ctx)?;
                 inner.pre = true;
                 inner.fmt.code = true;
-                self.children(e, &inner)?;
+                self.children(&e.children, &inner)?;
                 return self.end_para(&inner);
             }
             "ul" | "ol" => {
@@ -436,34 +426,29 @@ impl Body {
                 let depth = ctx.list.map_or(0, |l| (l.depth + 1).min(8));
                 inner.list = Some(ListLevel { num, depth });
                 inner.style = "ListParagraph";
-                self.children(e, &inner)?;
+                self.children(&e.children, &inner)?;
                 return self.end_para(&inner);
             }
             "li" => {
                 self.end_para(ctx)?;
-                self.children(e, &inner)?;
+                self.children(&e.children, &inner)?;
                 return self.end_para(&inner);
             }
             "td" | "th" => {
                 if name == "th" {
                     inner.fmt.bold = true;
                 }
-                self.children(e, &inner)?;
+                self.children(&e.children, &inner)?;
                 self.run(" ", ctx);
                 return Ok(());
             }
             _ => {}
         }
-        self.children(e, &inner)
+        self.children(&e.children, &inner)
     }
 
     /// A link to `href` around the runs of `e`'s children.
-    fn hyperlink(
-        &mut self,
-        href: &str,
-        e: scraper::ElementRef<'_>,
-        ctx: &Ctx<'_>,
-    ) -> Result<(), JobError> {
+    fn hyperlink(&mut self, href: &str, e: &Element<'_>, ctx: &Ctx<'_>) -> Result<(), JobError> {
         self.links.push(href.to_string());
         let id = 9 + self.links.len();
         self.para
@@ -474,13 +459,9 @@ impl Body {
     }
 
     /// The runs of a link get Word's hyperlink look.
-    fn children_linked(
-        &mut self,
-        e: scraper::ElementRef<'_>,
-        ctx: &Ctx<'_>,
-    ) -> Result<(), JobError> {
+    fn children_linked(&mut self, e: &Element<'_>, ctx: &Ctx<'_>) -> Result<(), JobError> {
         let before = self.para.len();
-        self.children(e, ctx)?;
+        self.children(&e.children, ctx)?;
         let runs = self.para.split_off(before);
         self.para.push_str(&runs.replace(
             "<w:r><w:rPr>",
@@ -833,8 +814,7 @@ mod tests {
             panic!("document start")
         };
         let ctx = b.ctx("Normal", Lang::EN, 2);
-        let fragment = Html::parse_fragment(html);
-        if b.children(fragment.root_element(), &ctx).is_err() || b.end_para(&ctx).is_err() {
+        if b.children(&fragment::parse(html), &ctx).is_err() || b.end_para(&ctx).is_err() {
             panic!("conversion failed");
         }
         let bytes = b

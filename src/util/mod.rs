@@ -1,6 +1,7 @@
 //! Small helpers that any layer may use: they know nothing of discussions,
 //! pages or files of the site.
 
+pub mod fragment;
 pub mod html;
 pub mod text;
 
