@@ -76,29 +76,36 @@ pub(super) fn clean(html: &str) -> Option<String> {
 /// Text between tags: pulldown-cmark escaped `&`, `<` and `>` as html5ever
 /// does; html5ever also writes U+00A0 as `&nbsp;`.
 fn push_text(out: &mut String, text: &str) -> Option<()> {
+    let bytes = text.as_bytes();
     // The HTML parser changes `\r` and NUL, and other control characters are
-    // parse errors: left to it.
-    if text
-        .bytes()
-        .any(|b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f)
-        || text
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+    // parse errors: left to it. Beyond ASCII's, they are U+0080 to U+009F,
+    // C2 80 to C2 9F in UTF-8. Bytes are looked at rather than characters,
+    // which would each be decoded.
+    if bytes
+        .iter()
+        .any(|&b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f)
+        || memchr::memchr_iter(0xC2, bytes).any(|i| matches!(bytes.get(i + 1), Some(0x80..=0x9F)))
     {
         return None;
     }
     let mut rest = text;
-    while let Some(i) = rest.find(['&', '\u{a0}']) {
-        out.push_str(&rest[..i]);
-        if rest[i..].starts_with('&') {
+    // `&`, and U+00A0: C2 A0.
+    while let Some(i) = memchr::memchr2(b'&', 0xC2, rest.as_bytes()) {
+        if rest.as_bytes()[i] == b'&' {
+            out.push_str(&rest[..i]);
             let entity = ["&amp;", "&lt;", "&gt;"]
                 .into_iter()
                 .find(|e| rest[i..].starts_with(e))?;
             out.push_str(entity);
             rest = &rest[i + entity.len()..];
-        } else {
+        } else if rest.as_bytes().get(i + 1) == Some(&0xA0) {
+            out.push_str(&rest[..i]);
             out.push_str("&nbsp;");
-            rest = &rest[i + '\u{a0}'.len_utf8()..];
+            rest = &rest[i + 2..];
+        } else {
+            // Another character of two bytes starting with C2: kept.
+            out.push_str(&rest[..i + 2]);
+            rest = &rest[i + 2..];
         }
     }
     out.push_str(rest);
@@ -249,6 +256,8 @@ mod tests {
         "\"quoted\" 'single' ",
         "&amp; &lt; &copy; &#160; &nbsp; &#39; &quot; ",
         "\u{a0}",
+        "£ © «x» ",
+        "\u{85}",
         "*em* ",
         "**strong** ",
         "***both*** ",
@@ -309,9 +318,9 @@ mod tests {
             prop_assume!(!raw_html);
             let expected = SANITIZER.clean(&raw).to_string();
             let fast = clean(&raw);
-            // Only a link inside a link is left to ammonia.
+            // Only a link inside a link, and control characters, are left to ammonia.
             let nested = md.contains("[![") || md.contains("[link [^n]]");
-            prop_assert!(fast.is_some() || nested, "{:?}", raw);
+            prop_assert!(fast.is_some() || nested || md.contains('\u{85}'), "{:?}", raw);
             if let Some(fast) = fast {
                 prop_assert_eq!(fast, expected, "{:?}", raw);
             }
