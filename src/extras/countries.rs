@@ -41,11 +41,9 @@ impl Country {
 
     /// Its name in `lang`, from CLDR.
     pub fn name(self, lang: Lang) -> &'static str {
-        // Looked up once: CLDR's tables are read afresh on each call, and
-        // every reply card shows a country.
         tables()
-            .display
-            .get(&(lang, self.0))
+            .display(lang)
+            .get(self.0)
             .copied()
             .unwrap_or(self.0)
     }
@@ -94,18 +92,35 @@ struct Tables {
     codes: HashMap<&'static str, Country>,
     /// Names by [`name_key`].
     names: HashMap<String, Country>,
-    /// CLDR's name of each country (by code) in each language.
-    display: HashMap<(Lang, &'static str), &'static str>,
+    /// Every country.
+    countries: Vec<Country>,
+    /// CLDR's name of each country (by code) in each language, made when a
+    /// language's is first asked for: CLDR's tables are read afresh on each
+    /// lookup, every reply card shows a country, and a site shows a few of
+    /// the fifty languages.
+    display: HashMap<Lang, OnceLock<HashMap<&'static str, &'static str>>>,
 }
 
-/// Every country: its codes, and its names in the site's languages (CLDR)
-/// and in ISO's English.
+impl Tables {
+    fn display(&self, lang: Lang) -> &HashMap<&'static str, &'static str> {
+        static NONE: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+        let cell = self.display.get(&lang).unwrap_or(&NONE);
+        cell.get_or_init(|| {
+            self.countries
+                .iter()
+                .filter_map(|c| Some((c.0, intl::display::region_name(lang.code(), c.0)?)))
+                .collect()
+        })
+    }
+}
+
+/// Every country: its codes, and its names in the languages they are
+/// matched in (CLDR's) and in ISO's English.
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| {
         let mut codes = HashMap::new();
         let mut names = HashMap::new();
-        let mut display = HashMap::new();
         let iso = isocountry::CountryCode::as_array_alpha2();
         let countries: Vec<Country> = iso
             .iter()
@@ -127,13 +142,10 @@ fn tables() -> &'static Tables {
         // languages, the first language's (en, then fr, es, pt, ar, then
         // ISO's) wins. Names in the other languages are shown, not matched:
         // across fifty languages, names collide ("Kongo").
-        for lang in Lang::all() {
+        for lang in Lang::all().filter(|l| MATCHED.contains(l)) {
             for &c in &countries {
                 if let Some(name) = intl::display::region_name(lang.code(), c.0) {
-                    if MATCHED.contains(&lang) {
-                        names.entry(name_key(name)).or_insert(c);
-                    }
-                    display.insert((lang, c.0), name);
+                    names.entry(name_key(name)).or_insert(c);
                 }
             }
         }
@@ -145,7 +157,8 @@ fn tables() -> &'static Tables {
         Tables {
             codes,
             names,
-            display,
+            countries,
+            display: Lang::all().map(|l| (l, OnceLock::new())).collect(),
         }
     })
 }
