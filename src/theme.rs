@@ -262,28 +262,15 @@ impl Theme {
     /// The templates, compiled. Each template that does not parse is
     /// reported against its own file and line, all at once.
     pub fn compile(&self, languages: &[Lang]) -> Result<tera::Tera, Vec<Diagnostic>> {
-        let errors: Vec<Diagnostic> = self
-            .templates
-            .iter()
-            .filter_map(|(name, source)| {
-                let e = tera::Template::new(name, None, source).err()?;
-                let message = error_chain(&e);
-                Some(
-                    Diagnostic::error(
-                        &self.file(&format!("templates/{name}")),
-                        parse_error_line(&message),
-                        format!("template `{name}` does not parse: {message}"),
-                    )
-                    .hint(self.hint(name, "fix the template's tera syntax")),
-                )
-            })
-            .collect();
-        if !errors.is_empty() {
-            return Err(errors);
-        }
         let mut tera = tera::Tera::default();
         tera.add_raw_templates(self.templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
             .map_err(|e| {
+                // Parsed again one by one only when they fail, to tell each
+                // template that does not parse (tera stops at the first).
+                let unparsed = self.unparsed();
+                if !unparsed.is_empty() {
+                    return unparsed;
+                }
                 // Templates that parse but do not fit together: a parent or a
                 // macro file that is missing.
                 let message = error_chain(&e);
@@ -302,6 +289,25 @@ impl Theme {
             })?;
         tera.register_filter("dir", dir_filter(languages.iter().any(|l| l.is_rtl())));
         Ok(tera)
+    }
+
+    /// Each template that does not parse, reported against its own file and line.
+    fn unparsed(&self) -> Vec<Diagnostic> {
+        self.templates
+            .iter()
+            .filter_map(|(name, source)| {
+                let e = tera::Template::new(name, None, source).err()?;
+                let message = error_chain(&e);
+                Some(
+                    Diagnostic::error(
+                        &self.file(&format!("templates/{name}")),
+                        parse_error_line(&message),
+                        format!("template `{name}` does not parse: {message}"),
+                    )
+                    .hint(self.hint(name, "fix the template's tera syntax")),
+                )
+            })
+            .collect()
     }
 
     /// A template's failure to render `page`, reported against the file of
