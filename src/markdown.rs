@@ -330,9 +330,7 @@ pub fn render(
     // Minified once here rather than on every page that shows it. The
     // minifier writes `&nbsp;` as a raw U+00A0: put the entity back, so that
     // no text can forge a link marker (they hold U+00A0).
-    let mut html = String::from_utf8(minify(&clean))
-        .unwrap_or(clean)
-        .replace('\u{a0}', "&nbsp;");
+    let mut html = nbsp_as_entity(String::from_utf8(minify(&clean)).unwrap_or(clean));
     if let Some(nonce) = &link_nonce
         && links.iter().any(|l| l.marker().is_some())
     {
@@ -684,6 +682,24 @@ fn sanitize(raw: &str, raw_html: bool) -> String {
         .then(|| escaped::clean(raw))
         .flatten()
         .unwrap_or_else(|| SANITIZER.clean(raw).to_string())
+}
+
+/// `html` with each U+00A0 written `&nbsp;`. Its bytes are looked for as
+/// a whole: looking for the character stops at every `à` (C3 A0) first.
+fn nbsp_as_entity(html: String) -> String {
+    let nbsp = "\u{a0}".as_bytes();
+    if memchr::memmem::find(html.as_bytes(), nbsp).is_none() {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut done = 0;
+    for at in memchr::memmem::find_iter(html.as_bytes(), nbsp) {
+        out.push_str(&html[done..at]);
+        out.push_str("&nbsp;");
+        done = at + nbsp.len();
+    }
+    out.push_str(&html[done..]);
+    out
 }
 
 /// Keeps elements at most [`MAX_NESTING`] deep, counting Markdown containers
