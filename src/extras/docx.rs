@@ -10,6 +10,7 @@
 //! table of contents work. Replies are read one at a time and compressed as
 //! they are converted: only the compressed document is held.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
 
@@ -24,6 +25,7 @@ use crate::model::{Discussion, Site};
 use crate::site;
 use crate::util::fragment::{self, Element, Node};
 use crate::util::push_xml_escaped as escape;
+use crate::util::text::space_len;
 
 /// Every language's document of discussion `d`.
 pub(super) fn files(
@@ -481,22 +483,7 @@ impl Body {
             }
             return;
         }
-        let mut collapsed = String::with_capacity(t.len());
-        let mut space = false;
-        for c in t.chars() {
-            if c.is_whitespace() {
-                space = true;
-            } else {
-                if space && !(collapsed.is_empty() && self.para.is_empty()) {
-                    collapsed.push(' ');
-                }
-                space = false;
-                collapsed.push(c);
-            }
-        }
-        if space && !(collapsed.is_empty() && self.para.is_empty()) {
-            collapsed.push(' ');
-        }
+        let collapsed = collapse(t, self.para.is_empty());
         self.run(&collapsed, ctx);
     }
 
@@ -595,6 +582,40 @@ impl Body {
         zip.add("docProps/core.xml", core.as_bytes())?;
         Ok(zip.finish())
     }
+}
+
+/// `text` with each run of white space made one space, and none first at
+/// the start of a paragraph (`at_start`): as a browser shows it.
+fn collapse(text: &str, at_start: bool) -> Cow<'_, str> {
+    // Most text holds no white space but single spaces: nothing to collapse.
+    let b = text.as_bytes();
+    let single_spaces = (0..b.len()).all(|i| match space_len(text, i) {
+        0 => true,
+        _ => b[i] == b' ' && b.get(i + 1) != Some(&b' '),
+    });
+    if single_spaces {
+        return Cow::Borrowed(match at_start {
+            true => text.strip_prefix(' ').unwrap_or(text),
+            false => text,
+        });
+    }
+    let mut collapsed = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = true;
+        } else {
+            if space && !(collapsed.is_empty() && at_start) {
+                collapsed.push(' ');
+            }
+            space = false;
+            collapsed.push(c);
+        }
+    }
+    if space && !(collapsed.is_empty() && at_start) {
+        collapsed.push(' ');
+    }
+    Cow::Owned(collapsed)
 }
 
 /// `word/footnotes.xml`: the separator lines Word expects, then each note.
@@ -852,6 +873,26 @@ mod tests {
             !xml.contains("</w:pPr><w:r><w:rPr></w:rPr><w:t xml:space=\"preserve\"> "),
             "no paragraph starts with a space: {xml}"
         );
+    }
+
+    proptest::proptest! {
+        /// Text is collapsed as a browser collapses it: words one space
+        /// apart, a space kept at either end but at a paragraph's start.
+        #[test]
+        fn white_space_is_collapsed_as_a_browser_does(
+            text in "([a-z’é]| |\t|\n|\u{a0}|\u{2003}|\u{3000}|\u{85}){0,12}",
+            at_start in proptest::bool::ANY,
+        ) {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            let expected = if words.is_empty() {
+                if text.is_empty() || at_start { String::new() } else { " ".to_string() }
+            } else {
+                let lead = text.starts_with(char::is_whitespace) && !at_start;
+                let trail = text.ends_with(char::is_whitespace);
+                format!("{}{}{}", if lead { " " } else { "" }, words.join(" "), if trail { " " } else { "" })
+            };
+            proptest::prop_assert_eq!(collapse(&text, at_start), expected);
+        }
     }
 
     #[test]

@@ -58,25 +58,13 @@ pub fn plain_text(html: &str) -> String {
 }
 
 /// The words of `line` as `split_whitespace` gives them, but for the time it
-/// spends decoding characters: only a few lead bytes can start white space
-/// beyond ASCII's.
+/// spends decoding characters (see [`space_len`]).
 fn words(line: &str) -> impl Iterator<Item = &str> {
     let bytes = line.as_bytes();
     let mut at = 0;
     std::iter::from_fn(move || {
-        let space_at = |i: usize| -> usize {
-            match bytes[i] {
-                b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => 1,
-                0xC2 | 0xE1 | 0xE2 | 0xE3 => line[i..]
-                    .chars()
-                    .next()
-                    .filter(|c| c.is_whitespace())
-                    .map_or(0, char::len_utf8),
-                _ => 0,
-            }
-        };
         while at < bytes.len() {
-            match space_at(at) {
+            match space_len(line, at) {
                 0 => break,
                 n => at += n,
             }
@@ -85,11 +73,26 @@ fn words(line: &str) -> impl Iterator<Item = &str> {
             return None;
         }
         let start = at;
-        while at < bytes.len() && space_at(at) == 0 {
+        while at < bytes.len() && space_len(line, at) == 0 {
             at += 1;
         }
         Some(&line[start..at])
     })
+}
+
+/// The length of the white space character (`char::is_whitespace`) starting
+/// at byte `i` of `text`, or 0. Only a few first bytes can start white space
+/// beyond ASCII's: other characters are not decoded.
+pub fn space_len(text: &str, i: usize) -> usize {
+    match text.as_bytes()[i] {
+        b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => 1,
+        0xC2 | 0xE1 | 0xE2 | 0xE3 => text[i..]
+            .chars()
+            .next()
+            .filter(|c| c.is_whitespace())
+            .map_or(0, char::len_utf8),
+        _ => 0,
+    }
 }
 
 /// The text of `html` with a line break around each block, from the
