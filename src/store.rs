@@ -82,6 +82,9 @@ struct Pack {
 /// and where its entry lies in the pack.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Head {
+    // As bytes, not a sequence of numbers: the same in postcard, read at
+    // once rather than one number at a time.
+    #[serde(with = "serde_bytes")]
     bytes: Vec<u8>,
     /// Where the entry starts in the pack.
     at: u64,
@@ -774,9 +777,12 @@ impl Pack {
 /// at a cost far below the Markdown's rendering.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 struct PackedTexts {
+    // As bytes (see [`Head`]).
+    #[serde(with = "serde_bytes")]
     html: Vec<u8>,
+    #[serde(with = "serde_bytes")]
     text: Vec<u8>,
-    parts: Vec<(Vec<QuestionId>, Vec<u8>)>,
+    parts: Vec<(Vec<QuestionId>, serde_bytes::ByteBuf)>,
 }
 
 impl PackedTexts {
@@ -795,7 +801,7 @@ impl PackedTexts {
             parts: texts
                 .parts
                 .iter()
-                .map(|p| (p.questions.clone(), pack(&p.html)))
+                .map(|p| (p.questions.clone(), pack(&p.html).into()))
                 .collect(),
         }
     }
@@ -890,6 +896,56 @@ mod tests {
                 },
             ],
         }
+    }
+
+    /// Texts and heads are written as bytes in one piece, which postcard
+    /// writes as it writes a sequence of numbers: caches written before read
+    /// as they were.
+    #[test]
+    fn bytes_are_stored_as_sequences_of_numbers_were() {
+        #[derive(serde::Serialize)]
+        struct Numbers {
+            html: Vec<u8>,
+            text: Vec<u8>,
+            parts: Vec<(Vec<QuestionId>, Vec<u8>)>,
+        }
+        let packed = PackedTexts::pack(&texts());
+        let numbers = Numbers {
+            html: packed.html.clone(),
+            text: packed.text.clone(),
+            parts: packed
+                .parts
+                .iter()
+                .map(|(q, html)| (q.clone(), html.to_vec()))
+                .collect(),
+        };
+        let written = postcard::to_allocvec(&packed).expect("serialised");
+        assert_eq!(
+            written,
+            postcard::to_allocvec(&numbers).expect("serialised")
+        );
+        let read: PackedTexts = postcard::from_bytes(&written).expect("read back");
+        assert_eq!(read.html, packed.html);
+        #[derive(serde::Serialize)]
+        struct HeadAsNumbers {
+            bytes: Vec<u8>,
+            at: u64,
+            texts_len: u32,
+        }
+        let head = Head {
+            bytes: vec![0, 1, 200, 255],
+            at: 1 << 40,
+            texts_len: 7,
+        };
+        let as_numbers = HeadAsNumbers {
+            bytes: head.bytes.clone(),
+            at: head.at,
+            texts_len: head.texts_len,
+        };
+        assert_eq!(
+            postcard::to_allocvec(&head).expect("serialised"),
+            postcard::to_allocvec(&as_numbers).expect("serialised")
+        );
     }
 
     #[test]
