@@ -594,10 +594,12 @@ fn collapse(text: &str, at_start: bool) -> Cow<'_, str> {
         _ => b[i] == b' ' && b.get(i + 1) != Some(&b' '),
     });
     if single_spaces {
-        return Cow::Borrowed(match at_start {
-            true => text.strip_prefix(' ').unwrap_or(text),
-            false => text,
-        });
+        let text = if at_start {
+            text.strip_prefix(' ').unwrap_or(text)
+        } else {
+            text
+        };
+        return Cow::Borrowed(text);
     }
     let mut collapsed = String::with_capacity(text.len());
     let mut space = false;
