@@ -82,37 +82,35 @@ fn written_tree<'a>(html: &'a str) -> Option<Vec<Node<'a>>> {
         children: Vec::new(),
     };
     let mut open = vec![element("", Vec::new())];
-    let mut attributes_ok = true;
     // The root stays at the bottom: `read` closes only what it opened.
     let add = |open: &mut Vec<Element<'a>>, node| {
         if let Some(parent) = open.last_mut() {
             parent.children.push(node);
         }
     };
-    read(html, |event| match event {
-        Event::Text(t) => add(&mut open, Node::Text(t)),
-        Event::Open {
-            name,
-            attributes,
-            kind,
-        } => {
-            let attributes = self::attributes(attributes).unwrap_or_else(|| {
-                attributes_ok = false;
-                Vec::new()
-            });
-            let e = element(name, attributes);
-            match kind {
-                Kind::Block | Kind::Inline => open.push(e),
-                _ => add(&mut open, Node::Element(e)),
+    read(html, |event| {
+        match event {
+            Event::Text(t) => add(&mut open, Node::Text(t)),
+            Event::Open {
+                name,
+                attributes,
+                kind,
+            } => {
+                let e = element(name, self::attributes(attributes)?);
+                match kind {
+                    Kind::Block | Kind::Inline => open.push(e),
+                    _ => add(&mut open, Node::Element(e)),
+                }
+            }
+            Event::Close => {
+                if let Some(e) = open.pop() {
+                    add(&mut open, Node::Element(e));
+                }
             }
         }
-        Event::Close => {
-            if let Some(e) = open.pop() {
-                add(&mut open, Node::Element(e));
-            }
-        }
+        Some(())
     })?;
-    let root = open.pop().filter(|_| open.is_empty() && attributes_ok)?;
+    let root = open.pop().filter(|_| open.is_empty())?;
     Some(root.children)
 }
 
@@ -142,15 +140,15 @@ pub enum Event<'a> {
 /// reference but `&amp;`, `&lt;`, `&gt;`, `&nbsp;` and `&quot;`. An HTML
 /// parser builds of such HTML the tree it is written as, which is what
 /// `on` is told of. Anything else gives `None` (`on` may have been told of
-/// part of it), for the parser to read.
-pub fn read<'a>(html: &'a str, mut on: impl FnMut(Event<'a>)) -> Option<()> {
+/// part of it), for the parser to read; so does `on` giving `None`.
+pub fn read<'a>(html: &'a str, mut on: impl FnMut(Event<'a>) -> Option<()>) -> Option<()> {
     // Open elements: the name, and whether only inline elements may follow.
     let mut open: Vec<(&str, bool)> = Vec::new();
     let mut rest = html;
     loop {
         let lt = memchr::memchr(b'<', rest.as_bytes()).unwrap_or(rest.len());
         if lt > 0 {
-            on(Event::Text(decode(&rest[..lt])?));
+            on(Event::Text(decode(&rest[..lt])?))?;
         }
         rest = &rest[lt..];
         if rest.is_empty() {
@@ -172,7 +170,7 @@ pub fn read<'a>(html: &'a str, mut on: impl FnMut(Event<'a>)) -> Option<()> {
             if open.pop()?.0 != name || end != 0 {
                 return None;
             }
-            on(Event::Close);
+            on(Event::Close)?;
             continue;
         }
         match kind {
@@ -198,7 +196,7 @@ pub fn read<'a>(html: &'a str, mut on: impl FnMut(Event<'a>)) -> Option<()> {
             name,
             attributes: &attributes[..end],
             kind,
-        });
+        })?;
     }
     open.is_empty().then_some(())
 }

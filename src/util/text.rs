@@ -111,27 +111,30 @@ fn written_text(html: &str) -> Option<String> {
     let mut out = String::with_capacity(html.len());
     // Whether each open element is a block, whose text is on lines of its own.
     let mut blocks = Vec::new();
-    fragment::read(html, |event| match event {
-        Event::Text(t) => out.push_str(&t),
-        Event::Open { name, kind, .. } => match kind {
-            Kind::Block | Kind::Inline => {
-                if kind == Kind::Block {
+    fragment::read(html, |event| {
+        match event {
+            Event::Text(t) => out.push_str(&t),
+            Event::Open { name, kind, .. } => match kind {
+                Kind::Block | Kind::Inline => {
+                    if kind == Kind::Block {
+                        out.push('\n');
+                    }
+                    if name == "li" {
+                        out.push_str("- ");
+                    }
+                    blocks.push(kind == Kind::Block);
+                }
+                Kind::Break => out.push('\n'),
+                Kind::Rule => out.push_str("\n\n"),
+                Kind::Empty => {}
+            },
+            Event::Close => {
+                if blocks.pop() == Some(true) {
                     out.push('\n');
                 }
-                if name == "li" {
-                    out.push_str("- ");
-                }
-                blocks.push(kind == Kind::Block);
-            }
-            Kind::Break => out.push('\n'),
-            Kind::Rule => out.push_str("\n\n"),
-            Kind::Empty => {}
-        },
-        Event::Close => {
-            if blocks.pop() == Some(true) {
-                out.push('\n');
             }
         }
+        Some(())
     })?;
     Some(out)
 }
