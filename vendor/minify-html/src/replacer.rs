@@ -22,6 +22,9 @@ pub struct Replacer {
   /// The patterns' first bytes, each once: when there are few, candidates
   /// are found with memchr rather than byte by byte.
   firsts: Vec<u8>,
+  /// No pattern starts with an ASCII byte (characters shorter encoded):
+  /// ASCII input, checked many bytes at a time, holds no match.
+  no_ascii_first: bool,
 }
 
 impl Replacer {
@@ -59,6 +62,7 @@ impl Replacer {
       always,
       whole,
       pairs,
+      no_ascii_first: !firsts.iter().any(u8::is_ascii),
       firsts,
     }
   }
@@ -73,6 +77,7 @@ impl Replacer {
       [a] => memchr::memchr_iter(a, src).any(at),
       [a, b] => memchr::memchr2_iter(a, b, src).any(at),
       [a, b, c] => memchr::memchr3_iter(a, b, c, src).any(at),
+      _ if self.no_ascii_first && src.is_ascii() => false,
       _ => (0..src.len()).any(at),
     }
   }
@@ -92,5 +97,13 @@ impl Replacer {
       return src.to_vec();
     }
     self.searcher.replace_all_bytes(src, &self.replacements)
+  }
+
+  /// `replace_all`, giving `src` back rather than a copy when nothing matches.
+  pub fn replace_all_owned(&self, src: Vec<u8>) -> Vec<u8> {
+    if !self.may_match(&src) {
+      return src;
+    }
+    self.searcher.replace_all_bytes(&src, &self.replacements)
   }
 }

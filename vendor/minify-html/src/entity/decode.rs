@@ -139,7 +139,8 @@ fn parse_entity(code: &[u8], in_attr_val: bool) -> ParsedEntity {
 }
 
 pub fn decode_entities(mut code: &[u8], in_attr_val: bool) -> Vec<u8> {
-  let mut res = Vec::<u8>::new();
+  // What is decoded is no longer than the code, nearly always: one allocation.
+  let mut res = Vec::<u8>::with_capacity(code.len());
   while !code.is_empty() {
     let (before, matched) = match memchr(b'&', code) {
       None => (code.len(), false),

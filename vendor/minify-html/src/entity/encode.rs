@@ -34,7 +34,7 @@ pub fn encode_entities(
   in_attr_val: bool,
   must_end_with_semicolon: bool,
 ) -> Vec<u8> {
-  let mut res = Vec::<u8>::new();
+  let mut res = Vec::<u8>::with_capacity(code.len());
   while !code.is_empty() {
     let (before, matched) = match memchr(b'&', code) {
       None => (code.len(), false),
@@ -74,5 +74,5 @@ pub fn encode_entities(
       code = &code[end..];
     };
   }
-  SHORTER_ENCODED_ENTITIES_REPLACER.replace_all(&res)
+  SHORTER_ENCODED_ENTITIES_REPLACER.replace_all_owned(res)
 }

@@ -155,9 +155,9 @@ pub fn minify_content(
       NodeData::Text { value } => {
         let min = encode_entities(&value, false, !cfg.allow_optimal_entities);
         let min = if cfg.allow_optimal_entities {
-          OPTIMAL_CHEVRON_REPLACER.replace_all(&min)
+          OPTIMAL_CHEVRON_REPLACER.replace_all_owned(min)
         } else {
-          WHATWG_CHEVRON_REPLACER.replace_all(&min)
+          WHATWG_CHEVRON_REPLACER.replace_all_owned(min)
         };
         out.extend_from_slice(&min);
       }

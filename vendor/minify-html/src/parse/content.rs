@@ -5,7 +5,7 @@ use crate::parse::comment::parse_comment;
 use crate::parse::content::ContentType::*;
 use crate::parse::doctype::parse_doctype;
 use crate::parse::element::parse_element;
-use crate::parse::element::parse_tag;
+use crate::parse::element::skip_tag;
 use crate::parse::element::peek_tag_name;
 use crate::parse::instruction::parse_instruction;
 use crate::parse::Code;
@@ -162,6 +162,27 @@ static CLOSING_BRACE_PERCENT: Lazy<AhoCorasick> =
 static CLOSING_CHEVRON_PERCENT: Lazy<AhoCorasick> =
   Lazy::new(|| AhoCorasickBuilder::new().build(["%>"]).unwrap());
 
+/// Where the first pattern of `CONTENT_TYPE_MATCHER` starts in `code`, and
+/// what it tells, found the way its automaton would (the leftmost start, the
+/// longest pattern there) but by looking at the bytes after each `<`.
+fn next_markup(code: &[u8]) -> Option<(usize, ContentType)> {
+  memchr::memchr_iter(b'<', code).find_map(|at| {
+    let after = &code[at + 1..];
+    let typ = match *after {
+      [c, ..] if TAG_NAME_CHAR[c] => OpeningTag,
+      [b'/', ..] => ClosingTag,
+      [b'?', ..] => Instruction,
+      [b'!', b'-', b'-', ..] => Comment,
+      [b'!', ref rest @ ..] if rest.get(..7).is_some_and(|n| n.eq_ignore_ascii_case(b"doctype")) => {
+        Doctype
+      }
+      [b'!', ..] => Bang,
+      _ => return None,
+    };
+    Some((at, typ))
+  })
+}
+
 pub struct ParsedContent {
   pub children: Vec<NodeData>,
   pub closing_tag_omitted: bool,
@@ -186,11 +207,17 @@ pub fn parse_content(
     (false, true) => &CONTENT_TYPE_MATCHER_OPAQUE_CP,
     (true, true) => &CONTENT_TYPE_MATCHER_OPAQUE_BRACE_CP,
   };
+  let opaque = code.opts.treat_brace_as_opaque || code.opts.treat_chevron_percent_as_opaque;
   loop {
-    let (text_len, mut typ) = match matcher.0.find(code.as_slice()) {
-      Some(m) => (m.start(), matcher.1[m.pattern()]),
-      None => (code.rem(), Text),
+    let found = if opaque {
+      matcher
+        .0
+        .find(code.as_slice())
+        .map(|m| (m.start(), matcher.1[m.pattern()]))
+    } else {
+      next_markup(code.as_slice())
     };
+    let (text_len, mut typ) = found.unwrap_or((code.rem(), Text));
     // Due to dropped malformed code, it's possible for two or more text nodes to be contiguous. Ensure they always get merged into one.
     // NOTE: Even though bangs/comments/etc. have no effect on layout, they still split text (e.g. `&am<!-- -->p`).
     if text_len > 0 {
@@ -213,14 +240,14 @@ pub fn parse_content(
       } else if name.is_empty() {
         // Malformed code, drop until and including next `>`.
         typ = MalformedLeftChevronSlash;
-      } else if grandparent == name.as_slice() && can_omit_as_last_node(grandparent, parent) {
+      } else if grandparent == &name[..] && can_omit_as_last_node(grandparent, parent) {
         // The upcoming closing tag implicitly closes the current element e.g. `<tr><td>(current position)</tr>`.
         // This DOESN'T handle when grandparent doesn't exist (represented by an empty slice). However, in that case it's irrelevant, as it would mean we would be at EOF, and our parser simply auto-closes everything anyway. (Normally we'd have to determine if `<p>Hello` is an error or allowed.)
         typ = OmittedClosingTag;
-      } else if VOID_TAGS.contains(name.as_slice()) {
+      } else if VOID_TAGS.contains(&name[..]) {
         // Closing tag for void element, drop.
         typ = IgnoredTag;
-      } else if parent.is_empty() || parent != name.as_slice() {
+      } else if parent.is_empty() || parent != &name[..] {
         // Closing tag mismatch, drop.
         typ = IgnoredTag;
       };
@@ -245,7 +272,7 @@ pub fn parse_content(
         closing_tag_omitted = true;
         break;
       }
-      IgnoredTag => drop(parse_tag(code)),
+      IgnoredTag => skip_tag(code),
       e @ (OpaqueBraceBrace | OpaqueBraceHash | OpaqueBracePercent | OpaqueChevronPercent) => {
         let closing_matcher = match e {
           OpaqueBraceBrace => &CLOSING_BRACE_BRACE,

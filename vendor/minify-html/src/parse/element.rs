@@ -22,24 +22,30 @@ use minify_html_common::gen::codepoints::WHITESPACE_OR_SLASH_OR_EQUALS_OR_RIGHT_
 use minify_html_common::spec::script::JAVASCRIPT_MIME_TYPES;
 use minify_html_common::spec::tag::ns::Namespace;
 use minify_html_common::spec::tag::void::VOID_TAGS;
+use std::borrow::Cow;
 use std::fmt::Debug;
 use std::fmt::Formatter;
 use std::str::from_utf8;
 
-fn parse_tag_name(code: &mut Code) -> Vec<u8> {
+/// Moves past `<` or `</` and the tag name after it, as written.
+fn read_tag_name<'c>(code: &mut Code<'c>) -> &'c [u8] {
   debug_assert!(code.as_slice().starts_with(b"<"));
   code.shift(1);
   code.shift_if_next(b'/');
-  let mut name = code.copy_and_shift_while_in_lookup(TAG_NAME_CHAR);
-  name.make_ascii_lowercase();
-  name
+  code.slice_and_shift_while_in_lookup(TAG_NAME_CHAR)
 }
 
-pub fn peek_tag_name(code: &mut Code) -> Vec<u8> {
+/// The name of the tag that starts `code`, lower-cased, without moving past
+/// it: borrowed when it is written in lower case, as it nearly always is.
+pub fn peek_tag_name<'c>(code: &mut Code<'c>) -> Cow<'c, [u8]> {
   let cp = code.take_checkpoint();
-  let name = parse_tag_name(code);
+  let name = read_tag_name(code);
   code.restore_checkpoint(cp);
-  name
+  if name.iter().any(u8::is_ascii_uppercase) {
+    Cow::Owned(name.to_ascii_lowercase())
+  } else {
+    Cow::Borrowed(name)
+  }
 }
 
 // Derive Eq for testing.
@@ -66,10 +72,31 @@ impl Debug for ParsedTag {
 }
 
 // While not valid, attributes in closing tags still need to be parsed (and then discarded) as attributes e.g. `</div x=">">`, which is why this function is used for both opening and closing tags.
-// TODO Use generics to create version that doesn't create an AHashMap.
 pub fn parse_tag(code: &mut Code) -> ParsedTag {
-  let elem_name = parse_tag_name(code);
   let mut attributes = AHashMap::default();
+  let (name, self_closing) = read_tag(code, Some(&mut attributes));
+  ParsedTag {
+    attributes,
+    name: name.unwrap_or_default(),
+    self_closing,
+  }
+}
+
+/// Moves past a tag whose name and attributes are not needed (a closing or
+/// ignored tag), reading it as `parse_tag` does but keeping nothing.
+pub fn skip_tag(code: &mut Code) {
+  read_tag(code, None);
+}
+
+/// Reads a tag: its name and attributes when `attributes` is given (the
+/// name is then returned), or only where it ends; and whether it is
+/// self-closing.
+fn read_tag(
+  code: &mut Code,
+  mut attributes: Option<&mut AHashMap<Vec<u8>, AttrVal>>,
+) -> (Option<Vec<u8>>, bool) {
+  let name = read_tag_name(code);
+  let elem_name = attributes.is_some().then(|| name.to_ascii_lowercase());
   let self_closing;
   loop {
     // At the beginning of this loop, the last parsed unit was either the tag name or an attribute (including its value, if it had one).
@@ -79,55 +106,49 @@ pub fn parse_tag(code: &mut Code) -> ParsedTag {
       // End of tag.
       break;
     };
-    let mut attr_name = Vec::new();
     // An attribute name can start with `=`, but ends at the next whitespace, `=`, `/`, or `>`.
-    if let Some(c) = code.shift_if_next_not_in_lookup(WHITESPACE_OR_SLASH) {
-      attr_name.push(c);
-    };
-    attr_name.extend_from_slice(
-      code.slice_and_shift_while_not_in_lookup(WHITESPACE_OR_SLASH_OR_EQUALS_OR_RIGHT_CHEVRON),
-    );
+    let name_start = code.take_checkpoint();
+    code.shift_if_next_not_in_lookup(WHITESPACE_OR_SLASH);
+    code.slice_and_shift_while_not_in_lookup(WHITESPACE_OR_SLASH_OR_EQUALS_OR_RIGHT_CHEVRON);
+    let attr_name = code.slice_since(name_start);
     debug_assert!(!attr_name.is_empty());
-    attr_name.make_ascii_lowercase();
     // See comment for WHITESPACE_OR_SLASH in codepoints.ts for details of complex attr parsing.
     code.shift_while_in_lookup(WHITESPACE);
     let has_value = code.shift_if_next(b'=');
     code.shift_while_in_lookup(WHITESPACE);
-    let attr_value = if !has_value {
-      AttrVal {
-        quote: None,
-        value: Vec::new(),
-      }
+    let (quote, value) = if has_value {
+      read_attr_value(code)
     } else {
-      // TODO Replace ATTR_QUOTE with direct comparison.
-      let attr_delim = code.shift_if_next_in_lookup(ATTR_QUOTE);
-      // It seems that for unquoted attribute values, if it's the last value in a tag and is immediately followed by `>`, any trailing `/` is NOT interpreted as a self-closing indicator and is always included as part of the value, even for SVG self-closable elements.
-      let attr_delim_pred = match attr_delim {
-        Some(b'"') => DOUBLE_QUOTE,
-        Some(b'\'') => SINGLE_QUOTE,
-        None => NOT_UNQUOTED_ATTR_VAL_CHAR,
-        _ => unreachable!(),
-      };
-      let attr_value = decode_entities(
-        code.slice_and_shift_while_not_in_lookup(attr_delim_pred),
-        true,
-      );
-      if let Some(c) = attr_delim {
-        // It might not be next if EOF (i.e. attribute value not closed).
-        code.shift_if_next(c);
-      };
-      AttrVal {
-        quote: attr_delim,
-        value: attr_value,
-      }
+      (None, &[][..])
     };
-    attributes.insert(attr_name, attr_value);
+    if let Some(attributes) = attributes.as_deref_mut() {
+      let value = AttrVal {
+        quote,
+        value: decode_entities(value, true),
+      };
+      attributes.insert(attr_name.to_ascii_lowercase(), value);
+    }
   }
-  ParsedTag {
-    attributes,
-    name: elem_name,
-    self_closing,
-  }
+  (elem_name, self_closing)
+}
+
+/// Moves past an attribute's value: its quote, if any, and its text as written.
+fn read_attr_value<'c>(code: &mut Code<'c>) -> (Option<u8>, &'c [u8]) {
+  // TODO Replace ATTR_QUOTE with direct comparison.
+  let attr_delim = code.shift_if_next_in_lookup(ATTR_QUOTE);
+  // It seems that for unquoted attribute values, if it's the last value in a tag and is immediately followed by `>`, any trailing `/` is NOT interpreted as a self-closing indicator and is always included as part of the value, even for SVG self-closable elements.
+  let attr_delim_pred = match attr_delim {
+    Some(b'"') => DOUBLE_QUOTE,
+    Some(b'\'') => SINGLE_QUOTE,
+    None => NOT_UNQUOTED_ATTR_VAL_CHAR,
+    _ => unreachable!(),
+  };
+  let value = code.slice_and_shift_while_not_in_lookup(attr_delim_pred);
+  if let Some(c) = attr_delim {
+    // It might not be next if EOF (i.e. attribute value not closed).
+    code.shift_if_next(c);
+  };
+  (attr_delim, value)
 }
 
 // `<` must be next. `parent` should be an empty slice if it doesn't exist.
@@ -187,8 +208,8 @@ pub fn parse_element(code: &mut Code, ns: Namespace, parent: &[u8]) -> NodeData 
   };
 
   if !closing_tag_omitted {
-    let closing_tag = parse_tag(code);
-    debug_assert_eq!(closing_tag.name, elem_name);
+    debug_assert_eq!(peek_tag_name(code).as_ref(), elem_name.as_slice());
+    skip_tag(code);
   };
 
   NodeData::Element {

@@ -110,28 +110,27 @@ impl<'c> Code<'c> {
     self.next += n;
   }
 
-  pub fn slice_and_shift(&mut self, n: usize) -> &[u8] {
+  pub fn slice_and_shift(&mut self, n: usize) -> &'c [u8] {
     let str = &self.code[self.next..self.next + n];
     self.next += n;
     str
+  }
+
+  /// The code read since `cp`.
+  pub fn slice_since(&self, cp: Checkpoint) -> &'c [u8] {
+    &self.code[cp.0..self.next]
   }
 
   pub fn copy_and_shift(&mut self, n: usize) -> Vec<u8> {
     self.slice_and_shift(n).to_vec()
   }
 
-  pub fn copy_and_shift_while_in_lookup(&mut self, lookup: &'static Lookup) -> Vec<u8> {
-    let mut len = 0;
-    loop {
-      match self.code.get(self.next + len) {
-        Some(&c) if lookup[c] => len += 1,
-        _ => break,
-      };
-    }
-    self.copy_and_shift(len)
+  pub fn slice_and_shift_while_in_lookup(&mut self, lookup: &'static Lookup) -> &'c [u8] {
+    let len = self.as_slice().iter().take_while(|&&c| lookup[c]).count();
+    self.slice_and_shift(len)
   }
 
-  pub fn slice_and_shift_while_not_in_lookup(&mut self, lookup: &'static Lookup) -> &[u8] {
+  pub fn slice_and_shift_while_not_in_lookup(&mut self, lookup: &'static Lookup) -> &'c [u8] {
     let mut len = 0;
     loop {
       match self.code.get(self.next + len) {
