@@ -523,4 +523,19 @@ mod tests {
         let e = tera::Template::new("t.html", None, "a\nb\n{{ x }</p>\nc\n").expect_err("unclosed");
         assert_eq!(parse_error_line(&error_chain(&e)), Some(3));
     }
+
+    /// The vendored tera follows dotted paths without copying their names,
+    /// except those it escaped: a key holding `/` or `~` is still found.
+    #[test]
+    fn keys_with_slashes_and_tildes_are_found_in_templates() {
+        let mut tera = tera::Tera::default();
+        let source = r#"{{ page.title }}|{{ page["a/b"] }}|{{ page["c~d"] }}|{{ page.list.1 }}"#;
+        tera.add_raw_template("t.html", source).expect("template");
+        let value = serde_json::json!({"page": {"title": "T", "a/b": "slash", "c~d": "tilde", "list": [0, 1]}});
+        let ctx = tera::Context::from_value(value).expect("context");
+        assert_eq!(
+            tera.render("t.html", &ctx).expect("render"),
+            "T|slash|tilde|1"
+        );
+    }
 }
