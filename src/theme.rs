@@ -525,17 +525,43 @@ mod tests {
     }
 
     /// The vendored tera follows dotted paths without copying their names,
-    /// except those it escaped: a key holding `/` or `~` is still found.
+    /// except those it escaped, and cuts plain paths at their dots: keys
+    /// holding `/`, `~` or `.` are still found.
     #[test]
-    fn keys_with_slashes_and_tildes_are_found_in_templates() {
+    fn keys_with_slashes_tildes_and_dots_are_found_in_templates() {
         let mut tera = tera::Tera::default();
-        let source = r#"{{ page.title }}|{{ page["a/b"] }}|{{ page["c~d"] }}|{{ page.list.1 }}"#;
+        let source = r#"{{ page.title }}|{{ page["a/b"] }}|{{ page["c~d"] }}|{{ page.list.1 }}|{{ page["x.y"] }}"#;
         tera.add_raw_template("t.html", source).expect("template");
-        let value = serde_json::json!({"page": {"title": "T", "a/b": "slash", "c~d": "tilde", "list": [0, 1]}});
+        let value = serde_json::json!({"page": {
+            "title": "T", "a/b": "slash", "c~d": "tilde", "list": [0, 1], "x.y": "dot"
+        }});
         let ctx = tera::Context::from_value(value).expect("context");
         assert_eq!(
             tera.render("t.html", &ctx).expect("render"),
-            "T|slash|tilde|1"
+            "T|slash|tilde|1|dot"
         );
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The vendored tera escapes HTML by copying runs of bytes; it
+        /// writes what escaping character by character writes.
+        #[test]
+        fn html_is_escaped_as_character_by_character(text in "[a-z&<>\"'/ é“→\u{a0}]{0,40}") {
+            let mut expected = String::new();
+            for c in text.chars() {
+                match c {
+                    '&' => expected.push_str("&amp;"),
+                    '<' => expected.push_str("&lt;"),
+                    '>' => expected.push_str("&gt;"),
+                    '"' => expected.push_str("&quot;"),
+                    '\'' => expected.push_str("&#x27;"),
+                    '/' => expected.push_str("&#x2F;"),
+                    _ => expected.push(c),
+                }
+            }
+            prop_assert_eq!(tera::escape_html(&text), expected);
+        }
     }
 }

@@ -357,7 +357,19 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
         return Some(value);
     }
 
-    PointerMachina::new(pointer).map(unescape_token).try_fold(value, |target, token| match target {
+    // A path of plain names (`layout.t.search`), nearly every one, is cut at
+    // its dots: the same names PointerMachina finds, without its states.
+    let plain = pointer.bytes().all(|b| b.is_ascii() && !matches!(b, b'"' | b'\'' | b'[' | b']' | b'\\'));
+    if plain {
+        follow(value, pointer.split('.').filter(|name| !name.is_empty()))
+    } else {
+        follow(value, PointerMachina::new(pointer))
+    }
+}
+
+/// The value at the end of `names` from `value`.
+fn follow<'a, 'p>(value: &'a Value, names: impl Iterator<Item = &'p str>) -> Option<&'a Value> {
+    names.map(unescape_token).try_fold(value, |target, token| match target {
         Value::Object(map) => map.get(&*token),
         Value::Array(list) => parse_index(&token).and_then(|x| list.get(x)),
         _ => None,

@@ -19,17 +19,24 @@ use crate::errors::Error;
 #[inline]
 pub fn escape_html(input: &str) -> String {
     let mut output = String::with_capacity(input.len() * 2);
-    for c in input.chars() {
-        match c {
-            '&' => output.push_str("&amp;"),
-            '<' => output.push_str("&lt;"),
-            '>' => output.push_str("&gt;"),
-            '"' => output.push_str("&quot;"),
-            '\'' => output.push_str("&#x27;"),
-            '/' => output.push_str("&#x2F;"),
-            _ => output.push(c),
-        }
+    // Runs of characters kept as they are are copied whole, not one by one;
+    // the escaped characters are all ASCII, so a run ends on a boundary.
+    let mut start = 0;
+    for (i, b) in input.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            b'/' => "&#x2F;",
+            _ => continue,
+        };
+        output.push_str(&input[start..i]);
+        output.push_str(entity);
+        start = i + 1;
     }
+    output.push_str(&input[start..]);
 
     // Not using shrink_to_fit() on purpose
     output
