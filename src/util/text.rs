@@ -83,6 +83,7 @@ fn words(line: &str) -> impl Iterator<Item = &str> {
 /// The length of the white space character (`char::is_whitespace`) starting
 /// at byte `i` of `text`, or 0. Only a few first bytes can start white space
 /// beyond ASCII's: other characters are not decoded.
+#[inline]
 pub fn space_len(text: &str, i: usize) -> usize {
     match text.as_bytes()[i] {
         b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => 1,

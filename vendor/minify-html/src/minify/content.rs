@@ -13,11 +13,11 @@ use crate::minify::js::minify_js;
 use crate::minify::js::TopLevelMode;
 use aho_corasick::MatchKind;
 use minify_html_common::gen::codepoints::TAG_NAME_CHAR;
+use minify_html_common::gen::codepoints::WHITESPACE;
 use crate::replacer::Replacer;
 use minify_html_common::spec::tag::ns::Namespace;
 use minify_html_common::spec::tag::whitespace::get_whitespace_minification_for_tag;
 use minify_html_common::spec::tag::whitespace::WhitespaceMinification;
-use minify_html_common::whitespace::collapse_whitespace;
 use minify_html_common::whitespace::is_all_whitespace;
 use minify_html_common::whitespace::left_trim;
 use minify_html_common::whitespace::right_trim;
@@ -47,6 +47,36 @@ fn build_whatwg_chevron_replacer() -> Replacer {
 
 static OPTIMAL_CHEVRON_REPLACER: Lazy<Replacer> = Lazy::new(|| build_optimal_chevron_replacer());
 static WHATWG_CHEVRON_REPLACER: Lazy<Replacer> = Lazy::new(|| build_whatwg_chevron_replacer());
+
+/// `minify_html_common::whitespace::collapse_whitespace`, which writes every
+/// byte again, begun at the first byte it changes: most text has none. The
+/// byte before that one is not white space, as collapsing from the start
+/// would assume there.
+fn collapse_whitespace(val: &mut Vec<u8>) {
+  let changed = |i: usize| {
+    WHITESPACE[val[i]] && (val[i] != b' ' || val.get(i + 1).is_some_and(|&n| WHITESPACE[n]))
+  };
+  let Some(start) = (0..val.len()).find(|&i| changed(i)) else {
+    return;
+  };
+  let mut write = start;
+  let mut in_whitespace = false;
+  for i in start..val.len() {
+    let mut c = val[i];
+    if WHITESPACE[c] {
+      if in_whitespace {
+        continue;
+      };
+      in_whitespace = true;
+      c = b' ';
+    } else {
+      in_whitespace = false;
+    };
+    val[write] = c;
+    write += 1;
+  }
+  val.truncate(write);
+}
 
 pub fn minify_content(
   cfg: &Cfg,
