@@ -361,10 +361,26 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
     // its dots: the same names PointerMachina finds, without its states.
     let plain = pointer.bytes().all(|b| b.is_ascii() && !matches!(b, b'"' | b'\'' | b'[' | b']' | b'\\'));
     if plain {
-        follow(value, pointer.split('.').filter(|name| !name.is_empty()))
+        let mut rest = Some(pointer);
+        let names = std::iter::from_fn(move || {
+            let path = rest?;
+            let (name, after) = match find_dot(path) {
+                Some(dot) => (&path[..dot], Some(&path[dot + 1..])),
+                None => (path, None),
+            };
+            rest = after;
+            Some(name)
+        });
+        follow(value, names.filter(|name| !name.is_empty()))
     } else {
         follow(value, PointerMachina::new(pointer))
     }
+}
+
+/// Where the first `.` of `name` is: names are short, a loop over their
+/// bytes costs less than setting up a search.
+pub(crate) fn find_dot(name: &str) -> Option<usize> {
+    name.bytes().position(|b| b == b'.')
 }
 
 /// The value at the end of `names` from `value`.
