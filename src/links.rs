@@ -4,18 +4,24 @@
 //! in front.
 
 use crate::model::SITE_ROOT;
+use std::borrow::Cow;
 
 /// Puts the page's way to the site's root and its language (`../../fr/`, or
 /// `https://example.org/fr/` in a feed) before every site link of `html`.
 /// Only markers that start an href count (the minifier may have dropped its
 /// quotes); anything else is left as it is.
-pub fn fill(html: Vec<u8>, prefix: &str) -> Vec<u8> {
-    if memchr::memmem::find(&html, SITE_ROOT.as_bytes()).is_none() {
-        return html;
+/// `html` is borrowed as it is when it has no site link, as most replies.
+pub fn fill<'a>(html: &'a str, prefix: &str) -> Cow<'a, str> {
+    if memchr::memmem::find(html.as_bytes(), SITE_ROOT.as_bytes()).is_none() {
+        return Cow::Borrowed(html);
     }
     let mut out = Vec::with_capacity(html.len());
-    fill_into(&mut out, &html, prefix);
-    out
+    fill_into(&mut out, html.as_bytes(), prefix);
+    // ASCII markers replaced by a `&str`: the bytes are still UTF-8.
+    Cow::Owned(
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
 }
 
 /// [`fill`], appending to `out`: a page made of pieces (its skeleton, the
@@ -61,7 +67,11 @@ mod tests {
         let html = format!(
             "<a href=\"{SITE_ROOT}d/index.html\">a</a> <a href=\"x\"> <a href={SITE_ROOT}e/index.html>b</a> {SITE_ROOT}text"
         );
-        let out = String::from_utf8(fill(html.into_bytes(), "../../fr/")).expect("utf-8");
+        let out = fill(&html, "../../fr/");
+        assert!(matches!(
+            fill("<p>no link</p>", "../../fr/"),
+            Cow::Borrowed(_)
+        ));
         assert!(
             out.starts_with("<a href=\"../../fr/d/index.html\">"),
             "{out}"

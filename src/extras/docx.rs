@@ -313,8 +313,7 @@ impl Body {
         heading_base: usize,
         cites: Option<&Citations>,
     ) -> Result<(), JobError> {
-        let html = crate::links::fill(html.as_bytes().to_vec(), prefix);
-        let html = String::from_utf8_lossy(&html);
+        let html = crate::links::fill(html, prefix);
         let ctx = Ctx {
             cites,
             ..self.ctx("Normal", lang, heading_base)

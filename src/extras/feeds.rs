@@ -155,5 +155,5 @@ fn feed(
 
 /// Site links in a feed entry, made absolute.
 fn fill_links(html: &str, prefix: &str) -> String {
-    String::from_utf8_lossy(&crate::links::fill(html.as_bytes().to_vec(), prefix)).into_owned()
+    crate::links::fill(html, prefix).into_owned()
 }
