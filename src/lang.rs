@@ -588,7 +588,7 @@ fn foreign(c: char) -> bool {
 
 /// The language a text is clearly written in, from its words and letters.
 fn words_lang(text: &str) -> Words {
-    static LISTS: std::sync::LazyLock<[(Lang, std::collections::HashSet<&'static str>); 3]> =
+    static LISTS: std::sync::LazyLock<[(Lang, rustc_hash::FxHashSet<&'static str>); 3]> =
         std::sync::LazyLock::new(|| {
             WORDS.map(|(l, words)| (l, words.split_whitespace().collect()))
         });
@@ -619,9 +619,10 @@ fn words_lang(text: &str) -> Words {
     if scores.iter().all(|&s| s == 0) {
         return Words::Unsure(None);
     }
-    // Each language's letters count once, however many are written.
+    // Each language's letters count once, however many are written. None
+    // is ASCII: other characters are not searched for.
     for (lang, letters) in LETTERS {
-        if lower.chars().any(|c| letters.contains(c)) {
+        if lower.chars().any(|c| !c.is_ascii() && letters.contains(c)) {
             scores[position(lang)] += 1;
         }
     }
@@ -642,6 +643,17 @@ fn words_lang(text: &str) -> Words {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_language_letter_is_ascii() {
+        // `words_lang` looks for them among non-ASCII characters only.
+        for (lang, letters) in LETTERS {
+            assert!(
+                !letters.chars().any(|c| c.is_ascii()),
+                "{lang:?}: {letters}"
+            );
+        }
+    }
 
     #[test]
     fn unknown_codes_are_named_with_control_characters_escaped() {
