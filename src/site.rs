@@ -101,7 +101,8 @@ pub fn question_path(lang: &str, d: &Discussion, q: QuestionId) -> String {
 /// The page of the reply whose id is `reply_id`, e.g.
 /// `fr/slug/replies/007-maria/index.html`.
 pub fn reply_path(lang: &str, d: &Discussion, reply_id: &str) -> String {
-    format!("{lang}/{}", reply_page(&d.slug, reply_id))
+    // Joined rather than formatted: every card links to its reply's page.
+    [lang, "/", &reply_page(&d.slug, reply_id)].concat()
 }
 
 /// The overview of the discussion at address `slug`, without the language
@@ -122,7 +123,7 @@ pub fn question_page(slug: &str, label: GroupLabel, q: QuestionId) -> String {
 
 /// A reply's page without its language folder (see [`discussion_page`]).
 pub fn reply_page(slug: &str, reply_id: &str) -> String {
-    format!("{slug}/replies/{reply_id}/index.html")
+    [slug, "/replies/", reply_id, "/index.html"].concat()
 }
 
 /// The statistics page of discussion `d`.
