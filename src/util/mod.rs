@@ -89,12 +89,30 @@ pub fn is_relative(dest: &str) -> bool {
 /// without the characters XML 1.0 forbids (control characters but tab and
 /// line breaks, U+FFFE, U+FFFF).
 pub fn push_xml_escaped(text: &str, out: &mut String) {
-    // Runs of characters that stay as they are are copied whole: a Word
-    // document's text is almost all of them.
+    // Runs of characters that stay as they are are copied whole, found by a
+    // table of the bytes that may need more: a Word document's text is
+    // almost all of them.
+    const SPECIAL: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 0x20 {
+            t[b] = true;
+            b += 1;
+        }
+        t[b'&' as usize] = true;
+        t[b'<' as usize] = true;
+        t[b'>' as usize] = true;
+        t[b'"' as usize] = true;
+        t[0xEF] = true;
+        t
+    };
     let bytes = text.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let replacement = match b {
+    let mut at = 0;
+    while let Some(found) = bytes[at..].iter().position(|&b| SPECIAL[usize::from(b)]) {
+        let i = at + found;
+        at = i + 1;
+        let replacement = match bytes[i] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
@@ -105,6 +123,7 @@ pub fn push_xml_escaped(text: &str, out: &mut String) {
             0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => {
                 out.push_str(&text[start..i]);
                 start = i + 3;
+                at = i + 3;
                 continue;
             }
             _ => continue,
@@ -134,6 +153,30 @@ mod tests {
         let mut plain = String::new();
         push_xml_escaped("nothing to escape", &mut plain);
         assert_eq!(plain, "nothing to escape");
+    }
+
+    proptest::proptest! {
+        /// Escaping by runs writes what escaping character by character does.
+        #[test]
+        fn xml_escaping_is_escaping_character_by_character(
+            text in "[a-z&<>\"' \t\n\r\u{0}\u{1}\u{1f}é\u{fffd}\u{fffe}\u{ffff}\u{feff}中]{0,40}"
+        ) {
+            let mut expected = String::new();
+            for c in text.chars() {
+                match c {
+                    '&' => expected.push_str("&amp;"),
+                    '<' => expected.push_str("&lt;"),
+                    '>' => expected.push_str("&gt;"),
+                    '"' => expected.push_str("&quot;"),
+                    '\t' | '\n' | '\r' => expected.push(c),
+                    '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {}
+                    _ => expected.push(c),
+                }
+            }
+            let mut out = String::new();
+            push_xml_escaped(&text, &mut out);
+            proptest::prop_assert_eq!(out, expected);
+        }
     }
 
     #[test]
