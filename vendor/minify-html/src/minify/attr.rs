@@ -1,4 +1,5 @@
 use crate::entity::encode::encode_entities;
+use memchr::memchr;
 use crate::entity::encode::encodes_to_itself;
 use crate::Cfg;
 use aho_corasick::MatchKind;
@@ -411,7 +412,8 @@ pub fn minify_attr(
   // comparison below would find: quoted, it is two bytes longer. Most values
   // of a page are such, and this spares the four passes and their copies.
   let no_illegal_chars = !cfg.allow_noncompliant_unquoted_attribute_values;
-  if encodes_to_itself(&value_raw)
+  let itself = encodes_to_itself(&value_raw);
+  if itself
     && !unquoted_replacer(must_end_with_semicolon, no_illegal_chars).may_match(&value_raw)
     && !matches!(value_raw.first(), Some(b'"' | b'\''))
   {
@@ -421,6 +423,19 @@ pub fn minify_attr(
       data: value_raw,
       start: 0,
       suffix: b"",
+    });
+  }
+  // Otherwise a value with no `"` is written in double quotes as it is, as
+  // the comparison below would find: each byte the unquoted encoding escapes
+  // (white space, most often) or a leading quote makes it two bytes longer or
+  // more, so never shorter than the two quotes; single quotes tie at best.
+  if itself && memchr(b'"', &value_raw).is_none() {
+    return AttrMinified::Value(AttrMinifiedValue {
+      quoted: true,
+      prefix: b"\"",
+      data: value_raw,
+      start: 0,
+      suffix: b"\"",
     });
   }
   let encoded = encode_entities(&value_raw, true, must_end_with_semicolon);
