@@ -240,9 +240,20 @@ impl Words {
         let mut seen: FxHashSet<&str> =
             FxHashSet::with_capacity_and_hasher(lower.len() / 12, Default::default());
         let mut start = None;
-        let end = std::iter::once((lower.len(), ' '));
-        for (i, c) in lower.char_indices().chain(end) {
-            match (is_word_char(c), start) {
+        let bytes = lower.as_bytes();
+        let mut i = 0;
+        // Byte by byte, a character decoded only where one starts beyond
+        // ASCII: most of the text is ASCII. The end counts as a space.
+        while i <= bytes.len() {
+            let (in_word, len) = match bytes.get(i) {
+                None => (false, 1),
+                Some(&b) if b.is_ascii() => (b.is_ascii_alphanumeric(), 1),
+                Some(_) => lower[i..]
+                    .chars()
+                    .next()
+                    .map_or((false, 1), |c| (is_word_char(c), c.len_utf8())),
+            };
+            match (in_word, start) {
                 (true, None) => start = Some(i),
                 (false, Some(s)) => {
                     if seen.insert(&lower[s..i]) {
@@ -252,6 +263,7 @@ impl Words {
                 }
                 _ => {}
             }
+            i += len;
         }
         drop(seen);
         Words { lower, spans }
