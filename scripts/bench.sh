@@ -22,6 +22,13 @@
 # palabre is built from a clean export of the commit $REV (default HEAD), not from the working
 # tree, so the numbers belong to one commit; the examples are taken from the working tree.
 #
+# Nothing is deleted while steps are timed. This machine's ext4 has no journal: it then skips, when
+# it allocates an inode, every inode freed in the last minute (six while their table is not yet
+# written), one lookup each, so a build run just after a site was deleted pays for each file it
+# creates in proportion to the files just deleted (up to 50 s of system time at 20,000 replies,
+# for Zola as for palabre). Outputs and corpora are moved to $WORK/trash instead, which is emptied
+# before the first timed step (then `sync` and a wait of a minute) and after the last.
+#
 # Environment: REV (HEAD), SEED (1), WORK (/tmp/palabre-bench), RUNS (3 for N > 5000, else 5),
 # WARMUP (0 for N > 5000, else 1), ZOLA (the zola program; default: `zola` on PATH). Needs
 # /usr/bin/time and jq (installed with apt-get when missing and run as root); Zola and Hugo are
@@ -53,14 +60,47 @@ ZOLA=${ZOLA:-$(command -v zola || true)}
 if [ -n "$ZOLA" ] && ! [ -x "$ZOLA" ]; then log "$ZOLA is not a program: no comparison with Zola"; ZOLA=; fi
 [ -n "$ZOLA" ] || log "zola not available (put it on PATH or set ZOLA): no comparison with Zola"
 
+TRASH=$WORK/trash
+mkdir -p "$TRASH"
+# aside <path>...: the commands that move each path that exists to the trash.
+# (No `|`: steps are cut at it.)
+aside() {
+  local p sep=
+  for p; do
+    printf '%sif [ -e %s ]; then mv %s %s/$(date +%%s%%N)-%s; fi' "$sep" "$p" "$p" "$TRASH" "${p##*/}"
+    sep='; '
+  done
+  echo
+}
+# empty_trash: deletes what was moved aside, and writes it to disk.
+empty_trash() {
+  if [ -n "$(ls -A "$TRASH")" ]; then
+    log "deleting $(du -sh "$TRASH" | cut -f1) moved aside"
+    find "$TRASH" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
+    sync
+    date +%s >"$WORK/deleted-at"
+  fi
+}
+# settle: waits until a minute has passed since empty_trash last deleted anything.
+settle() {
+  local left
+  left=$(($(cat "$WORK/deleted-at" 2>/dev/null || echo 0) + 61 - $(date +%s)))
+  if [ "$left" -gt 0 ]; then
+    log "waiting $left s: inodes freed in the last minute would slow the file system down"
+    sleep "$left"
+  fi
+}
+empty_trash
+
 # Build palabre at $REV (clean export) and the examples, in their own target folder.
 COMMIT=$(git rev-parse --short "$REV")
 SRC=$WORK/src-$COMMIT
-rm -rf "$SRC" && mkdir -p "$SRC"
+eval "$(aside "$SRC")"
+mkdir -p "$SRC"
 git archive "$REV" | tar -x -C "$SRC"
 mkdir -p "$SRC/examples"
 cp examples/gen_corpus.rs examples/to_hugo.rs examples/to_zola.rs "$SRC/examples/"
-rm -rf "$SRC/content" && cp -r content "$SRC/content" # the sample the generator draws from
+eval "$(aside "$SRC/content")" && cp -r content "$SRC/content" # the sample the generator draws from
 log "building palabre $COMMIT (release)"
 (cd "$SRC" && CARGO_TARGET_DIR=$ROOT/target/bench cargo build --release --locked --bin palabre \
   --example gen_corpus --example to_hugo --example to_zola >&2)
@@ -118,21 +158,23 @@ for N in "$@"; do
   C=$WORK/corpus-$N E=$WORK/corpus-$N-en H=$WORK/hugo-$N Z=$WORK/zola-$N
   O=$WORK/out-$N OE=$WORK/out-$N-en OH=$WORK/out-$N-hugo OZ=$WORK/out-$N-zola
   log "generating $N replies (seed $SEED)"
-  "$BIN/examples/gen_corpus" --replies "$N" --seed "$SEED" --out "$C" --force
-  "$BIN/examples/gen_corpus" --replies "$N" --seed "$SEED" --out "$E" --languages en --force
+  eval "$(aside "$C" "$E")"
+  "$BIN/examples/gen_corpus" --replies "$N" --seed "$SEED" --out "$C"
+  "$BIN/examples/gen_corpus" --replies "$N" --seed "$SEED" --out "$E" --languages en
   CSIZE=$(du -sh "$C" | cut -f1)
+  settle
 
   # Clean builds, alternated: palabre on both corpora, Zola and Hugo on the English-only one.
   # A clean build starts with neither the output nor the build cache beside it.
-  clean() { echo "rm -rf $1 $(dirname "$1")/.$(basename "$1").palabre-cache"; }
+  clean() { aside "$1" "$(dirname "$1")/.$(basename "$1").palabre-cache"; }
   STEPS=("build (en only)|$(clean "$OE")|$PALABRE build --content $E --output $OE --force|$OE")
   if [ -n "$ZOLA" ]; then
     "$BIN/examples/to_zola" --content "$E" --out "$Z" --lang en
-    STEPS+=("zola build, minify (en only)|rm -rf $OZ|$ZOLA --root $Z build --output-dir $OZ|$OZ")
+    STEPS+=("zola build, minify (en only)|$(aside "$OZ")|$ZOLA --root $Z build --output-dir $OZ|$OZ")
   fi
   if [ "$HUGO" = 1 ]; then
     "$BIN/examples/to_hugo" --content "$E" --out "$H" --lang en
-    STEPS+=("hugo --minify (en only)|rm -rf $OH|hugo --minify --quiet --source $H --destination $OH|$OH")
+    STEPS+=("hugo --minify (en only)|$(aside "$OH")|hugo --minify --quiet --source $H --destination $OH|$OH")
   fi
   STEPS+=("build|$(clean "$O")|$PALABRE build --content $C --output $O --force|$O")
   alternate "$N" "${STEPS[@]}"
@@ -186,3 +228,4 @@ if [ ${#RATIOS[@]} -gt 0 ]; then
   echo "|---:|---|---:|---:|---:|"
   printf '%s\n' "${RATIOS[@]}"
 fi
+empty_trash
