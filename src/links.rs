@@ -5,6 +5,11 @@
 
 use crate::model::SITE_ROOT;
 use std::borrow::Cow;
+use std::sync::LazyLock;
+
+/// Finds [`SITE_ROOT`]; built once, as every piece of every page is searched.
+static MARKER: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(SITE_ROOT));
 
 /// Puts the page's way to the site's root and its language (`../../fr/`, or
 /// `https://example.org/fr/` in a feed) before every site link of `html`.
@@ -12,7 +17,7 @@ use std::borrow::Cow;
 /// quotes); anything else is left as it is.
 /// `html` is borrowed as it is when it has no site link, as most replies.
 pub fn fill<'a>(html: &'a str, prefix: &str) -> Cow<'a, str> {
-    if memchr::memmem::find(html.as_bytes(), SITE_ROOT.as_bytes()).is_none() {
+    if MARKER.find(html.as_bytes()).is_none() {
         return Cow::Borrowed(html);
     }
     let mut out = Vec::with_capacity(html.len());
@@ -30,7 +35,7 @@ pub fn fill<'a>(html: &'a str, prefix: &str) -> Cow<'a, str> {
 pub fn fill_into(out: &mut Vec<u8>, piece: &[u8], prefix: &str) {
     let marker = SITE_ROOT.as_bytes();
     let mut rest = piece;
-    while let Some(i) = memchr::memmem::find(rest, marker) {
+    while let Some(i) = MARKER.find(rest) {
         out.extend_from_slice(&rest[..i]);
         if out.ends_with(b"href=\"") || out.ends_with(b"href=") {
             out.extend_from_slice(prefix.as_bytes());

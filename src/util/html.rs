@@ -1,5 +1,6 @@
 //! Minifying HTML: a page, or each part of it on its own.
 
+use memchr::memmem::Finder;
 use rayon::prelude::*;
 
 /// Wraps, in a theme's templates, a part of a page that can be minified on
@@ -15,9 +16,10 @@ pub fn minify(html: &str) -> Vec<u8> {
     let mut outer = String::new();
     let mut parts = Vec::new();
     let mut rest = html;
-    while let Some(start) = rest.find(PART_OPEN) {
+    let (open, close) = (Finder::new(PART_OPEN), Finder::new(PART_CLOSE));
+    while let Some(start) = open.find(rest.as_bytes()) {
         let after = &rest[start + PART_OPEN.len()..];
-        let Some(end) = after.find(PART_CLOSE) else {
+        let Some(end) = close.find(after.as_bytes()) else {
             break;
         };
         outer.push_str(&rest[..start]);
@@ -46,8 +48,9 @@ pub fn minify(html: &str) -> Vec<u8> {
 /// something put in later (a part minified apart, a reply's HTML).
 pub struct Placeholders<'a> {
     rest: &'a [u8],
-    open: &'a str,
-    close: &'a str,
+    // Built once per page: a report is cut at thousands of placeholders.
+    open: Finder<'a>,
+    close: Finder<'a>,
     /// The number of the placeholder met, to give after the text before it.
     next: Option<usize>,
 }
@@ -66,8 +69,8 @@ impl<'a> Placeholders<'a> {
     pub fn new(page: &'a [u8], open: &'a str, close: &'a str) -> Placeholders<'a> {
         Placeholders {
             rest: page,
-            open,
-            close,
+            open: Finder::new(open),
+            close: Finder::new(close),
             next: None,
         }
     }
@@ -83,9 +86,9 @@ impl<'a> Iterator for Placeholders<'a> {
         if self.rest.is_empty() {
             return None;
         }
-        let found = memchr::memmem::find(self.rest, self.open.as_bytes()).and_then(|start| {
-            let after = &self.rest[start + self.open.len()..];
-            let end = memchr::memmem::find(after, self.close.as_bytes())?;
+        let found = self.open.find(self.rest).and_then(|start| {
+            let after = &self.rest[start + self.open.needle().len()..];
+            let end = self.close.find(after)?;
             Some((start, after, end))
         });
         let Some((start, after, end)) = found else {
@@ -98,7 +101,7 @@ impl<'a> Iterator for Placeholders<'a> {
                 .and_then(|n| n.parse().ok())
                 .unwrap_or(usize::MAX),
         );
-        self.rest = &after[end + self.close.len()..];
+        self.rest = &after[end + self.close.needle().len()..];
         Some(Piece::Text(text))
     }
 }
