@@ -72,6 +72,10 @@ struct Saved {
 struct Pack {
     name: String,
     path: PathBuf,
+    /// Opened when texts are first read, then shared: a rebuild reads the
+    /// texts of thousands of entries.
+    #[cfg_attr(not(unix), allow(dead_code))]
+    file: OnceLock<Option<fs::File>>,
     /// Entries whose texts were found damaged: dropped when the heads are
     /// saved, so that the next build stores their replies again.
     damaged: Mutex<Vec<Key>>,
@@ -269,6 +273,7 @@ impl Store {
                 pack: Arc::new(Pack {
                     name: index.pack,
                     path,
+                    file: OnceLock::new(),
                     damaged: Mutex::default(),
                 }),
                 heads: Mutex::new(heads),
@@ -440,7 +445,8 @@ impl StoredReply {
 
 /// A reply cache entry in the pack: its key and the lengths of its two
 /// parts, a check of those and of the first part, then the reply without
-/// its texts ([`StoredReply`]), then its texts. Reading a reply from the
+/// its texts ([`StoredReply`]), then its texts with their own check
+/// ([`with_check`]). Reading a reply from the
 /// cache reads only the first part, from the heads file; the pack is read
 /// for the texts, or for the entries a build that did not finish appended.
 /// Returns the entry and the length of its first part.
@@ -449,7 +455,7 @@ fn entry(key: &Key, (reply, warnings): &CachedReply) -> io::Result<(Vec<u8>, usi
     let texts = stored(reply.texts.as_ref()).ok_or_else(not_stored)?.get()?;
     let fields = StoredReply::of(reply).ok_or_else(not_stored)?;
     let head = postcard::to_allocvec(&(fields, warnings)).map_err(io::Error::other)?;
-    let texts = postcard::to_allocvec(texts).map_err(io::Error::other)?;
+    let texts = with_check(postcard::to_allocvec(texts).map_err(io::Error::other)?);
     let mut bytes = Vec::with_capacity(ENTRY_FIXED + head.len() + texts.len());
     bytes.extend_from_slice(key);
     for part in [&head, &texts] {
@@ -477,6 +483,23 @@ fn check(fixed: &[u8], head: &[u8]) -> [u8; 8] {
     check.copy_from_slice(&h.finalize().as_bytes()[..8]);
     check
 }
+
+/// `texts` after a check of them: reading an entry's texts, a damaged one is
+/// told by its check alone, without unpacking and hashing every text.
+fn with_check(texts: Vec<u8>) -> Vec<u8> {
+    let mut checked = Vec::with_capacity(TEXTS_CHECK + texts.len());
+    checked.extend_from_slice(&blake3::hash(&texts).as_bytes()[..TEXTS_CHECK]);
+    checked.extend_from_slice(&texts);
+    checked
+}
+
+/// The texts of `checked` (see [`with_check`]); `None` when they fail their check.
+fn checked(checked: &[u8]) -> Option<&[u8]> {
+    let (check, texts) = checked.split_at_checked(TEXTS_CHECK)?;
+    (blake3::hash(texts).as_bytes()[..TEXTS_CHECK] == *check).then_some(texts)
+}
+
+const TEXTS_CHECK: usize = 8;
 
 /// The entries of the pack in `path` from `from` to `len` (its end), up to
 /// the first one cut short or damaged.
@@ -736,14 +759,14 @@ struct Entry {
 impl Entry {
     /// The texts, checked against their `hash`.
     fn load(&self, hash: &[u8; 32]) -> io::Result<PackedTexts> {
-        let intact = |t: &PackedTexts| t.unpack().is_ok_and(|t| t.hash() == *hash);
         let cached = self
             .pack
             .read(self.at, self.len)
-            .and_then(|bytes| postcard::from_bytes::<PackedTexts>(&bytes).ok());
-        if let Some(texts) = cached.filter(intact) {
+            .and_then(|bytes| postcard::from_bytes::<PackedTexts>(checked(&bytes)?).ok());
+        if let Some(texts) = cached {
             return Ok(texts);
         }
+        let intact = |t: &PackedTexts| t.unpack().is_ok_and(|t| t.hash() == *hash);
         // A damaged entry only costs time: it is dropped, and the file read again.
         lock(&self.pack.damaged).push(self.key);
         (self.again)()
@@ -763,10 +786,23 @@ impl Entry {
 impl Pack {
     /// `len` bytes from `at`; `None` when the pack is shorter.
     fn read(&self, at: u64, len: u32) -> Option<Vec<u8>> {
-        let mut file = fs::File::open(&self.path).ok()?;
-        file.seek(SeekFrom::Start(at)).ok()?;
         let mut bytes = vec![0; usize::try_from(len).ok()?];
-        file.read_exact(&mut bytes).ok()?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileExt;
+            let file = self
+                .file
+                .get_or_init(|| fs::File::open(&self.path).ok())
+                .as_ref()?;
+            file.read_exact_at(&mut bytes, at).ok()?;
+        }
+        // Elsewhere, no read at a place shared between threads: a file each.
+        #[cfg(not(unix))]
+        {
+            let mut file = fs::File::open(&self.path).ok()?;
+            file.seek(SeekFrom::Start(at)).ok()?;
+            file.read_exact(&mut bytes).ok()?;
+        }
         Some(bytes)
     }
 }
@@ -976,6 +1012,20 @@ mod tests {
         packed.text.truncate(6);
         assert!(packed.text().is_err());
         assert!(packed.unpack().is_err());
+    }
+
+    #[test]
+    fn an_entrys_texts_with_any_byte_changed_fail_their_check() {
+        let bytes = postcard::to_allocvec(&PackedTexts::pack(&texts())).expect("serialised");
+        let entry = with_check(bytes.clone());
+        assert_eq!(checked(&entry), Some(&bytes[..]));
+        for i in 0..entry.len() {
+            let mut damaged = entry.clone();
+            damaged[i] ^= 0x10;
+            assert_eq!(checked(&damaged), None, "byte {i} changed");
+        }
+        assert_eq!(checked(&entry[..entry.len() - 1]), None, "cut short");
+        assert_eq!(checked(&entry[..3]), None, "shorter than its check");
     }
 
     /// A reply to `file`, as reading it would give.

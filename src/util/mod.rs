@@ -33,7 +33,7 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
 }
 
 /// Raised whenever what the build cache stores changes meaning within a version.
-const CACHE_FORMAT: u32 = 8;
+const CACHE_FORMAT: u32 = 9;
 
 /// The first line of every file of the build cache, and the start of every
 /// key made for it: what another version of palabre wrote is never used.
