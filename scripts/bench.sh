@@ -22,12 +22,7 @@
 # palabre is built from a clean export of the commit $REV (default HEAD), not from the working
 # tree, so the numbers belong to one commit; the examples are taken from the working tree.
 #
-# Nothing is deleted while steps are timed. This machine's ext4 has no journal: it then skips, when
-# it allocates an inode, every inode freed in the last minute (six while their table is not yet
-# written), one lookup each, so a build run just after a site was deleted pays for each file it
-# creates in proportion to the files just deleted (up to 50 s of system time at 20,000 replies,
-# for Zola as for palabre). Outputs and corpora are moved to $WORK/trash instead, which is emptied
-# before the first timed step (then `sync` and a wait of a minute) and after the last.
+# Nothing is deleted while steps are timed: see scripts/trash.sh.
 #
 # Environment: REV (HEAD), SEED (1), WORK (/tmp/palabre-bench), RUNS (3 for N > 5000, else 5),
 # WARMUP (0 for N > 5000, else 1), ZOLA (the zola program; default: `zola` on PATH). Needs
@@ -60,36 +55,8 @@ ZOLA=${ZOLA:-$(command -v zola || true)}
 if [ -n "$ZOLA" ] && ! [ -x "$ZOLA" ]; then log "$ZOLA is not a program: no comparison with Zola"; ZOLA=; fi
 [ -n "$ZOLA" ] || log "zola not available (put it on PATH or set ZOLA): no comparison with Zola"
 
-TRASH=$WORK/trash
-mkdir -p "$TRASH"
-# aside <path>...: the commands that move each path that exists to the trash.
-# (No `|`: steps are cut at it.)
-aside() {
-  local p sep=
-  for p; do
-    printf '%sif [ -e %s ]; then mv %s %s/$(date +%%s%%N)-%s; fi' "$sep" "$p" "$p" "$TRASH" "${p##*/}"
-    sep='; '
-  done
-  echo
-}
-# empty_trash: deletes what was moved aside, and writes it to disk.
-empty_trash() {
-  if [ -n "$(ls -A "$TRASH")" ]; then
-    log "deleting $(du -sh "$TRASH" | cut -f1) moved aside"
-    find "$TRASH" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
-    sync
-    date +%s >"$WORK/deleted-at"
-  fi
-}
-# settle: waits until a minute has passed since empty_trash last deleted anything.
-settle() {
-  local left
-  left=$(($(cat "$WORK/deleted-at" 2>/dev/null || echo 0) + 61 - $(date +%s)))
-  if [ "$left" -gt 0 ]; then
-    log "waiting $left s: inodes freed in the last minute would slow the file system down"
-    sleep "$left"
-  fi
-}
+mkdir -p "$WORK"
+. scripts/trash.sh
 empty_trash
 
 # Build palabre at $REV (clean export) and the examples, in their own target folder.
@@ -153,7 +120,6 @@ alternate() {
   done
 }
 
-mkdir -p "$WORK"
 for N in "$@"; do
   C=$WORK/corpus-$N E=$WORK/corpus-$N-en H=$WORK/hugo-$N Z=$WORK/zola-$N
   O=$WORK/out-$N OE=$WORK/out-$N-en OH=$WORK/out-$N-hugo OZ=$WORK/out-$N-zola

@@ -10,7 +10,8 @@
 #    languages (examples/gen_corpus.rs, seed 1) with each, and compares the two sites with
 #    `diff -r`: any difference is printed and the script exits 1;
 # 2. times, alternating BASE and NEW in the same run so that both see the same machine load,
-#    a clean build (output folder and build cache deleted) and a rebuild after one new reply,
+#    a clean build (output folder and build cache moved aside: see scripts/trash.sh) and a
+#    rebuild after one new reply,
 #    RUNS times each (default 5), and prints the medians of wall and CPU (user + system)
 #    times and the ratios NEW / BASE.
 #
@@ -25,6 +26,9 @@ RUNS=${RUNS:-5}
 WORK=${WORK:-/tmp/palabre-compare}
 
 log() { echo "compare: $*" >&2; }
+mkdir -p "$WORK"
+. scripts/trash.sh
+empty_trash
 
 # build <rev>: prints the folder that holds palabre and gen_corpus built at <rev>. Both
 # commits share one target folder (dependencies are built once); their programs are copied out.
@@ -33,7 +37,8 @@ build() {
   commit=$(git rev-parse --short "$1")
   src=$WORK/src-$commit
   bin=$WORK/bin-$commit
-  rm -rf "$src" "$bin" && mkdir -p "$src" "$bin"
+  eval "$(aside "$src" "$bin")"
+  mkdir -p "$src" "$bin"
   # -m: files dated now, not at their commit, so that cargo does not take the other
   # commit's build in the shared target folder for an up-to-date one.
   git archive "$commit" | tar -x -m -C "$src"
@@ -44,16 +49,16 @@ build() {
   echo "$bin"
 }
 
-mkdir -p "$WORK"
 A=$(build "$BASE")
 B=$(build "$NEW")
 CORPUS=$WORK/corpus-$N
 log "generating $N replies"
-"$B/gen_corpus" --replies "$N" --seed 1 --out "$CORPUS" --force
+eval "$(aside "$CORPUS")"
+"$B/gen_corpus" --replies "$N" --seed 1 --out "$CORPUS"
 
-# site <bin> <content> <out>: a clean build, its output folder and build cache deleted first.
+# site <bin> <content> <out>: a clean build, its output folder and build cache moved aside first.
 site() {
-  rm -rf "$3" "$(dirname "$3")/.$(basename "$3").palabre-cache"
+  eval "$(aside "$3" "$(dirname "$3")/.$(basename "$3").palabre-cache")"
   "$1/palabre" build --content "$2" --output "$3" --force >/dev/null 2>&1
 }
 
@@ -79,6 +84,7 @@ seconds() {
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
+settle
 declare -A times
 replies=("$CORPUS"/discussion-01/replies/*.md) # (not `| head`: SIGPIPE under pipefail)
 reply=${replies[0]}
@@ -88,7 +94,7 @@ bin_of() { if [ "$1" = new ]; then echo "$B"; else echo "$A"; fi; }
 for run in $(seq "$RUNS"); do
   for who in $(order "$run"); do
     out=$WORK/time-$who
-    rm -rf "$out" "$WORK/.time-$who.palabre-cache"
+    eval "$(aside "$out" "$WORK/.time-$who.palabre-cache")"
     sync
     times[clean-$who]+="$(seconds "$(bin_of "$who")/palabre" build --content "$CORPUS" --output "$out" --force) "
   done
@@ -124,4 +130,5 @@ for step in clean rebuild; do
   done
   echo "$row |"
 done
+empty_trash
 exit $status
