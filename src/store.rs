@@ -757,7 +757,8 @@ struct Entry {
 }
 
 impl Entry {
-    /// The texts, checked against their `hash`.
+    /// The texts, as their check tells them intact; when it does not, read
+    /// again from the reply's file and checked against their `hash`.
     fn load(&self, hash: &[u8; 32]) -> io::Result<PackedTexts> {
         let cached = self
             .pack
