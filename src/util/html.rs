@@ -13,25 +13,23 @@ const PART_CLOSE: &str = "</palabre-part>";
 /// `html`, minified; its parts (`<palabre-part>` elements) each on their own, and
 /// their wrappers dropped.
 pub fn minify(html: &str) -> Vec<u8> {
-    let mut outer = String::new();
+    let mut outer = Vec::with_capacity(html.len());
     let mut parts = Vec::new();
-    let mut rest = html;
-    let (open, close) = (Finder::new(PART_OPEN), Finder::new(PART_CLOSE));
-    while let Some(start) = open.find(rest.as_bytes()) {
-        let after = &rest[start + PART_OPEN.len()..];
-        let Some(end) = close.find(after.as_bytes()) else {
-            break;
-        };
-        outer.push_str(&rest[..start]);
-        // What stands for the part in the page until it is put back.
-        outer.push_str(&format!("{PART_OPEN}{}{PART_CLOSE}", parts.len()));
-        parts.push(&after[..end]);
-        rest = &after[end + PART_CLOSE.len()..];
+    for cut in Cuts::new(html.as_bytes(), PART_OPEN, PART_CLOSE) {
+        match cut {
+            Cut::Between(text) => outer.extend_from_slice(text),
+            Cut::Inside(part) => {
+                // What stands for the part in the page until it is put back.
+                outer.extend_from_slice(
+                    format!("{PART_OPEN}{}{PART_CLOSE}", parts.len()).as_bytes(),
+                );
+                parts.push(part);
+            }
+        }
     }
     if parts.is_empty() {
-        return minify_whole(html);
+        return minify_whole(html.as_bytes());
     }
-    outer.push_str(rest);
     let parts: Vec<Vec<u8>> = parts.par_iter().map(|p| minify_whole(p)).collect();
     let outer = minify_whole(&outer);
     let mut out = Vec::with_capacity(outer.len() + parts.iter().map(Vec::len).sum::<usize>());
@@ -44,16 +42,64 @@ pub fn minify(html: &str) -> Vec<u8> {
     out
 }
 
-/// A page cut at its placeholders, `<tag>N</tag>` tags that stand for
-/// something put in later (a part minified apart, a reply's HTML).
-pub struct Placeholders<'a> {
+/// A page cut at the elements an `open` and a `close` tag make (not nested).
+struct Cuts<'a> {
     rest: &'a [u8],
-    // Built once per page: a report is cut at thousands of placeholders.
+    // Built once per page: a report is cut at thousands of elements.
     open: Finder<'a>,
     close: Finder<'a>,
-    /// The number of the placeholder met, to give after the text before it.
-    next: Option<usize>,
+    /// What the element met holds, to give after the bytes before it.
+    inside: Option<&'a [u8]>,
 }
+
+/// One piece of a page cut by [`Cuts`].
+enum Cut<'a> {
+    /// Bytes of the page up to the next element or the end (possibly
+    /// empty); an `open` tag that is never closed and what follows it too.
+    Between(&'a [u8]),
+    /// What an element holds, its tags left out.
+    Inside(&'a [u8]),
+}
+
+impl<'a> Cuts<'a> {
+    fn new(page: &'a [u8], open: &'a str, close: &'a str) -> Cuts<'a> {
+        Cuts {
+            rest: page,
+            open: Finder::new(open),
+            close: Finder::new(close),
+            inside: None,
+        }
+    }
+}
+
+impl<'a> Iterator for Cuts<'a> {
+    type Item = Cut<'a>;
+
+    fn next(&mut self) -> Option<Cut<'a>> {
+        if let Some(inside) = self.inside.take() {
+            return Some(Cut::Inside(inside));
+        }
+        if self.rest.is_empty() {
+            return None;
+        }
+        let found = self.open.find(self.rest).and_then(|start| {
+            let after = &self.rest[start + self.open.needle().len()..];
+            let end = self.close.find(after)?;
+            Some((start, after, end))
+        });
+        let Some((start, after, end)) = found else {
+            return Some(Cut::Between(std::mem::take(&mut self.rest)));
+        };
+        let before = &self.rest[..start];
+        self.inside = Some(&after[..end]);
+        self.rest = &after[end + self.close.needle().len()..];
+        Some(Cut::Between(before))
+    }
+}
+
+/// A page cut at its placeholders, `<tag>N</tag>` tags that stand for
+/// something put in later (a part minified apart, a reply's HTML).
+pub struct Placeholders<'a>(Cuts<'a>);
 
 /// One piece of a page cut by [`Placeholders`].
 pub enum Piece<'a> {
@@ -67,12 +113,7 @@ pub enum Piece<'a> {
 impl<'a> Placeholders<'a> {
     /// Cuts `page` at its placeholders: `open`, a number, then `close`.
     pub fn new(page: &'a [u8], open: &'a str, close: &'a str) -> Placeholders<'a> {
-        Placeholders {
-            rest: page,
-            open: Finder::new(open),
-            close: Finder::new(close),
-            next: None,
-        }
+        Placeholders(Cuts::new(page, open, close))
     }
 }
 
@@ -80,29 +121,15 @@ impl<'a> Iterator for Placeholders<'a> {
     type Item = Piece<'a>;
 
     fn next(&mut self) -> Option<Piece<'a>> {
-        if let Some(n) = self.next.take() {
-            return Some(Piece::Placeholder(n));
-        }
-        if self.rest.is_empty() {
-            return None;
-        }
-        let found = self.open.find(self.rest).and_then(|start| {
-            let after = &self.rest[start + self.open.needle().len()..];
-            let end = self.close.find(after)?;
-            Some((start, after, end))
-        });
-        let Some((start, after, end)) = found else {
-            return Some(Piece::Text(std::mem::take(&mut self.rest)));
-        };
-        let text = &self.rest[..start];
-        self.next = Some(
-            std::str::from_utf8(&after[..end])
-                .ok()
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(usize::MAX),
-        );
-        self.rest = &after[end + self.close.needle().len()..];
-        Some(Piece::Text(text))
+        Some(match self.0.next()? {
+            Cut::Between(text) => Piece::Text(text),
+            Cut::Inside(n) => Piece::Placeholder(
+                std::str::from_utf8(n)
+                    .ok()
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(usize::MAX),
+            ),
+        })
     }
 }
 
@@ -121,14 +148,31 @@ macro_rules! settings {
     };
 }
 
-fn minify_whole(html: &str) -> Vec<u8> {
+fn minify_whole(html: &[u8]) -> Vec<u8> {
     use minify_html::Cfg;
-    minify_html::minify(html.as_bytes(), &settings!(Cfg))
+    minify_html::minify(html, &settings!(Cfg))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_are_cut_at_their_placeholders() {
+        let page = b"a<s>0</s>b<s>x</s><s>12</s>c<s>3";
+        let pieces: Vec<String> = Placeholders::new(page, "<s>", "</s>")
+            .map(|p| match p {
+                Piece::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                Piece::Placeholder(n) => format!("#{n}"),
+            })
+            .collect();
+        let not_a_number = format!("#{}", usize::MAX);
+        assert_eq!(
+            pieces,
+            ["a", "#0", "b", &not_a_number, "", "#12", "c<s>3"],
+            "an unclosed tag is text"
+        );
+    }
 
     #[test]
     fn parts_are_minified_apart_and_their_wrappers_dropped() {
@@ -149,7 +193,7 @@ mod tests {
             .map(|c| format!("{PART_OPEN}{c}{PART_CLOSE}"))
             .collect();
         let minified = minify(&page(&wrapped));
-        assert_eq!(minified, minify_whole(&page(&cards)));
+        assert_eq!(minified, minify_whole(page(&cards).as_bytes()));
         let text = String::from_utf8(minified).expect("utf-8");
         assert!(!text.contains("palabre-part"), "{text}");
         assert!(text.contains("<h3>Reply 3</h3>"), "{text}");
@@ -173,7 +217,7 @@ mod tests {
             let path = entry.expect("a template").path();
             let html = std::fs::read_to_string(&path).expect("a template's text");
             assert_eq!(
-                shown(&minify_whole(&html)),
+                shown(&minify_whole(html.as_bytes())),
                 shown(&upstream(&html)),
                 "{}",
                 path.display()
@@ -310,7 +354,7 @@ mod tests {
             pieces in proptest::collection::vec(prop_oneof![element(), words()], 0..12)
         ) {
             let html = pieces.concat();
-            prop_assert_eq!(shown(&minify_whole(&html)), shown(&upstream(&html)), "{}", html);
+            prop_assert_eq!(shown(&minify_whole(html.as_bytes())), shown(&upstream(&html)), "{}", html);
             // And with minify-html's own defaults, which omit closing tags,
             // and its settings that may break the HTML standard to save bytes.
             for loose in [false, true] {
