@@ -481,6 +481,9 @@ fn run_jobs(
     let jobs_run = AtomicUsize::new(0);
     let made = jobs
         .par_iter()
+        // A job per task, so that a thread done with its pages takes the
+        // next job rather than a share of them queued behind a long one.
+        .with_max_len(1)
         .map(|job| {
             if let Some(kept) = previous.jobs.get(&job.key) {
                 let paths: Vec<&str> = kept.iter().map(|(p, _)| p.as_str()).collect();

@@ -110,11 +110,26 @@ pub fn jobs<'a>(
     discussions: &[blake3::Hash],
     saved_index: Option<&'a Path>,
 ) -> Vec<Job<'a>> {
+    // Longest first: two threads share the jobs, and one that starts last
+    // must not be a long one. A discussion's Word documents take longest,
+    // then the search index.
+    let mut jobs: Vec<Job<'a>> = site
+        .discussions
+        .iter()
+        .zip(discussions)
+        .map(|(d, key)| {
+            // Languages and base_url from the settings, words from the theme.
+            let inputs = (&site.config, i18n, key);
+            Job::new("Word documents", "docx", &inputs, move || {
+                docx::files(site, i18n, d)
+            })
+        })
+        .collect();
     // The whole site as keys: its settings and each discussion's hash.
     let whole_site = (&site.config, discussions);
-    let mut jobs = vec![Job::new("search index", "search", &whole_site, move || {
+    jobs.push(Job::new("search index", "search", &whole_site, move || {
         Ok(search::files(site, saved_index)?)
-    })];
+    }));
     for (d, key) in site.discussions.iter().zip(discussions) {
         jobs.push(Job::new("open data", "csv", key, move || {
             opendata::csv_file(d)
@@ -124,11 +139,6 @@ pub fn jobs<'a>(
         }));
         jobs.push(Job::new("search index", "search-texts", key, move || {
             search::text_files(d)
-        }));
-        // Languages and base_url from the settings, words from the theme.
-        let inputs = (&site.config, i18n, key);
-        jobs.push(Job::new("Word documents", "docx", &inputs, move || {
-            docx::files(site, i18n, d)
         }));
     }
     if let Some(base) = site.config.base_url.as_deref()
