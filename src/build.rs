@@ -329,20 +329,28 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 
     // 5. Swap in.
     OutputTable::forget(store.dir()).map_err(|e| write_error(&opts.output, e))?;
-    out.staging
+    let leftovers = out
+        .staging
         .commit((!previous.files.is_empty()).then(|| previous.files.keys()))
         .map_err(|e| write_error(&opts.output, e))?;
 
-    // 6. Save what the next build starts from.
+    // 6. Save what the next build starts from, while what the previous site
+    // no longer uses is deleted.
     let mut warnings: Vec<Diagnostic> = diags
         .0
         .into_iter()
         .chain(review_style(&site, &theme, &opts.content))
         .collect();
-    // Stale reply entries left behind only take space; the heads file only
-    // saves time.
-    let _ = store.save_replies();
-    if let Err(e) = OutputTable::save(store.dir(), &files, &made) {
+    let (removed, saved) = rayon::join(
+        || leftovers.remove(),
+        || {
+            // Stale reply entries left behind only take space; the heads
+            // file only saves time.
+            let _ = store.save_replies();
+            OutputTable::save(store.dir(), &files, &made)
+        },
+    );
+    if let Err(e) = saved {
         warnings.push(
             Diagnostic::warning(
                 &opts.output,
@@ -350,6 +358,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                 format!("cannot save the build cache: {e}"),
             )
             .hint("the site is complete; the next build will render every page again"),
+        );
+    }
+    if let Err(e) = removed {
+        warnings.push(
+            Diagnostic::warning(
+                &opts.output,
+                None,
+                format!("cannot remove what the previous site left beside it: {e}"),
+            )
+            .hint("the site is complete; the next build removes the folder"),
         );
     }
 

@@ -204,13 +204,18 @@ impl Staging {
     /// small change is applied in place, file by file, each replaced whole by
     /// a rename, and files the new site no longer has are deleted. Otherwise
     /// the kept files are linked into the staging folder and the two folders
-    /// are swapped.
-    pub fn commit<'p>(self, previous: Option<impl Iterator<Item = &'p String>>) -> io::Result<()> {
+    /// are swapped. What the old site no longer uses is left in a folder
+    /// beside it, for the caller to remove ([`Leftovers`]).
+    pub fn commit<'p>(
+        mut self,
+        previous: Option<impl Iterator<Item = &'p String>>,
+    ) -> io::Result<Leftovers> {
         let written = std::mem::take(&mut *lock(&self.written));
         let kept = std::mem::take(&mut *lock(&self.kept));
         if !self.output.exists() {
             self.write(MARKER, MARKER_TEXT)?;
-            return fs::rename(&self.dir, &self.output);
+            fs::rename(&self.dir, &self.output)?;
+            return Ok(Leftovers(None));
         }
         if let Some(previous) = previous {
             let new: HashSet<&str> = written.iter().chain(&kept).map(String::as_str).collect();
@@ -232,12 +237,24 @@ impl Staging {
         self.swap()
     }
 
-    fn update_in_place(self, written: &[String], removed: &[&String]) -> io::Result<()> {
-        for path in written {
+    fn update_in_place(
+        &mut self,
+        written: &[String],
+        removed: &[&String],
+    ) -> io::Result<Leftovers> {
+        // Each file replaced keeps a second name in the staging folder, so
+        // that the rename does not free it: freeing a large file can take
+        // tens of milliseconds (more where the disk is told of freed
+        // blocks), which the caller spends beside other work instead.
+        let replaced = self.dir.join(REPLACED);
+        fs::create_dir(&replaced)?;
+        for (n, path) in written.iter().enumerate() {
             let target = self.output.join(path);
             if let Some(parent) = target.parent() {
                 fs::create_dir_all(parent)?;
             }
+            // A new file, or a file system without hard links: nothing kept.
+            let _ = fs::hard_link(&target, replaced.join(n.to_string()));
             fs::rename(self.dir.join(path), target)?;
         }
         for path in removed {
@@ -258,11 +275,12 @@ impl Staging {
         if !self.output.join(MARKER).exists() {
             fs::write(self.output.join(MARKER), MARKER_TEXT)?;
         }
-        fs::remove_dir_all(&self.dir)
+        Ok(Leftovers(Some(std::mem::take(&mut self.dir))))
     }
 
-    /// Swaps the staging folder in place of the output folder.
-    fn swap(self) -> io::Result<()> {
+    /// Swaps the staging folder in place of the output folder; the old
+    /// output is left aside.
+    fn swap(self) -> io::Result<Leftovers> {
         let old = self.dir.with_file_name(
             self.dir
                 .file_name()
@@ -275,15 +293,47 @@ impl Staging {
             let _ = fs::rename(&old, &self.output);
             return Err(e);
         }
-        fs::remove_dir_all(&old)
+        Ok(Leftovers(Some(old)))
     }
 }
 
 impl Drop for Staging {
     /// Whatever is left of the staging folder goes: all of it when the build
-    /// failed, nothing after a swap (it became the output folder).
+    /// failed, nothing after a swap (it became the output folder) or once it
+    /// was handed over as [`Leftovers`].
     fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.dir);
+        if !self.dir.as_os_str().is_empty() {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// The folder in the staging folder that keeps the files a small change
+/// replaced, until they are removed with it.
+const REPLACED: &str = ".replaced";
+
+/// What a committed site left beside it: the previous output after a swap,
+/// or the staging folder with the files replaced in place. The site is
+/// complete without it; [`Leftovers::remove`] deletes it, and a folder left
+/// behind by a killed build is removed by the next one.
+#[must_use = "the folder left beside the site stays on disk until removed"]
+pub struct Leftovers(Option<PathBuf>);
+
+impl Leftovers {
+    /// Deletes the folder.
+    pub fn remove(mut self) -> io::Result<()> {
+        match self.0.take() {
+            Some(dir) => fs::remove_dir_all(dir),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Leftovers {
+    fn drop(&mut self) {
+        if let Some(dir) = self.0.take() {
+            let _ = fs::remove_dir_all(dir);
+        }
     }
 }
 

@@ -115,6 +115,7 @@ fn brief(args: &Args) -> Result<String, Vec<Diagnostic>> {
     }
     staging
         .commit(None::<std::iter::Empty<&String>>)
+        .and_then(|left| left.remove())
         .map_err(io)?;
     Ok(format!(
         "wrote the moderators' brief of {} question(s) of {} to {}: open {}; drafts in {}",

@@ -206,6 +206,7 @@ fn rebuild_after_a_new_reply_equals_a_clean_build_and_touches_only_what_depends_
         folder,
         "a small change is applied in place: the output folder itself stays (a server or sync watching it keeps working)"
     );
+    assert_nothing_left_beside(&site);
     assert_equals_a_clean_build(&content, &site, Path::new(common::THEMES));
 
     // Pages of the other discussion do not depend on the new reply: same file, same time.
@@ -309,6 +310,21 @@ fn rebuild_after_changing_where_readers_contribute_equals_a_clean_build() {
             None => assert!(!on_page(&site).contains("mailto:")),
         }
     }
+}
+
+/// Asserts that a build left nothing beside `site` but its build cache: no
+/// staging folder, no previous site, no replaced files.
+fn assert_nothing_left_beside(site: &Path) {
+    let parent = site.parent().expect("parent");
+    let name = site.file_name().expect("name").to_string_lossy();
+    let cache = format!(".{name}.palabre-cache");
+    let left: Vec<String> = fs::read_dir(parent)
+        .expect("read parent")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&format!(".{name}.")) && *n != cache)
+        .collect();
+    assert!(left.is_empty(), "left beside the site: {left:?}");
 }
 
 fn files_in(dir: &Path) -> usize {
@@ -549,6 +565,7 @@ fn files_deleted_from_the_output_by_hand_come_back_and_a_theme_change_redoes_eve
     .expect("edit the theme");
     let summary = build_with_themes(&content, &site, &themes);
     assert_eq!(rendered(&summary), total(&summary), "{summary}");
+    assert_nothing_left_beside(&site);
     assert!(
         fs::read_to_string(&page)
             .expect("page")
