@@ -289,7 +289,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // 1. Load.
     output::check_output_dir(&opts.content, &opts.output, opts.force).map_err(one)?;
     let store = Store::beside(&opts.output);
-    let (site, loaded) = content::load_cached(&opts.content, Some(&store));
+    // The table of the current output's files is read meanwhile.
+    let ((site, loaded), previous) = rayon::join(
+        || content::load_cached(&opts.content, Some(&store)),
+        || OutputTable::read(store.dir()),
+    );
     let diags = diagnose(site.as_ref(), loaded, &opts.content);
     let Some(site) = site else { return Err(diags) };
 
@@ -305,7 +309,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         &hashes.discussions,
         Some(&saved_index),
     );
-    let previous = OutputTable::read(store.dir());
 
     // 3. Make pages and other files. Pages go straight to disk, so that
     // memory does not grow with the site; a rebuild's few pages (one can be
