@@ -67,7 +67,7 @@ const MAX_PREFIX: usize = 16;
 /// is under a language folder (the client adds the reader's language),
 /// `author` is empty for a summary; the document's text is the `n`th of
 /// `search/x/<file>.js` (see [`TextFiles`]).
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct Doc(String, String, String, Lang, String, u32);
 
 /// Texts in one file of `search/x/`.
@@ -448,7 +448,7 @@ impl Text<'_> {
 const CHUNK: usize = 1024;
 
 /// What a saved index must have been made by: this version of palabre.
-const SAVED_FORMAT: &str = concat!("palabre ", env!("CARGO_PKG_VERSION"), " search index 4");
+const SAVED_FORMAT: &str = concat!("palabre ", env!("CARGO_PKG_VERSION"), " search index 5");
 
 /// Every document of the site with its words, and every stem with the
 /// documents holding it. Each distinct word of a language is stemmed once.
@@ -475,7 +475,10 @@ struct Index {
 struct Indexed {
     #[serde(with = "serde_bytes")]
     hash: [u8; 32],
-    doc: Doc,
+    /// The [`Doc`] as written in a document file: made once, when the
+    /// document is added, rather than on every build (and read back as one
+    /// string rather than five fields).
+    doc: String,
     #[serde(with = "deltas")]
     words: Vec<u32>,
 }
@@ -657,7 +660,7 @@ impl Index {
         }
         let doc = Indexed {
             hash,
-            doc: source.doc,
+            doc: serde_json::to_string(&source.doc).unwrap_or_else(|_| "[]".to_string()),
             words,
         };
         self.docs.insert(n, doc);
@@ -736,17 +739,14 @@ impl Index {
                 bytes: shard_js(prefix, entries).into_bytes(),
             });
         });
-        let docs: Vec<(u64, &Doc)> = self.docs.iter().map(|(n, d)| (*n, &d.doc)).collect();
+        let docs: Vec<(u64, &str)> = self.docs.iter().map(|(n, d)| (*n, &*d.doc)).collect();
         let numbers: Vec<u64> = self.docs.keys().copied().collect();
         let shift = file_shift(&numbers);
         for file in docs.chunk_by(|a, b| a.0 >> shift == b.0 >> shift) {
             let n = file[0].0 >> shift;
             let body: Vec<String> = file
                 .iter()
-                .map(|(id, doc)| {
-                    let json = serde_json::to_string(doc).unwrap_or_else(|_| "[]".to_string());
-                    format!("\"{id}\":{json}")
-                })
+                .map(|(id, json)| format!("\"{id}\":{json}"))
                 .collect();
             out.push(OutputFile {
                 path: format!("search/d-{n}.js"),
