@@ -25,7 +25,8 @@
 # Nothing is deleted while steps are timed: see scripts/trash.sh.
 #
 # Environment: REV (HEAD), SEED (1), WORK (/tmp/palabre-bench), RUNS (3 for N > 5000, else 5),
-# WARMUP (0 for N > 5000, else 1), ZOLA (the zola program; default: `zola` on PATH). Needs
+# WARMUP (0 for N > 5000, else 1), ZOLA (the zola program; default: `zola` on PATH), SETTLE
+# (seconds to wait after deleting before timing, 600: see scripts/trash.sh). Needs
 # /usr/bin/time and jq (installed with apt-get when missing and run as root); Zola and Hugo are
 # optional (a message says when one is skipped).
 set -euo pipefail

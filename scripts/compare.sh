@@ -15,7 +15,7 @@
 #    RUNS times each (default 5), and prints the medians of wall and CPU (user + system)
 #    times and the ratios NEW / BASE.
 #
-# Environment: WORK (/tmp/palabre-compare), RUNS (5).
+# Environment: WORK (/tmp/palabre-compare), RUNS (5), SETTLE (see scripts/trash.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
