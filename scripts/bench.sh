@@ -133,8 +133,7 @@ for N in "$@"; do
 
   # Clean builds, alternated: palabre on both corpora, Zola and Hugo on the English-only one.
   # A clean build starts with neither the output nor the build cache beside it.
-  clean() { aside "$1" "$(dirname "$1")/.$(basename "$1").palabre-cache"; }
-  STEPS=("build (en only)|$(clean "$OE")|$PALABRE build --content $E --output $OE --force|$OE")
+  STEPS=("build (en only)|$(aside_site "$OE")|$PALABRE build --content $E --output $OE --force|$OE")
   if [ -n "$ZOLA" ]; then
     "$BIN/examples/to_zola" --content "$E" --out "$Z" --lang en
     STEPS+=("zola build, minify (en only)|$(aside "$OZ")|$ZOLA --root $Z build --output-dir $OZ|$OZ")
@@ -143,7 +142,7 @@ for N in "$@"; do
     "$BIN/examples/to_hugo" --content "$E" --out "$H" --lang en
     STEPS+=("hugo --minify (en only)|$(aside "$OH")|hugo --minify --quiet --source $H --destination $OH|$OH")
   fi
-  STEPS+=("build|$(clean "$O")|$PALABRE build --content $C --output $O --force|$O")
+  STEPS+=("build|$(aside_site "$O")|$PALABRE build --content $C --output $O --force|$O")
   alternate "$N" "${STEPS[@]}"
   alternate "$N" "check|true|$PALABRE check --content $C|"
   # Rebuilds into the existing output, both corpora alternated: one new reply per run (a copy

@@ -58,7 +58,7 @@ eval "$(aside "$CORPUS")"
 
 # site <bin> <content> <out>: a clean build, its output folder and build cache moved aside first.
 site() {
-  eval "$(aside "$3" "$(dirname "$3")/.$(basename "$3").palabre-cache")"
+  eval "$(aside_site "$3")"
   "$1/palabre" build --content "$2" --output "$3" --force >/dev/null 2>&1
 }
 
@@ -94,7 +94,7 @@ bin_of() { if [ "$1" = new ]; then echo "$B"; else echo "$A"; fi; }
 for run in $(seq "$RUNS"); do
   for who in $(order "$run"); do
     out=$WORK/time-$who
-    eval "$(aside "$out" "$WORK/.time-$who.palabre-cache")"
+    eval "$(aside_site "$out")"
     sync
     times[clean-$who]+="$(seconds "$(bin_of "$who")/palabre" build --content "$CORPUS" --output "$out" --force) "
   done

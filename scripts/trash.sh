@@ -25,6 +25,11 @@ aside() {
   echo
 }
 
+# aside_site <output>: the same for a palabre site and its build cache beside it.
+aside_site() {
+  aside "$1" "$(dirname "$1")/.$(basename "$1").palabre-cache"
+}
+
 # empty_trash: deletes what was moved aside, and writes it to disk.
 empty_trash() {
   if [ -n "$(ls -A "$TRASH")" ]; then

@@ -322,10 +322,7 @@ pub struct Leftovers(Option<PathBuf>);
 impl Leftovers {
     /// Deletes the folder.
     pub fn remove(mut self) -> io::Result<()> {
-        match self.0.take() {
-            Some(dir) => fs::remove_dir_all(dir),
-            None => Ok(()),
-        }
+        self.0.take().map_or(Ok(()), fs::remove_dir_all)
     }
 }
 

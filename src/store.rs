@@ -470,36 +470,42 @@ fn entry(key: &Key, (reply, warnings): &CachedReply) -> io::Result<(Vec<u8>, usi
 }
 
 /// What an entry starts with: its key, the two lengths and the check.
-const ENTRY_FIXED: usize = 32 + 4 + 4 + 8;
+const ENTRY_FIXED: usize = 32 + 4 + 4 + CHECK;
+
+/// The length of the checks that tell an entry's bytes damaged.
+const CHECK: usize = 8;
+
+/// A check of `parts`, one after the other.
+fn check_of(parts: &[&[u8]]) -> [u8; CHECK] {
+    let mut h = blake3::Hasher::new();
+    for part in parts {
+        h.update(part);
+    }
+    let mut check = [0; CHECK];
+    check.copy_from_slice(&h.finalize().as_bytes()[..CHECK]);
+    check
+}
 
 /// The check of an entry's key and lengths (`fixed`) and first part: an
 /// entry cut short, damaged or written by another version fails it.
-fn check(fixed: &[u8], head: &[u8]) -> [u8; 8] {
-    let mut h = blake3::Hasher::new();
-    h.update(cache_header().as_bytes());
-    h.update(fixed);
-    h.update(head);
-    let mut check = [0; 8];
-    check.copy_from_slice(&h.finalize().as_bytes()[..8]);
-    check
+fn check(fixed: &[u8], head: &[u8]) -> [u8; CHECK] {
+    check_of(&[cache_header().as_bytes(), fixed, head])
 }
 
 /// `texts` after a check of them: reading an entry's texts, a damaged one is
 /// told by its check alone, without unpacking and hashing every text.
 fn with_check(texts: Vec<u8>) -> Vec<u8> {
-    let mut checked = Vec::with_capacity(TEXTS_CHECK + texts.len());
-    checked.extend_from_slice(&blake3::hash(&texts).as_bytes()[..TEXTS_CHECK]);
+    let mut checked = Vec::with_capacity(CHECK + texts.len());
+    checked.extend_from_slice(&check_of(&[&texts]));
     checked.extend_from_slice(&texts);
     checked
 }
 
 /// The texts of `checked` (see [`with_check`]); `None` when they fail their check.
 fn checked(checked: &[u8]) -> Option<&[u8]> {
-    let (check, texts) = checked.split_at_checked(TEXTS_CHECK)?;
-    (blake3::hash(texts).as_bytes()[..TEXTS_CHECK] == *check).then_some(texts)
+    let (check, texts) = checked.split_at_checked(CHECK)?;
+    (check_of(&[texts]) == *check).then_some(texts)
 }
-
-const TEXTS_CHECK: usize = 8;
 
 /// The entries of the pack in `path` from `from` to `len` (its end), up to
 /// the first one cut short or damaged.
