@@ -31,6 +31,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
 use std::path::Path;
 
 use chrono::Datelike;
@@ -448,7 +449,29 @@ impl Text<'_> {
 const CHUNK: usize = 1024;
 
 /// What a saved index must have been made by: this version of palabre.
-const SAVED_FORMAT: &str = concat!("palabre ", env!("CARGO_PKG_VERSION"), " search index 5");
+const SAVED_FORMAT: &str = concat!("palabre ", env!("CARGO_PKG_VERSION"), " search index 6");
+
+/// The length of the check that ends a saved index: the first bytes of the
+/// blake3 hash of the rest, so that a damaged file is told and not read.
+const CHECK: usize = 8;
+
+/// Writes through to `inner`, hashing what it writes, for the check.
+struct Checked<W> {
+    inner: W,
+    hash: blake3::Hasher,
+}
+
+impl<W: Write> Write for Checked<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(bytes)?;
+        self.hash.update(&bytes[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
 
 /// Every document of the site with its words, and every stem with the
 /// documents holding it. Each distinct word of a language is stemmed once.
@@ -479,8 +502,11 @@ struct Indexed {
     /// document is added, rather than on every build (and read back as one
     /// string rather than five fields).
     doc: String,
-    #[serde(with = "deltas")]
-    words: Vec<u32>,
+    /// Its distinct words' numbers (in `Index::words`) as [`deltas`] writes
+    /// them: read only when the document is removed, which few builds do,
+    /// rather than every time the index is loaded, and smaller in memory.
+    #[serde(with = "serde_bytes")]
+    words: Vec<u8>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -516,6 +542,16 @@ mod deltas {
         list: &[T],
         s: S,
     ) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&encode(list))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>, T: TryFrom<u64>>(
+        d: D,
+    ) -> Result<Vec<T>, D::Error> {
+        decode(<&[u8]>::deserialize(d)?).map_err(D::Error::custom)
+    }
+
+    pub(super) fn encode<T: Copy + Into<u64>>(list: &[T]) -> Vec<u8> {
         let mut bytes = Vec::with_capacity(list.len() * 2);
         let mut previous = 0u64;
         for &n in list {
@@ -529,19 +565,16 @@ mod deltas {
             }
             bytes.push(z as u8);
         }
-        s.serialize_bytes(&bytes)
+        bytes
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>, T: TryFrom<u64>>(
-        d: D,
-    ) -> Result<Vec<T>, D::Error> {
-        let bytes = <&[u8]>::deserialize(d)?;
+    pub(super) fn decode<T: TryFrom<u64>>(bytes: &[u8]) -> Result<Vec<T>, &'static str> {
         // A number's last byte is the one without the high bit.
         let mut list = Vec::with_capacity(bytes.iter().filter(|&&b| b < 0x80).count());
         let (mut previous, mut z, mut shift) = (0u64, 0u64, 0u32);
         for &b in bytes {
             if shift > 63 {
-                return Err(D::Error::custom("a number of more than 64 bits"));
+                return Err("a number of more than 64 bits");
             }
             z |= u64::from(b & 0x7f) << shift;
             if b & 0x80 != 0 {
@@ -550,12 +583,11 @@ mod deltas {
             }
             let d = ((z >> 1) as i64) ^ -((z & 1) as i64);
             previous = previous.wrapping_add(d as u64);
-            let n = T::try_from(previous).map_err(|_| D::Error::custom("a number too large"))?;
-            list.push(n);
+            list.push(T::try_from(previous).map_err(|_| "a number too large")?);
             (z, shift) = (0, 0);
         }
         if shift != 0 {
-            return Err(D::Error::custom("a number cut short"));
+            return Err("a number cut short");
         }
         Ok(list)
     }
@@ -565,7 +597,11 @@ impl Index {
     /// The index saved in `path`, if it was saved by this version.
     fn load(path: &Path) -> Option<Index> {
         let bytes = std::fs::read(path).ok()?;
-        let (format, mut index): (String, Index) = postcard::from_bytes(&bytes).ok()?;
+        let (saved, check) = bytes.split_at(bytes.len().checked_sub(CHECK)?);
+        if blake3::hash(saved).as_bytes()[..CHECK] != *check {
+            return None;
+        }
+        let (format, mut index): (String, Index) = postcard::from_bytes(saved).ok()?;
         if format != SAVED_FORMAT {
             return None;
         }
@@ -591,8 +627,14 @@ impl Index {
         // Written as it is serialised: at 20,000 replies the index is 30 MB,
         // made while the index's files are.
         let file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
-        postcard::to_io(&(SAVED_FORMAT, self), file)
-            .map_err(std::io::Error::other)?
+        let checked = Checked {
+            inner: file,
+            hash: blake3::Hasher::new(),
+        };
+        let Checked { mut inner, hash } =
+            postcard::to_io(&(SAVED_FORMAT, self), checked).map_err(std::io::Error::other)?;
+        inner.write_all(&hash.finalize().as_bytes()[..CHECK])?;
+        inner
             .into_inner()
             .map_err(std::io::IntoInnerError::into_error)?;
         std::fs::rename(tmp, path)
@@ -618,7 +660,11 @@ impl Index {
             *self = Index::default();
         }
         for n in stale {
-            self.remove(n);
+            if self.remove(n).is_err() {
+                // A damaged saved index is made again from scratch.
+                *self = Index::default();
+                break;
+            }
         }
         let fresh: Vec<usize> = (0..texts.len())
             .filter(|&i| self.docs.get(&numbers[i]).map(|d| &d.hash) != Some(&hashes[i]))
@@ -661,16 +707,19 @@ impl Index {
         let doc = Indexed {
             hash,
             doc: serde_json::to_string(&source.doc).unwrap_or_else(|_| "[]".to_string()),
-            words,
+            words: deltas::encode(&words),
         };
         self.docs.insert(n, doc);
     }
 
-    fn remove(&mut self, n: u64) {
+    /// Undoes what adding document `n` did; an error if its saved list of
+    /// words is damaged.
+    fn remove(&mut self, n: u64) -> Result<(), &'static str> {
         let Some(doc) = self.docs.remove(&n) else {
-            return;
+            return Ok(());
         };
-        for w in doc.words {
+        let words: Vec<u32> = deltas::decode(&doc.words)?;
+        for w in words {
             let Some((s, form)) = &self.words[w as usize].term else {
                 continue;
             };
@@ -687,6 +736,7 @@ impl Index {
                 }
             }
         }
+        Ok(())
     }
 
     /// The number of `word` in `words`, added (and stemmed) when new.
@@ -1012,6 +1062,47 @@ mod tests {
         assert_eq!(loaded.docs[&7].words, index.docs[&7].words);
         let remittances = loaded.stem_ids["remitt"];
         assert_eq!(loaded.stems[remittances as usize].docs, [3, 7]);
+    }
+
+    #[test]
+    fn a_damaged_saved_index_is_made_again() {
+        let mut index = Index::default();
+        let source = |title: &str, words: &str| Source {
+            doc: Doc(
+                title.into(),
+                "en/r/index.html".into(),
+                "A".into(),
+                Lang::EN,
+                "2015".into(),
+                1,
+            ),
+            lang: Lang::EN,
+            words: Words::of(words),
+        };
+        index.add(3, [1; 32], source("one", "Migrants send remittances home"));
+        index.add(
+            7,
+            [2; 32],
+            source("two", "Remittances and diaspora networks"),
+        );
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("index.bin");
+        index.save(&path).expect("saved");
+        let saved = std::fs::read(&path).expect("read");
+        assert!(Index::load(&path).is_some());
+        // Any byte changed, or the end cut off: not read, so made again.
+        for at in [0, saved.len() / 2, saved.len() - 1] {
+            let mut damaged = saved.clone();
+            damaged[at] ^= 0x40;
+            std::fs::write(&path, &damaged).expect("written");
+            assert!(Index::load(&path).is_none(), "byte {at} changed");
+        }
+        std::fs::write(&path, &saved[..saved.len() - 3]).expect("written");
+        assert!(Index::load(&path).is_none(), "cut short");
+        // A document's words that cannot be read back: removing it says so.
+        index.docs.get_mut(&3).expect("document 3").words = vec![0x80];
+        assert!(index.remove(3).is_err());
+        assert!(index.remove(7).is_ok());
     }
 
     #[test]
