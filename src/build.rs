@@ -165,37 +165,48 @@ fn review(site: &Site, content: &Path) -> Vec<Diagnostic> {
             .hint("they need the site's absolute address: add `base_url: https://example.org/discussions` to site.yaml, or `base_url: \"\"` for a site without one"),
         );
     }
-    for d in &site.discussions {
-        let file = &d.source;
-        for q in d.questions() {
-            let missing: Vec<&str> = site
-                .config
-                .languages
-                .iter()
-                .filter(|l| !q.text.0.contains_key(l))
-                .map(|l| l.code())
-                .collect();
-            if !missing.is_empty() {
-                found.push(
-                    Diagnostic::warning(file, Some(q.line), format!("question {} has no text in {}", q.id, missing.join(", ")))
-                        .hint("readers of those languages see the original text with a note; add the translation under `text:`"),
-                );
-            }
+    // Discussions side by side: this runs before any page is made.
+    let per_discussion: Vec<Vec<Diagnostic>> = site
+        .discussions
+        .par_iter()
+        .map(|d| review_discussion(site, d))
+        .collect();
+    found.extend(per_discussion.into_iter().flatten());
+    found
+}
+
+/// [`review`]'s warnings about discussion `d`.
+fn review_discussion(site: &Site, d: &Discussion) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let file = &d.source;
+    for q in d.questions() {
+        let missing: Vec<&str> = site
+            .config
+            .languages
+            .iter()
+            .filter(|l| !q.text.0.contains_key(l))
+            .map(|l| l.code())
+            .collect();
+        if !missing.is_empty() {
+            found.push(
+                Diagnostic::warning(file, Some(q.line), format!("question {} has no text in {}", q.id, missing.join(", ")))
+                    .hint("readers of those languages see the original text with a note; add the translation under `text:`"),
+            );
         }
-        found.extend(uncited_languages(d));
-        // Equal texts have equal hashes: the texts need not be read.
-        let mut seen: BTreeMap<(Option<&str>, [u8; 32]), &Path> = BTreeMap::new();
-        for r in &d.replies {
-            if let Some(first) = seen.insert((r.author.as_deref(), r.texts.hash()), &r.source) {
-                found.push(
-                    Diagnostic::warning(
-                        &r.source,
-                        Some(1),
-                        format!("same author and text as {}", first.display()),
-                    )
-                    .hint("the reply was probably filed twice: delete one of the two files"),
-                );
-            }
+    }
+    found.extend(uncited_languages(d));
+    // Equal texts have equal hashes: the texts need not be read.
+    let mut seen: BTreeMap<(Option<&str>, [u8; 32]), &Path> = BTreeMap::new();
+    for r in &d.replies {
+        if let Some(first) = seen.insert((r.author.as_deref(), r.texts.hash()), &r.source) {
+            found.push(
+                Diagnostic::warning(
+                    &r.source,
+                    Some(1),
+                    format!("same author and text as {}", first.display()),
+                )
+                .hint("the reply was probably filed twice: delete one of the two files"),
+            );
         }
     }
     found
