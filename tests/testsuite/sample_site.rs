@@ -933,11 +933,14 @@ fn each_report_is_a_word_document_in_every_language_with_every_question_and_summ
             };
             let questions = pick(".report-question .question-text");
             let summaries = pick(".summary-box .prose p");
+            // Every reply's paragraphs too, under each question it answers: a document
+            // made after another language's shows the same replies.
+            let replies = pick("article.reply .prose p");
             assert!(
-                !questions.is_empty(),
-                "{lang}/{slug}: no question on the report page"
+                !questions.is_empty() && !replies.is_empty(),
+                "{lang}/{slug}: no question or no reply on the report page"
             );
-            for text in questions.iter().chain(&summaries) {
+            for text in questions.iter().chain(&summaries).chain(&replies) {
                 checked += 1;
                 if !plain.contains(text.as_str()) {
                     problems.push(format!("{lang}/{slug}/{docx}: missing {text:?}"));
