@@ -624,7 +624,7 @@ impl Index {
             std::fs::create_dir_all(dir)?;
         }
         let tmp = path.with_extension("tmp");
-        // Written as it is serialised: at 20,000 replies the index is 30 MB,
+        // Written as it is serialised: at 20,000 replies the index is 15 MB,
         // made while the index's files are.
         let file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
         let checked = Checked {
