@@ -31,7 +31,7 @@ use chrono::NaiveDate;
 use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
 use crate::model::{LangSource, Link, QuestionId, Reply, ReplyPart, ReplyTexts, Texts};
-use crate::util::{cache_header, lock};
+use crate::util::{CHECK, cache_header, check_of, lock};
 
 const SEARCH_INDEX: &str = "search-index.bin";
 const HEADS: &str = "heads.bin";
@@ -471,20 +471,6 @@ fn entry(key: &Key, (reply, warnings): &CachedReply) -> io::Result<(Vec<u8>, usi
 
 /// What an entry starts with: its key, the two lengths and the check.
 const ENTRY_FIXED: usize = 32 + 4 + 4 + CHECK;
-
-/// The length of the checks that tell an entry's bytes damaged.
-const CHECK: usize = 8;
-
-/// A check of `parts`, one after the other.
-fn check_of(parts: &[&[u8]]) -> [u8; CHECK] {
-    let mut h = blake3::Hasher::new();
-    for part in parts {
-        h.update(part);
-    }
-    let mut check = [0; CHECK];
-    check.copy_from_slice(&h.finalize().as_bytes()[..CHECK]);
-    check
-}
 
 /// The check of an entry's key and lengths (`fixed`) and first part: an
 /// entry cut short, damaged or written by another version fails it.

@@ -49,6 +49,7 @@ use crate::lang::Lang;
 use crate::model::{Discussion, QuestionId, Reply, Site, Summary};
 use crate::site;
 use crate::util::text::plain_text;
+use crate::util::{CHECK, Checked, check_of};
 
 /// Above this, a shard is split by one more character of its prefix.
 pub const SHARD_BYTES: usize = 32 * 1024;
@@ -451,28 +452,6 @@ const CHUNK: usize = 1024;
 /// What a saved index must have been made by: this version of palabre.
 const SAVED_FORMAT: &str = concat!("palabre ", env!("CARGO_PKG_VERSION"), " search index 6");
 
-/// The length of the check that ends a saved index: the first bytes of the
-/// blake3 hash of the rest, so that a damaged file is told and not read.
-const CHECK: usize = 8;
-
-/// Writes through to `inner`, hashing what it writes, for the check.
-struct Checked<W> {
-    inner: W,
-    hash: blake3::Hasher,
-}
-
-impl<W: Write> Write for Checked<W> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(bytes)?;
-        self.hash.update(&bytes[..n]);
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
-
 /// Every document of the site with its words, and every stem with the
 /// documents holding it. Each distinct word of a language is stemmed once.
 ///
@@ -597,8 +576,9 @@ impl Index {
     /// The index saved in `path`, if it was saved by this version.
     fn load(path: &Path) -> Option<Index> {
         let bytes = std::fs::read(path).ok()?;
+        // The index ends with its check: a damaged file is made again.
         let (saved, check) = bytes.split_at(bytes.len().checked_sub(CHECK)?);
-        if blake3::hash(saved).as_bytes()[..CHECK] != *check {
+        if check_of(&[saved]) != *check {
             return None;
         }
         let (format, mut index): (String, Index) = postcard::from_bytes(saved).ok()?;
@@ -627,15 +607,11 @@ impl Index {
         // Written as it is serialised: at 20,000 replies the index is 15 MB,
         // made while the index's files are.
         let file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
-        let checked = Checked {
-            inner: file,
-            hash: blake3::Hasher::new(),
-        };
-        let Checked { mut inner, hash } =
-            postcard::to_io(&(SAVED_FORMAT, self), checked).map_err(std::io::Error::other)?;
-        inner.write_all(&hash.finalize().as_bytes()[..CHECK])?;
-        inner
-            .into_inner()
+        let (mut file, check) = postcard::to_io(&(SAVED_FORMAT, self), Checked::new(file))
+            .map_err(std::io::Error::other)?
+            .finish();
+        file.write_all(&check)?;
+        file.into_inner()
             .map_err(std::io::IntoInnerError::into_error)?;
         std::fs::rename(tmp, path)
     }
@@ -1016,56 +992,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_saved_index_is_loaded_back_whole() {
-        let mut index = Index::default();
-        let doc = |title: &str| {
-            Doc(
-                title.into(),
-                "en/r/index.html".into(),
-                "A".into(),
-                Lang::EN,
-                "2015".into(),
-                1,
-            )
-        };
-        index.add(
-            3,
-            [1; 32],
-            Source {
-                doc: doc("one"),
-                lang: Lang::EN,
-                words: Words::of("Migrants send remittances home"),
-            },
-        );
-        index.add(
-            7,
-            [2; 32],
-            Source {
-                doc: doc("two"),
-                lang: Lang::EN,
-                words: Words::of("Remittances and diaspora networks"),
-            },
-        );
-        let dir = tempfile::tempdir().expect("temporary folder");
-        let path = dir.path().join("index.bin");
-        index.save(&path).expect("saved");
-        let loaded = Index::load(&path).expect("loaded");
-        let json = |i: &Index| {
-            i.files()
-                .into_iter()
-                .map(|f| (f.path, f.bytes))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(json(&loaded), json(&index));
-        assert_eq!(loaded.docs.keys().collect::<Vec<_>>(), [&3, &7]);
-        assert_eq!(loaded.docs[&7].words, index.docs[&7].words);
-        let remittances = loaded.stem_ids["remitt"];
-        assert_eq!(loaded.stems[remittances as usize].docs, [3, 7]);
-    }
-
-    #[test]
-    fn a_damaged_saved_index_is_made_again() {
+    /// An index of documents 3 and 7, which share the stem `remitt`.
+    fn two_documents() -> Index {
         let mut index = Index::default();
         let source = |title: &str, words: &str| Source {
             doc: Doc(
@@ -1085,6 +1013,32 @@ mod tests {
             [2; 32],
             source("two", "Remittances and diaspora networks"),
         );
+        index
+    }
+
+    #[test]
+    fn a_saved_index_is_loaded_back_whole() {
+        let index = two_documents();
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("index.bin");
+        index.save(&path).expect("saved");
+        let loaded = Index::load(&path).expect("loaded");
+        let json = |i: &Index| {
+            i.files()
+                .into_iter()
+                .map(|f| (f.path, f.bytes))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(json(&loaded), json(&index));
+        assert_eq!(loaded.docs.keys().collect::<Vec<_>>(), [&3, &7]);
+        assert_eq!(loaded.docs[&7].words, index.docs[&7].words);
+        let remittances = loaded.stem_ids["remitt"];
+        assert_eq!(loaded.stems[remittances as usize].docs, [3, 7]);
+    }
+
+    #[test]
+    fn a_damaged_saved_index_is_made_again() {
+        let mut index = two_documents();
         let dir = tempfile::tempdir().expect("temporary folder");
         let path = dir.path().join("index.bin");
         index.save(&path).expect("saved");

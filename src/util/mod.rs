@@ -41,6 +41,61 @@ pub fn cache_header() -> String {
     format!("palabre-cache {} {CACHE_FORMAT}", env!("CARGO_PKG_VERSION"))
 }
 
+/// The length of the checks the build cache's files carry: the first bytes
+/// of the blake3 hash of what they check, enough to tell bytes cut short or
+/// damaged (not to resist a forger: the cache is palabre's own).
+pub const CHECK: usize = 8;
+
+/// The check of `parts`, one after the other.
+pub fn check_of(parts: &[&[u8]]) -> [u8; CHECK] {
+    let mut h = blake3::Hasher::new();
+    for part in parts {
+        h.update(part);
+    }
+    check_from(&h)
+}
+
+fn check_from(h: &blake3::Hasher) -> [u8; CHECK] {
+    let mut check = [0; CHECK];
+    check.copy_from_slice(&h.finalize().as_bytes()[..CHECK]);
+    check
+}
+
+/// Writes through to a writer, making the [check](check_of) of what it
+/// writes: for a file saved as it is serialised.
+pub struct Checked<W> {
+    inner: W,
+    hash: blake3::Hasher,
+}
+
+impl<W: std::io::Write> Checked<W> {
+    /// Writes to `inner`.
+    pub fn new(inner: W) -> Checked<W> {
+        Checked {
+            inner,
+            hash: blake3::Hasher::new(),
+        }
+    }
+
+    /// The writer, and the check of all that was written to it.
+    pub fn finish(self) -> (W, [u8; CHECK]) {
+        let check = check_from(&self.hash);
+        (self.inner, check)
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Checked<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(bytes)?;
+        self.hash.update(&bytes[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// The web address made from a name (a reply's file name without `.md`, a
 /// discussion's folder name, an author's name for a new file), as the `slug`
 /// crate makes it: lowercase ASCII letters and digits, every other letter
